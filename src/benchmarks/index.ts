@@ -1,0 +1,4 @@
+/** Benchmark tables: NAS-Bench-201 accuracies and NASLib reference proxy scores. */
+export * from './csv';
+export * from './nb201';
+export * from './naslib';

@@ -1,0 +1,157 @@
+/**
+ * Layer functions whose forward *and* backward passes run on every tfjs backend, wasm included.
+ *
+ * The wasm backend has no `Conv2DBackpropFilter` kernel and `tf.batchNorm` has no gradient there,
+ * so both get explicit gradients through `tf.customGrad`:
+ *  - conv2d: dX by `conv2dTranspose` (Conv2DBackpropInput exists on wasm); dW[kh,kw,:,:] =
+ *    Σ_{n,h,w} x_pad[n, h·s+kh·d, w·s+kw·d, :]ᵀ · dY[n,h,w,:], one plain matmul per kernel offset.
+ *  - batchNorm: y = γ·x̂ + β, x̂ = (x − μ)/√(σ² + ε). Train mode uses batch statistics with the
+ *    biased variance (PyTorch); the backward pass is the closed form
+ *    dx = γ/(M·√(σ²+ε)) · (M·dy − Σdy − x̂·Σ(dy·x̂)), dγ = Σ dy·x̂, dβ = Σ dy (sums over N,H,W).
+ *    Eval mode normalises with running statistics (μ=0, σ²=1 at init): dx = γ·dy/√(σ²+ε).
+ * Layout is NHWC throughout; conv weights are HWIO.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+export type BnMode = 'train' | 'eval';
+export const BN_EPS = 1e-5;
+
+type Pad4 = [[number, number], [number, number], [number, number], [number, number]];
+
+function explicitPad(p: number): Pad4 {
+  return [[0, 0], [p, p], [p, p], [0, 0]];
+}
+
+/** Weight gradient of a 2-D convolution as shifted matmuls (works where Conv2DBackpropFilter is missing). */
+export function conv2dWeightGrad(
+  x: tf.Tensor4D,
+  dy: tf.Tensor4D,
+  kh: number,
+  kw: number,
+  stride: number,
+  pad: number,
+  dilation: number,
+): tf.Tensor4D {
+  return tf.tidy(() => {
+    const [n, , , cin] = x.shape;
+    const [, ho, wo, cout] = dy.shape;
+    const xp = pad > 0 ? tf.pad(x, explicitPad(pad)) : x;
+    const m = n * ho * wo;
+    const dyT = tf.transpose(tf.reshape(dy, [m, cout])); // [cout, m]
+    const rows: tf.Tensor2D[] = [];
+    for (let i = 0; i < kh; i++) {
+      for (let j = 0; j < kw; j++) {
+        const xs = tf.stridedSlice(
+          xp,
+          [0, i * dilation, j * dilation, 0],
+          [n, i * dilation + (ho - 1) * stride + 1, j * dilation + (wo - 1) * stride + 1, cin],
+          [1, stride, stride, 1],
+        ) as tf.Tensor4D;
+        rows.push(tf.matMul(dyT, tf.reshape(xs, [m, cin]))); // [cout, cin]
+      }
+    }
+    // [kh*kw, cout, cin] -> [kh, kw, cin, cout]
+    return tf.transpose(tf.reshape(tf.stack(rows), [kh, kw, cout, cin]), [0, 1, 3, 2]) as tf.Tensor4D;
+  });
+}
+
+/**
+ * 2-D convolution, NHWC, symmetric zero padding `pad`, with a gradient that works on wasm.
+ * Input gradients for dilation > 1 are not supported by tfjs's Conv2DBackpropInput.
+ */
+export function conv2d(x: tf.Tensor4D, w: tf.Tensor4D, stride = 1, pad = 0, dilation = 1): tf.Tensor4D {
+  const f = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const [x4, w4, save] = args as [tf.Tensor4D, tf.Tensor4D, tf.GradSaveFunc];
+    save([x4, w4]);
+    const value = tf.conv2d(x4, w4, stride, explicitPad(pad), 'NHWC', dilation);
+    const gradFunc = (dy: tf.Tensor4D, saved: tf.Tensor[]): tf.Tensor[] => {
+      const [xs, ws] = saved as [tf.Tensor4D, tf.Tensor4D];
+      if (dilation !== 1) throw new Error('conv2d: input gradient with dilation > 1 is not supported');
+      const dx = tf.conv2dTranspose(dy as tf.Tensor4D, ws, xs.shape, stride, pad);
+      const dw = conv2dWeightGrad(xs, dy as tf.Tensor4D, ws.shape[0], ws.shape[1], stride, pad, dilation);
+      return [dx, dw];
+    };
+    return { value, gradFunc };
+  });
+  return f(x, w) as tf.Tensor4D;
+}
+
+/** Per-channel sum over the rows of an [M, C] tensor. */
+function channelSum(x2: tf.Tensor2D): tf.Tensor1D {
+  return tf.sum(x2, 0);
+}
+
+/** Running statistics of a BN layer (PyTorch initial values: mean 0, var 1). */
+export interface BnRunning {
+  mean: tf.Tensor1D;
+  variance: tf.Tensor1D;
+}
+
+/**
+ * Batch normalisation over N,H,W of an NHWC tensor (or N of an [N, C] tensor) with explicit
+ * gradients. `gamma`/`beta` undefined means affine=False.
+ */
+export function batchNorm(
+  x: tf.Tensor4D | tf.Tensor2D,
+  mode: BnMode,
+  gamma?: tf.Tensor1D,
+  beta?: tf.Tensor1D,
+  running?: BnRunning,
+  eps = BN_EPS,
+): tf.Tensor {
+  const c = x.shape[x.shape.length - 1];
+  const g = gamma ?? tf.ones([c]);
+  const b = beta ?? tf.zeros([c]);
+  const f = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const [xi, gi, bi, save] = args as [tf.Tensor, tf.Tensor1D, tf.Tensor1D, tf.GradSaveFunc];
+    const m = xi.size / c;
+    let mean: tf.Tensor1D;
+    let variance: tf.Tensor1D;
+    if (mode === 'train') {
+      const axes = xi.shape.slice(0, -1).map((_, i) => i);
+      mean = tf.mean(xi, axes) as tf.Tensor1D;
+      // biased variance E[x²] − E[x]², clamped at 0 against rounding
+      variance = tf.relu(tf.sub(tf.mean(tf.square(xi), axes), tf.square(mean))) as tf.Tensor1D;
+    } else {
+      mean = running?.mean ?? tf.zeros([c]);
+      variance = running?.variance ?? tf.ones([c]);
+    }
+    const invStd = tf.rsqrt(tf.add(variance, eps)) as tf.Tensor1D;
+    const value: tf.Tensor = tf.batchNorm(xi as tf.Tensor4D, mean, variance, bi, gi, eps);
+    save([xi, gi, mean, invStd]);
+    const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]): tf.Tensor[] => {
+      const [xs, gs, mu, inv] = saved as [tf.Tensor, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D];
+      const dy2 = tf.reshape(dy, [m, c]) as tf.Tensor2D;
+      const xhat = tf.mul(tf.sub(tf.reshape(xs, [m, c]), mu), inv) as tf.Tensor2D;
+      const sumDy = channelSum(dy2);
+      const sumDyXhat = channelSum(tf.mul(dy2, xhat) as tf.Tensor2D);
+      let dx: tf.Tensor;
+      if (mode === 'train') {
+        const inner = tf.sub(tf.sub(tf.mul(dy2, m), sumDy), tf.mul(xhat, sumDyXhat));
+        dx = tf.mul(inner, tf.div(tf.mul(gs, inv), m));
+      } else {
+        dx = tf.mul(dy2, tf.mul(gs, inv));
+      }
+      return [tf.reshape(dx, xs.shape), sumDyXhat, sumDy];
+    };
+    return { value, gradFunc };
+  });
+  return f(x, g, b);
+}
+
+/** Fully connected layer y = x·W + b, W as [in, out]. */
+export function linear(x: tf.Tensor2D, w: tf.Tensor2D, b?: tf.Tensor1D): tf.Tensor2D {
+  const y = tf.matMul(x, w);
+  return (b ? tf.add(y, b) : y) as tf.Tensor2D;
+}
+
+/** Average pool k×k, stride s, padding (k−1)/2 when `same`; padded cells are not counted
+ * (PyTorch count_include_pad=False), which is TensorFlow's SAME-padding semantics. */
+export function avgPool(x: tf.Tensor4D, k: number, stride: number, same: boolean): tf.Tensor4D {
+  return tf.avgPool(x, k, stride, same ? 'same' : 'valid');
+}
+
+/** Global average pool NHWC → [N, C] as a matmul-free mean over H, W. */
+export function globalAvgPool(x: tf.Tensor4D): tf.Tensor2D {
+  return tf.mean(x, [1, 2]) as tf.Tensor2D;
+}

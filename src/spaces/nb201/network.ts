@@ -1,0 +1,181 @@
+/**
+ * NAS-Bench-201 network (PAPERS.md §1.1; BayesWatch `models/cell_infers/tiny_network.py`):
+ * stem conv3×3(3→C)+BN; N cells @C; ResNet block (stride 2) → N cells @2C; ResNet block → N cells
+ * @4C; BN → ReLU → global average pool → Linear(4C → classes).
+ * Cell: node j = Σ_{i<j} op_{i→j}(node i), output node 3. Ops: none (×0), skip_connect,
+ * nor_conv_k×k = ReLU→conv(no bias)→BN(affine), avg_pool_3x3 (count_include_pad=False).
+ * ResNet block: conv_a = ReLU→conv3×3/2→BN, conv_b = ReLU→conv3×3→BN,
+ * shortcut = AvgPool(2,2)→conv1×1 (no bias); output = shortcut + conv_b (no final ReLU).
+ * Initialisation: PyTorch defaults (engine/init.ts) from a seeded RNG.
+ * Taps (engine/taps.ts): every nn.ReLU reports its input; in NB201 every ReLU lies on a path to
+ * the output (`none` is x·0 and still back-propagates), so `onOutputPath` is always true.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { avgPool, batchNorm, BnMode, conv2d, globalAvgPool, linear } from '../../engine/layers';
+import { bias, convWeight, linearWeight } from '../../engine/init';
+import { Rng } from '../../engine/rng';
+import { countParams, disposeParams, param, ParamMap } from '../../engine/params';
+import type { ForwardOptions, ForwardResult, Network } from '../../engine/network';
+import { NB201_EDGES, Nb201Arch, Nb201Op } from './arch';
+
+export interface Nb201NetConfig {
+  /** Channels of the first stage (16 in NAS-Bench-201). */
+  readonly C: number;
+  /** Cells per stage (5 in NAS-Bench-201). */
+  readonly N: number;
+  /** Classifier outputs (NASWOT scores with 1; CIFAR-10 has 10). */
+  readonly numClasses: number;
+}
+
+export const NB201_DEFAULT_CONFIG: Nb201NetConfig = { C: 16, N: 5, numClasses: 10 };
+
+type Block =
+  | { kind: 'cell'; name: string; channels: number }
+  | { kind: 'resblock'; name: string; cin: number; cout: number };
+
+function isConv(op: Nb201Op): op is 'nor_conv_1x1' | 'nor_conv_3x3' {
+  return op === 'nor_conv_1x1' || op === 'nor_conv_3x3';
+}
+
+/** An untrained NAS-Bench-201 network with its parameters. Call `dispose()` when done. */
+export class Nb201Network implements Network {
+  readonly params: ParamMap = new Map();
+  private readonly blocks: Block[] = [];
+
+  constructor(
+    readonly arch: Nb201Arch,
+    readonly config: Nb201NetConfig = NB201_DEFAULT_CONFIG,
+    seed = 0,
+  ) {
+    const { C, N, numClasses } = config;
+    if (!(C >= 1 && N >= 1 && numClasses >= 1)) throw new Error(`invalid NB201 config ${JSON.stringify(config)}`);
+    const rng = new Rng(seed);
+    const add = (name: string, data: Float32Array, shape: number[]): void => {
+      this.params.set(name, tf.tensor(data, shape, 'float32'));
+    };
+    const addConv = (name: string, k: number, cin: number, cout: number): void =>
+      add(`${name}.weight`, convWeight(rng, k, k, cin, cout), [k, k, cin, cout]);
+    const addBn = (name: string, c: number): void => {
+      add(`${name}.weight`, new Float32Array(c).fill(1), [c]);
+      add(`${name}.bias`, new Float32Array(c), [c]);
+    };
+    addConv('stem.conv', 3, 3, C);
+    addBn('stem.bn', C);
+    let ch = C;
+    let cellIndex = 0;
+    for (let stage = 0; stage < 3; stage++) {
+      if (stage > 0) {
+        const name = `cells.${cellIndex++}`;
+        const cout = ch * 2;
+        addConv(`${name}.conv_a.conv`, 3, ch, cout);
+        addBn(`${name}.conv_a.bn`, cout);
+        addConv(`${name}.conv_b.conv`, 3, cout, cout);
+        addBn(`${name}.conv_b.bn`, cout);
+        addConv(`${name}.downsample.conv`, 1, ch, cout);
+        this.blocks.push({ kind: 'resblock', name, cin: ch, cout });
+        ch = cout;
+      }
+      for (let c = 0; c < N; c++) {
+        const name = `cells.${cellIndex++}`;
+        arch.forEach((op, e) => {
+          if (isConv(op)) {
+            const k = op === 'nor_conv_3x3' ? 3 : 1;
+            addConv(`${name}.edges.${e}.conv`, k, ch, ch);
+            addBn(`${name}.edges.${e}.bn`, ch);
+          }
+        });
+        this.blocks.push({ kind: 'cell', name, channels: ch });
+      }
+    }
+    addBn('lastact.bn', ch);
+    add('classifier.weight', linearWeight(rng, ch, numClasses), [ch, numClasses]);
+    add('classifier.bias', bias(rng, ch, numClasses), [numClasses]);
+  }
+
+  /** Number of parameters (conv/linear weights and biases, BN γ and β), as PyTorch counts them. */
+  get numParams(): number {
+    return countParams(this.params);
+  }
+
+  /** Forward pass on an NHWC batch. Wrap in `tf.tidy` (or dispose the results). */
+  forward(x: tf.Tensor4D, opts: ForwardOptions): ForwardResult {
+    const P = opts.params ?? this.params;
+    const taps = opts.taps;
+    const mode = opts.bn;
+    const w4 = (n: string): tf.Tensor4D => param<tf.Tensor4D>(P, n);
+    const v1 = (n: string): tf.Tensor1D => param<tf.Tensor1D>(P, n);
+    const bn = (h: tf.Tensor4D, n: string): tf.Tensor4D =>
+      batchNorm(h, mode, v1(`${n}.weight`), v1(`${n}.bias`)) as tf.Tensor4D;
+    const tap = (h: tf.Tensor4D, name: string, inWrapper: boolean): void =>
+      taps?.({ name, input: h, inWrapper, onOutputPath: true });
+    const reluTapped = (h: tf.Tensor4D, name: string, inWrapper: boolean): tf.Tensor4D => {
+      tap(h, name, inWrapper);
+      return tf.relu(h);
+    };
+
+    let h = bn(conv2d(x, w4('stem.conv.weight'), 1, 1), 'stem.bn');
+    for (const block of this.blocks) {
+      if (block.kind === 'resblock') {
+        const n = block.name;
+        const a = bn(conv2d(reluTapped(h, `${n}.conv_a.relu`, true), w4(`${n}.conv_a.conv.weight`), 2, 1), `${n}.conv_a.bn`);
+        const b = bn(conv2d(reluTapped(a, `${n}.conv_b.relu`, true), w4(`${n}.conv_b.conv.weight`), 1, 1), `${n}.conv_b.bn`);
+        const s = conv2d(avgPool(h, 2, 2, false), w4(`${n}.downsample.conv.weight`), 1, 0);
+        h = tf.add(s, b);
+      } else {
+        h = this.cellForward(h, block.name, bn, tap, w4);
+      }
+    }
+    const features = globalAvgPool(reluTapped(bn(h, 'lastact.bn'), 'lastact.relu', false));
+    const logits = linear(features, param<tf.Tensor2D>(P, 'classifier.weight'), v1('classifier.bias'));
+    return { logits, features };
+  }
+
+  private cellForward(
+    input: tf.Tensor4D,
+    name: string,
+    bn: (h: tf.Tensor4D, n: string) => tf.Tensor4D,
+    tap: (h: tf.Tensor4D, name: string, inWrapper: boolean) => void,
+    w4: (n: string) => tf.Tensor4D,
+  ): tf.Tensor4D {
+    const nodes: tf.Tensor4D[] = [input];
+    // ReLU(node i) is shared by every conv op reading node i (same values, separate taps).
+    const relus = new Map<number, tf.Tensor4D>();
+    for (let j = 1; j <= 3; j++) {
+      const terms: tf.Tensor4D[] = [];
+      NB201_EDGES.forEach((edge, e) => {
+        if (edge.to !== j) return;
+        const op = this.arch[e];
+        const src = nodes[edge.from];
+        const en = `${name}.edges.${e}`;
+        switch (op) {
+          case 'none':
+            break; // x·0 contributes nothing to the value (and a zero gradient)
+          case 'skip_connect':
+            terms.push(src);
+            break;
+          case 'avg_pool_3x3':
+            terms.push(avgPool(src, 3, 1, true));
+            break;
+          case 'nor_conv_1x1':
+          case 'nor_conv_3x3': {
+            const k = op === 'nor_conv_3x3' ? 3 : 1;
+            tap(src, `${en}.relu`, true);
+            let r = relus.get(edge.from);
+            if (!r) {
+              r = tf.relu(src);
+              relus.set(edge.from, r);
+            }
+            terms.push(bn(conv2d(r, w4(`${en}.conv.weight`), 1, (k - 1) / 2), `${en}.bn`));
+            break;
+          }
+        }
+      });
+      nodes.push(terms.length === 0 ? tf.zerosLike(input) : terms.length === 1 ? terms[0] : (tf.addN(terms) as tf.Tensor4D));
+    }
+    return nodes[3];
+  }
+
+  dispose(): void {
+    disposeParams(this.params);
+  }
+}

@@ -1,0 +1,115 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { kendallTauB, pearson, ranks, rmse, spearman } from "../../src/stats/correlation";
+import { close, tiedData } from "./helpers";
+
+/** O(n²) reference τ-b straight from the definition. */
+function bruteTauB(x: number[], y: number[]): number {
+  const n = x.length;
+  let s = 0;
+  let n1 = 0;
+  let n2 = 0;
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      const dx = Math.sign(x[i] - x[j]);
+      const dy = Math.sign(y[i] - y[j]);
+      s += dx * dy;
+      if (dx === 0) n1++;
+      if (dy === 0) n2++;
+    }
+  }
+  const n0 = (n * (n - 1)) / 2;
+  return s / Math.sqrt((n0 - n1) * (n0 - n2));
+}
+
+test("ranks: 1-based average ranks for ties", () => {
+  assert.deepEqual(ranks([10, 20, 20, 5]), [2, 3.5, 3.5, 1]);
+  assert.deepEqual(ranks([3, 3, 3]), [2, 2, 2]);
+  assert.deepEqual(ranks([-1, 7, 0, 7, 7]), [1, 4, 2, 4, 4]);
+  assert.deepEqual(ranks([]), []);
+});
+
+test("pearson: hand-computed case", () => {
+  // dx = [-1.5,-.5,.5,1.5], dy = [-3,-1,0,4]: Sxy = 11, Sxx = 5, Syy = 26
+  close(pearson([1, 2, 3, 4], [2, 4, 5, 9]), 11 / Math.sqrt(130));
+});
+
+test("spearman with ties: hand-computed", () => {
+  // ranks x = [1, 2.5, 2.5, 4], ranks y = [1, 3, 2, 4]; both means 2.5
+  // Sxy = 2.25 + 0 + 0 + 2.25 = 4.5, Sxx = 4.5, Syy = 5  =>  rho = 4.5/sqrt(22.5) = sqrt(0.9)
+  close(spearman([1, 2, 2, 3], [1, 3, 2, 4]), Math.sqrt(0.9));
+  // order of pairs must not matter (breaking ties by position would give 0.8 here)
+  close(spearman([2, 1, 2, 3], [3, 1, 2, 4]), Math.sqrt(0.9));
+  close(spearman([2, 1, 2, 3], [2, 1, 3, 4]), Math.sqrt(0.9));
+});
+
+test("kendallTauB: hand-computed cases", () => {
+  // no ties: C = 7, D = 3  =>  0.4
+  close(kendallTauB([1, 2, 3, 4, 5], [3, 1, 2, 5, 4]), 0.4);
+  // one x-tie: n0 = 6, n1 = 1, n2 = 0, C = 5, D = 0  =>  5/sqrt(5*6)
+  close(kendallTauB([1, 2, 2, 3], [1, 3, 2, 4]), 5 / Math.sqrt(30));
+  // joint tie (x and y tied on the same pair): n0 = 6, n1 = n2 = n3 = 1, C = 5  =>  5/5
+  close(kendallTauB([1, 2, 2, 3], [1, 2, 2, 3]), 1);
+});
+
+test("kendallTauB matches O(n²) brute force on random tied data", () => {
+  for (const seed of [1, 2, 3, 42, 1234]) {
+    for (const n of [2, 3, 7, 50, 300]) {
+      for (const levels of [3, 10, 1000]) {
+        const { x, y } = tiedData(seed * 7919 + n + levels, n, levels);
+        const ref = bruteTauB(x, y);
+        const got = kendallTauB(x, y);
+        if (Number.isNaN(ref)) assert.ok(Number.isNaN(got), `seed ${seed} n ${n}`);
+        else close(got, ref, 1e-12, `seed ${seed} n ${n} levels ${levels}:`);
+      }
+    }
+  }
+});
+
+test("kendallTauB matches brute force with float values incl. negatives", () => {
+  const x = [0.5, -1.25, 0.5, 3, 3, -1.25, 2, 0.5, 7.75];
+  const y = [1, 1, 0, -2, 5, 1, 0, 1, 1];
+  close(kendallTauB(x, y), bruteTauB(x, y));
+});
+
+test("perfect and inverse association give ±1", () => {
+  const x = [0.1, 0.4, 0.2, 0.9, 0.7, 0.3];
+  const up = x.map((v) => Math.exp(3 * v)); // monotone, nonlinear
+  const lin = x.map((v) => 2 * v + 1);
+  const down = x.map((v) => -v * v * v);
+  close(pearson(x, lin), 1);
+  close(pearson(x, x.map((v) => -3 * v + 2)), -1);
+  for (const f of [spearman, kendallTauB]) {
+    assert.equal(f(x, up), 1);
+    assert.equal(f(x, down), -1);
+  }
+});
+
+test("undefined coefficients (constant input) are NaN, not spurious values", () => {
+  const c = [0.1, 0.1, 0.1];
+  const v = [1, 2, 3.3];
+  for (const f of [pearson, spearman, kendallTauB]) {
+    assert.ok(Number.isNaN(f(c, v)));
+    assert.ok(Number.isNaN(f(v, c)));
+  }
+});
+
+test("strict metrics throw on NaN/Infinity, naming metric and count", () => {
+  assert.throws(() => pearson([1, NaN, 3], [1, 2, 3]), /pearson: x contains 1 non-finite/);
+  assert.throws(() => spearman([1, 2, 3], [Infinity, NaN, 3]), /spearman: y contains 2 non-finite/);
+  assert.throws(() => kendallTauB([1, 2, -Infinity], [1, 2, 3]), /kendallTauB: x contains 1 non-finite/);
+  assert.throws(() => rmse([1, 2], [NaN, 2]), /rmse: y contains 1 non-finite/);
+  assert.throws(() => ranks([1, NaN]), /ranks: x contains 1 non-finite/);
+});
+
+test("strict metrics throw on length mismatch and too few pairs", () => {
+  assert.throws(() => pearson([1, 2, 3], [1, 2]), /pearson: length mismatch/);
+  assert.throws(() => kendallTauB([1], [1]), /kendallTauB: needs at least 2/);
+  assert.throws(() => rmse([], []), /rmse: needs at least 1/);
+});
+
+test("rmse: simple case", () => {
+  // diffs 0, -2, 2  =>  sqrt(8/3)
+  close(rmse([1, 2, 3], [1, 4, 1]), Math.sqrt(8 / 3));
+  assert.equal(rmse([5], [5]), 0);
+});
