@@ -1,0 +1,167 @@
+#!/usr/bin/env node
+/**
+ * `zeronas <command>`: the workbench's experiments, headless.
+ *   score   score architectures with proxies into a resumable CSV
+ *   eval    rank correlations of a score file against benchmark accuracy
+ *   parity  our proxies vs the NASLib reference table on its architectures
+ */
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadNb201Table, NB201_ACCURACY_KEYS, Nb201AccuracyKey } from './benchmarks/nb201';
+import { NASLIB_DATASETS, NaslibDataset } from './benchmarks/naslib';
+import type { BatchAugment, BatchSelect } from './data/batch';
+import type { CifarDataset } from './data/cifar';
+import type { ReluCounting } from './engine/taps';
+import { parseProxyList } from './proxies/registry';
+import { selectArchs } from './runner/archs';
+import { DEFAULT_ACCURACY_KEY, evaluateScores, formatEvaluation } from './runner/evaluate';
+import { formatParity, parity } from './runner/parity';
+import { defaultWorkers } from './runner/pool';
+import { readScores } from './runner/results';
+import { scoreToFile } from './runner/scoreFile';
+import { PresetName, PRESETS, ScoreSettings } from './runner/settings';
+
+const HELP: Record<string, string> = {
+  main: `zeronas <command> [options]
+
+commands:
+  score    score NAS-Bench-201 architectures with training-free proxies (CSV, resumable)
+  eval     PLCC / SROCC / KROCC (bootstrap CIs) of a score file against benchmark accuracy
+  parity   our proxies vs the NASLib reference scores on the reference architectures
+
+'zeronas <command> --help' shows each command's options.`,
+  score: `zeronas score [options]
+  --space nb201            search space (nb201)
+  --proxies LIST           comma-separated proxy names or 'all' (default naswot)
+  --archs SPEC             all | sample:N | naslib:<dataset> | FILE (one index or arch string per line)
+  --dataset NAME           cifar10 | cifar100 (default cifar10)
+  --preset NAME            naswot (paper: batch 128, no augmentation, official counting) | naslib
+  --batch-size N           images in the scoring batch (preset default)
+  --seed N                 seed of the batch, the sample and the network weights (default 1)
+  --select MODE            random | first (batch images; default random)
+  --augment MODE           none | crop-flip (preset default)
+  --counting MODE          official | naslib (NASWOT ReLU counting; preset default)
+  --workers N              worker threads (default: cores; 0 = in-process)
+  --out FILE               CSV to write; an existing file with the same settings is resumed
+  --quiet                  no progress bar`,
+  eval: `zeronas eval --scores FILE [options]
+  --benchmark nb201        benchmark table (nb201)
+  --dataset NAME           cifar10 | cifar100 | ImageNet16-120 (default cifar10)
+  --accuracy KEY           ground-truth column (default: the dataset's 200-epoch test accuracy);
+                           one of ${NB201_ACCURACY_KEYS.join(', ')}
+  --bootstrap N            bootstrap resamples for the CIs (default 1000)`,
+  parity: `zeronas parity [options]
+  --proxies LIST           proxies to compare (default naswot,params)
+  --dataset NAME           NASLib reference rows: cifar10 | cifar100 (default cifar10)
+  --limit N                only the first N reference architectures
+  --workers N              worker threads (default: cores)
+  --out FILE               score cache (default .cache/parity-nb201-<dataset>.csv; resumed)
+  Scores use the NASLib conventions (preset naslib: NASLib normalisation, crop+flip, single
+  ReLU counting, train-mode BN, batch 32).`,
+};
+
+function fail(msg: string): never {
+  process.stderr.write(`zeronas: ${msg}\n`);
+  process.exit(2);
+}
+
+function int(v: string | undefined, name: string, dflt: number): number {
+  if (v === undefined) return dflt;
+  if (!/^\d+$/.test(v)) fail(`--${name} must be a non-negative integer, got '${v}'`);
+  return Number(v);
+}
+
+function oneOf<T extends string>(v: string | undefined, name: string, allowed: readonly T[], dflt: T): T {
+  if (v === undefined) return dflt;
+  if (!allowed.includes(v as T)) fail(`--${name} must be one of ${allowed.join(', ')}, got '${v}'`);
+  return v as T;
+}
+
+async function cmdScore(argv: string[]): Promise<void> {
+  const { values: v } = parseArgs({
+    args: argv,
+    options: {
+      space: { type: 'string' }, proxies: { type: 'string' }, archs: { type: 'string' }, dataset: { type: 'string' },
+      preset: { type: 'string' }, 'batch-size': { type: 'string' }, seed: { type: 'string' }, select: { type: 'string' },
+      augment: { type: 'string' }, counting: { type: 'string' }, workers: { type: 'string' }, out: { type: 'string' },
+      quiet: { type: 'boolean' }, help: { type: 'boolean' },
+    },
+  });
+  if (v.help) return void console.log(HELP.score);
+  oneOf(v.space, 'space', ['nb201'] as const, 'nb201');
+  const preset = PRESETS[oneOf<PresetName>(v.preset, 'preset', ['naswot', 'naslib'], 'naswot')];
+  const seed = int(v.seed, 'seed', preset.seed);
+  const settings: ScoreSettings = {
+    ...preset,
+    dataset: oneOf<CifarDataset>(v.dataset, 'dataset', ['cifar10', 'cifar100'], 'cifar10'),
+    batchSize: int(v['batch-size'], 'batch-size', preset.batchSize),
+    seed,
+    select: oneOf<BatchSelect>(v.select, 'select', ['random', 'first'], preset.select),
+    augment: oneOf<BatchAugment>(v.augment, 'augment', ['none', 'crop-flip'], preset.augment),
+    counting: oneOf<ReluCounting>(v.counting, 'counting', ['official', 'naslib'], preset.counting),
+    proxies: parseProxyList(v.proxies ?? 'naswot'),
+  };
+  if (!v.out) fail('score needs --out FILE');
+  if (!v.archs) fail('score needs --archs all|sample:N|naslib:<dataset>|FILE');
+  const indices = selectArchs(v.archs, loadNb201Table(), seed);
+  await scoreToFile(settings, indices, v.out, { workers: int(v.workers, 'workers', defaultWorkers()), quiet: v.quiet ?? false });
+}
+
+function cmdEval(argv: string[]): void {
+  const { values: v } = parseArgs({
+    args: argv,
+    options: {
+      scores: { type: 'string' }, benchmark: { type: 'string' }, dataset: { type: 'string' },
+      accuracy: { type: 'string' }, bootstrap: { type: 'string' }, help: { type: 'boolean' },
+    },
+  });
+  if (v.help) return void console.log(HELP.eval);
+  if (!v.scores) fail('eval needs --scores FILE');
+  oneOf(v.benchmark, 'benchmark', ['nb201'] as const, 'nb201');
+  const dataset = oneOf(v.dataset, 'dataset', ['cifar10', 'cifar100', 'ImageNet16-120'] as const, 'cifar10');
+  const key = oneOf<Nb201AccuracyKey>(v.accuracy, 'accuracy', NB201_ACCURACY_KEYS, DEFAULT_ACCURACY_KEY[dataset]);
+  const evals = evaluateScores(readScores(v.scores), loadNb201Table(), key, { bootstrap: int(v.bootstrap, 'bootstrap', 1000) });
+  console.log(formatEvaluation(evals, dataset, key));
+}
+
+async function cmdParity(argv: string[]): Promise<void> {
+  const { values: v } = parseArgs({
+    args: argv,
+    options: {
+      proxies: { type: 'string' }, dataset: { type: 'string' }, limit: { type: 'string' },
+      workers: { type: 'string' }, out: { type: 'string' }, quiet: { type: 'boolean' }, help: { type: 'boolean' },
+    },
+  });
+  if (v.help) return void console.log(HELP.parity);
+  const dataset = oneOf<NaslibDataset>(v.dataset, 'dataset', NASLIB_DATASETS, 'cifar10');
+  if (dataset === 'ImageNet16-120') fail('ImageNet16-120 images are not available here (see data/README.md)');
+  const settings: ScoreSettings = { ...PRESETS.naslib, dataset, proxies: parseProxyList(v.proxies ?? 'naswot,params') };
+  let indices = selectArchs(`naslib:${dataset}`, loadNb201Table(), settings.seed);
+  if (v.limit !== undefined) indices = indices.slice(0, int(v.limit, 'limit', indices.length));
+  const out = v.out ?? path.join('.cache', `parity-nb201-${dataset}.csv`);
+  const scores = await scoreToFile(settings, indices, out, { workers: int(v.workers, 'workers', defaultWorkers()), quiet: v.quiet ?? false });
+  console.log(formatParity(parity(scores, dataset), dataset));
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const [cmd, ...rest] = argv;
+  switch (cmd) {
+    case 'score':
+      return cmdScore(rest);
+    case 'eval':
+      return cmdEval(rest);
+    case 'parity':
+      return cmdParity(rest);
+    case undefined:
+    case '--help':
+    case '-h':
+    case 'help':
+      return void console.log(HELP.main);
+    default:
+      fail(`unknown command '${cmd}'\n\n${HELP.main}`);
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).catch((e: Error) => fail(e.message));
+}

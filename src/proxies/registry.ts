@@ -1,0 +1,90 @@
+/**
+ * Indicator registry: name → how to compute it and how to read it. Every entry runs on the wasm
+ * backend. A value that cannot be ranked (singular kernel, NaN) carries a status and a reason.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { BnMode } from '../engine/layers';
+import type { Network } from '../engine/network';
+import type { ReluCounting } from '../engine/taps';
+import { naswot } from './naswot';
+
+export type ProxyStatus = 'ok' | 'singular' | 'nan' | 'error';
+
+export interface ProxyValue {
+  readonly value: number;
+  readonly status: ProxyStatus;
+  readonly reason?: string;
+}
+
+export interface ProxyContext {
+  readonly net: Network;
+  /** Normalised NHWC input batch. */
+  readonly x: tf.Tensor4D;
+  readonly labels: tf.Tensor1D;
+  readonly counting: ReluCounting;
+  readonly bn: BnMode;
+}
+
+export type ProxyNeeds = 'none' | 'forward' | 'input-gradient' | 'weight-gradient' | 'per-sample-gradient';
+
+export interface ProxyDef {
+  readonly name: string;
+  readonly description: string;
+  readonly needs: ProxyNeeds;
+  readonly higherIsBetter: boolean;
+  compute(ctx: ProxyContext): ProxyValue;
+}
+
+/** Turn a number into a ProxyValue, classifying non-finite results. */
+export function proxyValue(value: number, reasonIfBad?: string): ProxyValue {
+  if (Number.isNaN(value)) return { value, status: 'nan', reason: reasonIfBad ?? 'NaN result' };
+  if (!Number.isFinite(value)) return { value, status: 'singular', reason: reasonIfBad ?? 'infinite result' };
+  return { value, status: 'ok' };
+}
+
+const REGISTRY = new Map<string, ProxyDef>();
+
+export function registerProxy(def: ProxyDef): void {
+  REGISTRY.set(def.name, def);
+}
+
+export function proxyNames(): string[] {
+  return [...REGISTRY.keys()];
+}
+
+/** Look a proxy up, with an error that lists the known names. */
+export function getProxy(name: string): ProxyDef {
+  const def = REGISTRY.get(name);
+  if (!def) throw new Error(`unknown proxy '${name}' (known: ${proxyNames().join(', ')})`);
+  return def;
+}
+
+/** Parse `all` or a comma-separated list into known proxy names. */
+export function parseProxyList(spec: string): string[] {
+  if (spec.trim() === 'all') return proxyNames();
+  const names = spec.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  if (names.length === 0) throw new Error(`empty proxy list '${spec}'`);
+  for (const n of names) getProxy(n);
+  return names;
+}
+
+registerProxy({
+  name: 'naswot',
+  description: 'NASWOT log|K_H| of binary ReLU codes (Mellor et al. 2021); counting convention from the settings',
+  needs: 'forward',
+  higherIsBetter: true,
+  compute: ({ net, x, counting, bn }) => {
+    const r = naswot(net, x, { counting, bn });
+    if (r.status === 'singular') return { value: r.score, status: 'singular', reason: 'K_H is singular (repeated activation codes)' };
+    if (r.status === 'nan') return { value: r.score, status: 'nan', reason: 'K_H has non-finite entries' };
+    return { value: r.score, status: 'ok' };
+  },
+});
+
+registerProxy({
+  name: 'params',
+  description: 'number of parameters in millions (conv/linear weights and biases, BN affine)',
+  needs: 'none',
+  higherIsBetter: true,
+  compute: ({ net }) => proxyValue(net.numParams / 1e6),
+});

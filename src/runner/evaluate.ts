@@ -1,0 +1,60 @@
+/**
+ * Judge score files against ground truth: per proxy PLCC, SROCC, KROCC (τ-b) with bootstrap CIs
+ * over the architectures, NaN/−∞ scores dropped explicitly and counted.
+ */
+import type { Nb201AccuracyKey, Nb201Table } from '../benchmarks/nb201';
+import type { CifarDataset } from '../data/cifar';
+import { summarize, Summary } from '../stats/summary';
+import type { ScoreTable } from './results';
+
+/** Default ground truth per dataset: 200-epoch test accuracy (NASWOT Table 2 / Fig. 3 convention). */
+export const DEFAULT_ACCURACY_KEY: Readonly<Record<CifarDataset | 'ImageNet16-120', Nb201AccuracyKey>> = {
+  cifar10: 'cifar10-test',
+  cifar100: 'cifar100-test',
+  'ImageNet16-120': 'imagenet16-test',
+};
+
+/** Paper values to print beside ours (NASWOT Kendall τ, P-NASWOT Fig. 3). */
+export const PAPER_KENDALL: Readonly<Record<string, Readonly<Record<string, number>>>> = {
+  naswot: { cifar10: 0.574, cifar100: 0.611, 'ImageNet16-120': 0.549 },
+};
+
+export interface ProxyEvaluation {
+  readonly proxy: string;
+  readonly summary: Summary;
+}
+
+export function evaluateScores(
+  scores: ScoreTable,
+  table: Nb201Table,
+  key: Nb201AccuracyKey,
+  opts: { bootstrap?: number; seed?: number } = {},
+): ProxyEvaluation[] {
+  const acc = scores.rows.map((r) => table.accuracy(r.index, key));
+  return scores.proxies.map((proxy) => ({
+    proxy,
+    summary: summarize(
+      scores.rows.map((r) => r.values[proxy]),
+      acc,
+      { bootstrap: opts.bootstrap ?? 1000, seed: opts.seed ?? 1 },
+    ),
+  }));
+}
+
+function fmtCi(v: number, ci?: [number, number]): string {
+  return ci ? `${v.toFixed(3)} [${ci[0].toFixed(3)}, ${ci[1].toFixed(3)}]` : v.toFixed(3);
+}
+
+/** Plain-text report of `evaluateScores`. */
+export function formatEvaluation(evals: readonly ProxyEvaluation[], dataset: string, key: string): string {
+  const lines = [`ground truth: NB201 ${key}; 95% percentile-bootstrap CIs over architectures`];
+  for (const { proxy, summary: s } of evals) {
+    const paper = PAPER_KENDALL[proxy]?.[dataset];
+    lines.push(
+      `${proxy}: N=${s.n}${s.dropped ? ` (dropped ${s.dropped} NaN/inf)` : ''}  PLCC ${fmtCi(s.plcc, s.ci?.plcc)}  ` +
+        `SROCC ${fmtCi(s.srocc, s.ci?.srocc)}  KROCC ${fmtCi(s.krocc, s.ci?.krocc)}` +
+        (paper !== undefined ? `  (paper Kendall τ ${paper})` : ''),
+    );
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,82 @@
+/**
+ * Parity with the NASLib reference table (NASLib, PyTorch; ../shared/data/naslib): our score of
+ * each reference architecture against NASLib's, and each score's Spearman ρ with NASLib's
+ * validation accuracy, side by side.
+ */
+import { naslibNb201Reference, NaslibDataset } from '../benchmarks/naslib';
+import { pairFinite } from '../stats/clean';
+import { spearman } from '../stats/correlation';
+import type { ScoreTable } from './results';
+
+/** Our proxy name → NASLib column. */
+export const NASLIB_COLUMN: Readonly<Record<string, string>> = {
+  naswot: 'nwot',
+  params: 'params',
+  flops: 'flops',
+  synflow: 'synflow',
+  snip: 'snip',
+  grad_norm: 'grad_norm',
+  fisher: 'fisher',
+  grasp: 'grasp',
+  jacov: 'jacov',
+  l2_norm: 'l2_norm',
+  plain: 'plain',
+  epe_nas: 'epe_nas',
+  zen: 'zen',
+};
+
+export interface ParityRow {
+  readonly proxy: string;
+  readonly column: string;
+  /** Architectures with finite values in both. */
+  readonly n: number;
+  readonly dropped: number;
+  readonly rhoOursRef: number;
+  readonly rhoOursAcc: number;
+  readonly rhoRefAcc: number;
+}
+
+export function parity(scores: ScoreTable, dataset: NaslibDataset): ParityRow[] {
+  const ref = new Map(naslibNb201Reference(dataset).map((r) => [r.nb201Index, r]));
+  const out: ParityRow[] = [];
+  for (const proxy of scores.proxies) {
+    const column = NASLIB_COLUMN[proxy];
+    if (!column) continue;
+    const ours: number[] = [];
+    const theirs: number[] = [];
+    const acc: number[] = [];
+    for (const row of scores.rows) {
+      const r = ref.get(row.index);
+      if (!r || !(column in r.proxies)) continue;
+      ours.push(row.values[proxy]);
+      theirs.push(r.proxies[column]);
+      acc.push(r.valAccuracy);
+    }
+    const both = pairFinite(ours, theirs);
+    const keep = ours.map((v, i) => Number.isFinite(v) && Number.isFinite(theirs[i]));
+    const pick = (a: number[]): number[] => a.filter((_, i) => keep[i]);
+    out.push({
+      proxy,
+      column,
+      n: both.n,
+      dropped: both.dropped,
+      rhoOursRef: spearman(both.x, both.y),
+      rhoOursAcc: spearman(pick(ours), pick(acc)),
+      rhoRefAcc: spearman(pick(theirs), pick(acc)),
+    });
+  }
+  return out;
+}
+
+export function formatParity(rows: readonly ParityRow[], dataset: string): string {
+  const lines = [`parity with NASLib reference (${dataset}); Spearman ρ over architectures finite in both`];
+  lines.push('proxy      naslib-col  N     ρ(ours,ref)  ρ(ours,acc)  ρ(ref,acc)');
+  for (const r of rows) {
+    lines.push(
+      `${r.proxy.padEnd(10)} ${r.column.padEnd(11)} ${String(r.n).padEnd(5)} ${r.rhoOursRef.toFixed(3).padStart(11)}  ` +
+        `${r.rhoOursAcc.toFixed(3).padStart(11)}  ${r.rhoRefAcc.toFixed(3).padStart(10)}` +
+        (r.dropped ? `  (dropped ${r.dropped} non-finite)` : ''),
+    );
+  }
+  return lines.join('\n');
+}

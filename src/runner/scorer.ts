@@ -1,0 +1,82 @@
+/**
+ * Scores single architectures under fixed settings: one input batch per scorer (NASWOT: every
+ * candidate of a run sees the same batch), a freshly initialised network per architecture, every
+ * requested proxy on that network, and no tensor left behind.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { loadNb201Table, Nb201Table } from '../benchmarks/nb201';
+import { makeBatch } from '../data/batch';
+import { NASLIB_NORM, NASWOT_NORM, NormConstants } from '../data/normalize';
+import { initBackend } from '../engine/backend';
+import { getProxy, ProxyValue } from '../proxies/registry';
+import { formatNb201 } from '../spaces/nb201/arch';
+import { Nb201Network } from '../spaces/nb201/network';
+import { networkSeed, ScoreSettings } from './settings';
+
+export interface ScoreRow {
+  readonly index: number;
+  readonly arch: string;
+  readonly values: Readonly<Record<string, ProxyValue>>;
+  /** Wall-clock seconds per proxy (network construction counted once, in `seconds`). */
+  readonly proxySeconds: Readonly<Record<string, number>>;
+  readonly seconds: number;
+}
+
+export function normFor(settings: Pick<ScoreSettings, 'norm' | 'dataset'>): NormConstants {
+  return settings.norm === 'naslib' ? NASLIB_NORM[settings.dataset] : NASWOT_NORM[settings.dataset];
+}
+
+export class ArchScorer {
+  private constructor(
+    readonly settings: ScoreSettings,
+    private readonly table: Nb201Table,
+    private readonly x: tf.Tensor4D,
+    private readonly labels: tf.Tensor1D,
+  ) {}
+
+  static async create(settings: ScoreSettings, opts: { quiet?: boolean } = {}): Promise<ArchScorer> {
+    await initBackend({ quiet: opts.quiet });
+    for (const p of settings.proxies) getProxy(p);
+    const batch = makeBatch({
+      dataset: settings.dataset,
+      split: 'train',
+      batchSize: settings.batchSize,
+      seed: settings.seed,
+      select: settings.select,
+      augment: settings.augment,
+      norm: normFor(settings),
+    });
+    const x = tf.tensor4d(batch.x, [...batch.shape]);
+    const labels = tf.tensor1d(batch.labels, 'int32');
+    return new ArchScorer(settings, loadNb201Table(), x, labels);
+  }
+
+  /** Score the architecture with official NB201 index `index`. */
+  score(index: number): ScoreRow {
+    const s = this.settings;
+    const t0 = performance.now();
+    const arch = this.table.arch(index);
+    const net = new Nb201Network(arch, { C: s.C, N: s.N, numClasses: s.numClasses }, networkSeed(s.seed, index));
+    const values: Record<string, ProxyValue> = {};
+    const proxySeconds: Record<string, number> = {};
+    try {
+      for (const name of s.proxies) {
+        const p0 = performance.now();
+        try {
+          values[name] = getProxy(name).compute({ net, x: this.x, labels: this.labels, counting: s.counting, bn: s.bn });
+        } catch (e) {
+          values[name] = { value: NaN, status: 'error', reason: (e as Error).message };
+        }
+        proxySeconds[name] = (performance.now() - p0) / 1000;
+      }
+    } finally {
+      net.dispose();
+    }
+    return { index, arch: formatNb201(arch), values, proxySeconds, seconds: (performance.now() - t0) / 1000 };
+  }
+
+  dispose(): void {
+    this.x.dispose();
+    this.labels.dispose();
+  }
+}

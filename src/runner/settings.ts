@@ -1,0 +1,52 @@
+/**
+ * Everything that determines a score besides the architecture. Two presets follow the papers'
+ * reference code: `naswot` (BayesWatch: batch 128, no augmentation, official double counting)
+ * and `naslib` (NASLib / NAS-Bench-Suite-Zero: NASLib normalisation, crop+flip, single counting).
+ */
+import type { BatchAugment, BatchSelect } from '../data/batch';
+import type { CifarDataset } from '../data/cifar';
+import type { BnMode } from '../engine/layers';
+import type { ReluCounting } from '../engine/taps';
+
+export type SpaceName = 'nb201';
+export type NormName = 'naswot' | 'naslib';
+
+export interface ScoreSettings {
+  readonly space: SpaceName;
+  readonly dataset: CifarDataset;
+  readonly batchSize: number;
+  readonly seed: number;
+  readonly select: BatchSelect;
+  readonly augment: BatchAugment;
+  readonly norm: NormName;
+  readonly counting: ReluCounting;
+  readonly bn: BnMode;
+  readonly C: number;
+  readonly N: number;
+  readonly numClasses: number;
+  readonly proxies: readonly string[];
+}
+
+export type PresetName = 'naswot' | 'naslib';
+
+export const PRESETS: Readonly<Record<PresetName, Omit<ScoreSettings, 'proxies' | 'dataset'>>> = {
+  naswot: {
+    space: 'nb201', batchSize: 128, seed: 1, select: 'random', augment: 'none', norm: 'naswot',
+    counting: 'official', bn: 'train', C: 16, N: 5, numClasses: 1,
+  },
+  naslib: {
+    space: 'nb201', batchSize: 32, seed: 1, select: 'random', augment: 'crop-flip', norm: 'naslib',
+    counting: 'naslib', bn: 'train', C: 16, N: 5, numClasses: 10,
+  },
+};
+
+/** Settings as a stable JSON string (keys sorted), used to check that a results file matches. */
+export function settingsKey(s: ScoreSettings): string {
+  const o = s as unknown as Record<string, unknown>;
+  return JSON.stringify(Object.fromEntries(Object.keys(o).sort().map((k) => [k, o[k]])));
+}
+
+/** Seed of the network of architecture `index`: fresh weights per network, reproducible. */
+export function networkSeed(settingsSeed: number, index: number): number {
+  return (Math.imul(settingsSeed + 1, 0x9e3779b1) ^ Math.imul(index + 1, 0x85ebca6b)) >>> 0;
+}

@@ -1,0 +1,4 @@
+/** Plotly figure builders, HTML tables and notebook display helpers. */
+export * from './plotly';
+export * from './table';
+export * from './display';
