@@ -108,10 +108,10 @@ export function batchNorm(
     let mean: tf.Tensor1D;
     let variance: tf.Tensor1D;
     if (mode === 'train') {
-      const axes = xi.shape.slice(0, -1).map((_, i) => i);
-      mean = tf.mean(xi, axes) as tf.Tensor1D;
-      // biased variance E[x²] − E[x]², clamped at 0 against rounding
-      variance = tf.relu(tf.sub(tf.mean(tf.square(xi), axes), tf.square(mean))) as tf.Tensor1D;
+      // two-pass biased variance mean((x − μ)²), as PyTorch (E[x²] − μ² loses precision in float32)
+      const moments = tf.moments(xi, xi.shape.slice(0, -1).map((_, i) => i));
+      mean = moments.mean as tf.Tensor1D;
+      variance = moments.variance as tf.Tensor1D;
     } else {
       mean = running?.mean ?? tf.zeros([c]);
       variance = running?.variance ?? tf.ones([c]);
@@ -145,10 +145,39 @@ export function linear(x: tf.Tensor2D, w: tf.Tensor2D, b?: tf.Tensor1D): tf.Tens
   return (b ? tf.add(y, b) : y) as tf.Tensor2D;
 }
 
-/** Average pool k×k, stride s, padding (k−1)/2 when `same`; padded cells are not counted
- * (PyTorch count_include_pad=False), which is TensorFlow's SAME-padding semantics. */
+/**
+ * Average pool k×k, stride s; with `same`, padding (k−1)/2 whose cells are not counted (PyTorch
+ * count_include_pad=False; TensorFlow's SAME semantics). tfjs's own gradient divides by k² at the
+ * borders too, so the `same` case carries its gradient: dx = AvgPoolGrad(dy · k²/count), count the
+ * number of valid cells of each window.
+ */
 export function avgPool(x: tf.Tensor4D, k: number, stride: number, same: boolean): tf.Tensor4D {
-  return tf.avgPool(x, k, stride, same ? 'same' : 'valid');
+  if (!same) return tf.avgPool(x, k, stride, 'valid');
+  const f = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const [xi, save] = args as [tf.Tensor4D, tf.GradSaveFunc];
+    save([xi]);
+    const value = tf.avgPool(xi, k, stride, 'same');
+    const gradFunc = (dy: tf.Tensor4D, saved: tf.Tensor[]): tf.Tensor => {
+      const xs = saved[0] as tf.Tensor4D;
+      const scale = tf.tensor4d(windowScale(xs.shape[1], xs.shape[2], dy.shape[1], dy.shape[2], k, stride), [1, dy.shape[1], dy.shape[2], 1]);
+      const attrs = { filterSize: k, strides: stride, pad: 'same' } as unknown as tf.NamedAttrMap;
+      return tf.engine().runKernel(tf.AvgPoolGrad, { dy: tf.mul(dy, scale), input: xs }, attrs) as tf.Tensor;
+    };
+    return { value, gradFunc };
+  });
+  return f(x) as tf.Tensor4D;
+}
+
+/** k²/count per output cell of a SAME-padded k×k window (TensorFlow's padding split). */
+function windowScale(h: number, w: number, ho: number, wo: number, k: number, s: number): Float32Array {
+  const padTop = Math.floor(Math.max((ho - 1) * s + k - h, 0) / 2);
+  const padLeft = Math.floor(Math.max((wo - 1) * s + k - w, 0) / 2);
+  const valid = (start: number, n: number): number => Math.min(start + k, n) - Math.max(start, 0);
+  const out = new Float32Array(ho * wo);
+  for (let i = 0; i < ho; i++) {
+    for (let j = 0; j < wo; j++) out[i * wo + j] = (k * k) / (valid(i * s - padTop, h) * valid(j * s - padLeft, w));
+  }
+  return out;
 }
 
 /** Global average pool NHWC → [N, C] as a matmul-free mean over H, W. */

@@ -43,7 +43,11 @@ function assertClose(a: ArrayLike<number>, b: ArrayLike<number>, tol: number, wh
 async function onCpu<T>(f: () => T): Promise<T> {
   assert.ok(await tf.setBackend('cpu'));
   try {
-    return tf.tidy(f);
+    let out: T | undefined;
+    tf.tidy(() => {
+      out = f();
+    });
+    return out as T;
   } finally {
     assert.ok(await tf.setBackend(wasm));
   }
@@ -184,11 +188,11 @@ function bnReferenceCpu(c: BnCase, mode: BnMode, xa: Float32Array, ga: Float32Ar
 
 function bnWasm(c: BnCase, mode: BnMode, xa: Float32Array, ga: Float32Array, ba: Float32Array, ra: Float32Array) {
   return tf.tidy(() => {
-    const x = tf.tensor(xa, c.shape) as tf.Tensor4D;
+    const x: tf.Tensor = tf.tensor(xa, c.shape);
     const g = tf.tensor1d(ga);
     const b = tf.tensor1d(ba);
     const r = tf.tensor(ra, c.shape);
-    const y = batchNorm(x, mode, g, b);
+    const y = batchNorm(x as tf.Tensor4D, mode, g, b);
     const [dx, dg, db] = tf.grads((xx: tf.Tensor, gg: tf.Tensor, bb: tf.Tensor) =>
       tf.sum(tf.mul(batchNorm(xx as tf.Tensor4D, mode, gg as tf.Tensor1D, bb as tf.Tensor1D), r)),
     )([x, g, b]);
@@ -293,9 +297,7 @@ test('batchNorm eval uses given running statistics', () => {
   assertClose(y, expect, 1e-6, 'eval with running stats');
 });
 
-test('batchNorm train: variance is accurate for inputs with a large common offset (PyTorch uses a two-pass/Welford variance)', {
-  todo: 'src/engine/layers.ts batchNorm computes the train variance as E[x²] − E[x]² in float32, which cancels catastrophically when |mean| ≫ std',
-}, () => {
+test('batchNorm train: variance is accurate for inputs with a large common offset (PyTorch uses a two-pass/Welford variance)', () => {
   const shape: [number, number, number, number] = [4, 4, 4, 2];
   const xa = randArray(44, 128, 1, 1000); // mean 1000, std 1
   const y = tf.tidy(() => data(batchNorm(tf.tensor4d(xa, shape), 'train')));
@@ -335,18 +337,62 @@ test('avgPool 3×3 same keeps channels separate and matches cpu avgPool; 2×2/2 
   assert.deepEqual(half, [3.5, 5.5, 11.5, 13.5]);
 });
 
-test('avgPool gradient is the transpose of the padding-excluding average', async () => {
-  const xa = randArray(52, 1 * 4 * 4 * 2);
-  const ra = randArray(53, 1 * 4 * 4 * 2);
-  const ref = await onCpu(() => {
-    const r = tf.tensor4d(ra, [1, 4, 4, 2]);
-    return data(tf.grad((x: tf.Tensor) => tf.sum(tf.mul(tf.avgPool(x as tf.Tensor4D, 3, 1, 'same'), r)))(tf.tensor4d(xa, [1, 4, 4, 2])));
+test('avgPool 2×2/2 valid gradient: each input gets ¼ of its window\'s output gradient', () => {
+  const g = tf.tidy(() => {
+    const r = tf.tensor4d([1, 2, 3, 4], [1, 2, 2, 1]);
+    return Array.from(data(tf.grad((x: tf.Tensor) => tf.sum(tf.mul(avgPool(x as tf.Tensor4D, 2, 2, false), r)))(tf.zeros([1, 4, 4, 1]))));
   });
+  assert.deepEqual(g, [0.25, 0.25, 0.5, 0.5, 0.25, 0.25, 0.5, 0.5, 0.75, 0.75, 1, 1, 0.75, 0.75, 1, 1]);
+});
+
+/** Exact gradient of Σ_out avgPool3x3same(x) on an h×w map: Σ over windows holding (i,j) of 1/|window ∩ image|. */
+function avgPoolSameSumGrad(h: number, w: number): number[] {
+  const cnt = (i: number, n: number): number => Math.min(n - 1, i + 1) - Math.max(0, i - 1) + 1;
+  const out: number[] = [];
+  for (let i = 0; i < h; i++) {
+    for (let j = 0; j < w; j++) {
+      let s = 0;
+      for (let oi = Math.max(0, i - 1); oi <= Math.min(h - 1, i + 1); oi++) {
+        for (let oj = Math.max(0, j - 1); oj <= Math.min(w - 1, j + 1); oj++) s += 1 / (cnt(oi, h) * cnt(oj, w));
+      }
+      out.push(s);
+    }
+  }
+  return out;
+}
+
+test('avgPool 3×3 same gradient divides by the number of valid cells (count_include_pad=False backward)', () => {
+  const g = tf.tidy(() => Array.from(data(tf.grad((x: tf.Tensor) => tf.sum(avgPool(x as tf.Tensor4D, 3, 1, true)))(tf.zeros([1, 3, 3, 1])))));
+  const expect = avgPoolSameSumGrad(3, 3);
+  // gradient of a sum of means: the weights of each output sum to 1, so the total is the number of outputs
+  assert.ok(Math.abs(expect.reduce((a, b) => a + b, 0) - 9) < 1e-12);
+  assertClose(g, expect, 1e-5, 'avgPool same grad');
+});
+
+test('avgPool 3×3 same gradient matches central finite differences', () => {
+  const xa = randArray(52, 4 * 4 * 2);
+  const ra = randArray(53, 4 * 4 * 2);
+  const shape: [number, number, number, number] = [1, 4, 4, 2];
   const got = tf.tidy(() => {
-    const r = tf.tensor4d(ra, [1, 4, 4, 2]);
-    return data(tf.grad((x: tf.Tensor) => tf.sum(tf.mul(avgPool(x as tf.Tensor4D, 3, 1, true), r)))(tf.tensor4d(xa, [1, 4, 4, 2])));
+    const r = tf.tensor4d(ra, shape);
+    return data(tf.grad((x: tf.Tensor) => tf.sum(tf.mul(avgPool(x as tf.Tensor4D, 3, 1, true), r)))(tf.tensor4d(xa, shape)));
   });
-  assertClose(got, ref, 1e-4, 'avgPool grad');
+  // the layer is linear, so a central difference is exact up to rounding
+  const loss = (v: Float32Array): number =>
+    tf.tidy(() => {
+      const y = data(avgPool(tf.tensor4d(v, shape), 3, 1, true));
+      let s = 0;
+      for (let i = 0; i < y.length; i++) s += y[i]! * ra[i]!;
+      return s;
+    });
+  const fd = Array.from(xa, (_, i) => {
+    const p = xa.slice();
+    const m = xa.slice();
+    p[i] = xa[i]! + 0.5;
+    m[i] = xa[i]! - 0.5;
+    return (loss(p) - loss(m)) / (p[i]! - m[i]!);
+  });
+  assertClose(got, fd, 1e-4, 'avgPool grad vs finite differences');
 });
 
 test('globalAvgPool and linear', () => {
