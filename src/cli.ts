@@ -12,7 +12,7 @@ import { NASLIB_DATASETS, NaslibDataset } from './benchmarks/naslib';
 import type { BatchAugment, BatchSelect } from './data/batch';
 import type { CifarDataset } from './data/cifar';
 import type { ReluCounting } from './engine/taps';
-import { parseProxyList } from './proxies/registry';
+import { parseProxyList } from './proxies';
 import { selectArchs } from './runner/archs';
 import { DEFAULT_ACCURACY_KEY, evaluateScores, formatEvaluation } from './runner/evaluate';
 import { formatParity, parity } from './runner/parity';

@@ -4,8 +4,19 @@ import type { BnMode } from './layers';
 import type { ParamMap } from './params';
 import type { TapSink } from './taps';
 
+/** BN behaviour of a forward pass; 'off' skips BN layers entirely (synflow, as zero-cost-nas). */
+export type NetBnMode = BnMode | 'off';
+
+/** What a parameter is, for proxies that sum over conv/linear weights only (NASLib convention). */
+export type ParamKind = 'conv' | 'linear' | 'bias' | 'bn-weight' | 'bn-bias';
+
 export interface ForwardOptions {
-  readonly bn: BnMode;
+  readonly bn: NetBnMode;
+  /**
+   * Applied to the output of every block (cell, reduction block) before the next block, e.g. to
+   * rescale activations by a constant and avoid float32 overflow in synflow.
+   */
+  readonly blockHook?: (h: tf.Tensor4D, blockName: string) => tf.Tensor4D;
   readonly taps?: TapSink;
   /** Parameters to use instead of the network's own (same names), e.g. |θ| for synflow. */
   readonly params?: ParamMap;
@@ -18,6 +29,8 @@ export interface ForwardResult {
 
 export interface Network {
   readonly params: ParamMap;
+  /** Kind of every parameter in `params`. */
+  readonly paramKinds: ReadonlyMap<string, ParamKind>;
   readonly numParams: number;
   /** Forward pass on an NHWC batch; call inside `tf.tidy` or dispose the results. */
   forward(x: tf.Tensor4D, opts: ForwardOptions): ForwardResult;

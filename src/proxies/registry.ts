@@ -6,6 +6,8 @@ import * as tf from '@tensorflow/tfjs';
 import type { BnMode } from '../engine/layers';
 import type { Network } from '../engine/network';
 import type { ReluCounting } from '../engine/taps';
+import type { Nb201Arch } from '../spaces/nb201/arch';
+import type { Nb201NetConfig } from '../spaces/nb201/network';
 import { naswot } from './naswot';
 
 export type ProxyStatus = 'ok' | 'singular' | 'nan' | 'error';
@@ -17,12 +19,25 @@ export interface ProxyValue {
 }
 
 export interface ProxyContext {
+  readonly arch: Nb201Arch;
+  /** The architecture's network under the run's settings (shared by every proxy of the run). */
   readonly net: Network;
   /** Normalised NHWC input batch. */
   readonly x: tf.Tensor4D;
+  /** Integer class labels of the batch. */
   readonly labels: tf.Tensor1D;
+  readonly numClasses: number;
   readonly counting: ReluCounting;
   readonly bn: BnMode;
+  /** Seed of this architecture's network; proxies derive their own streams (noise, crops) from it. */
+  readonly seed: number;
+  /** Build another network of the same architecture (thin TE-NAS nets, other inits); caller disposes. */
+  build(config: Partial<Nb201NetConfig>, seed?: number): Network;
+  /**
+   * Per-architecture cache shared by the proxies of one run (e.g. the CE weight gradients used by
+   * grad_norm, snip and grasp). Tensors stored here are disposed by the scorer after the last proxy.
+   */
+  memo<T>(key: string, compute: () => T): T;
 }
 
 export type ProxyNeeds = 'none' | 'forward' | 'input-gradient' | 'weight-gradient' | 'per-sample-gradient';
@@ -78,6 +93,17 @@ registerProxy({
     if (r.status === 'singular') return { value: r.score, status: 'singular', reason: 'K_H is singular (repeated activation codes)' };
     if (r.status === 'nan') return { value: r.score, status: 'nan', reason: 'K_H has non-finite entries' };
     return { value: r.score, status: 'ok' };
+  },
+});
+
+registerProxy({
+  name: 'nwot',
+  description: 'NASWOT as NASLib computes it (each nn.ReLU counted once), whatever the run\'s counting setting',
+  needs: 'forward',
+  higherIsBetter: true,
+  compute: (ctx) => {
+    const r = naswot(ctx.net, ctx.x, { counting: 'naslib', bn: ctx.bn });
+    return r.status === 'ok' ? { value: r.score, status: 'ok' } : { value: r.score, status: r.status, reason: 'K_H is singular or non-finite' };
   },
 });
 

@@ -11,6 +11,8 @@ import type { ScoreTable } from './results';
 /** Our proxy name → NASLib column. */
 export const NASLIB_COLUMN: Readonly<Record<string, string>> = {
   naswot: 'nwot',
+  nwot: 'nwot',
+  cj: 'jacov',
   params: 'params',
   flops: 'flops',
   synflow: 'synflow',

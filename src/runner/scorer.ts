@@ -8,7 +8,7 @@ import { loadNb201Table, Nb201Table } from '../benchmarks/nb201';
 import { makeBatch } from '../data/batch';
 import { NASLIB_NORM, NASWOT_NORM, NormConstants } from '../data/normalize';
 import { initBackend } from '../engine/backend';
-import { getProxy, ProxyValue } from '../proxies/registry';
+import { getProxy, ProxyContext, ProxyValue } from '../proxies';
 import { formatNb201 } from '../spaces/nb201/arch';
 import { Nb201Network } from '../spaces/nb201/network';
 import { networkSeed, ScoreSettings } from './settings';
@@ -56,20 +56,36 @@ export class ArchScorer {
     const s = this.settings;
     const t0 = performance.now();
     const arch = this.table.arch(index);
-    const net = new Nb201Network(arch, { C: s.C, N: s.N, numClasses: s.numClasses }, networkSeed(s.seed, index));
+    const config = { C: s.C, N: s.N, numClasses: s.numClasses };
+    const seed = networkSeed(s.seed, index);
+    const net = new Nb201Network(arch, config, seed);
+    const memo = new Map<string, unknown>();
+    const ctx: ProxyContext = {
+      arch, net, x: this.x, labels: this.labels, numClasses: s.numClasses, counting: s.counting, bn: s.bn, seed,
+      build: (over, netSeed) => new Nb201Network(arch, { ...config, ...over }, netSeed ?? seed),
+      memo: <T>(key: string, compute: () => T): T => {
+        if (!memo.has(key)) memo.set(key, keepTensors(compute()));
+        return memo.get(key) as T;
+      },
+    };
     const values: Record<string, ProxyValue> = {};
     const proxySeconds: Record<string, number> = {};
     try {
       for (const name of s.proxies) {
         const p0 = performance.now();
         try {
-          values[name] = getProxy(name).compute({ net, x: this.x, labels: this.labels, counting: s.counting, bn: s.bn });
+          let v: ProxyValue | undefined;
+          tf.tidy(() => {
+            v = getProxy(name).compute(ctx);
+          });
+          values[name] = v!;
         } catch (e) {
           values[name] = { value: NaN, status: 'error', reason: (e as Error).message };
         }
         proxySeconds[name] = (performance.now() - p0) / 1000;
       }
     } finally {
+      for (const v of memo.values()) for (const t of tensorsIn(v)) t.dispose();
       net.dispose();
     }
     return { index, arch: formatNb201(arch), values, proxySeconds, seconds: (performance.now() - t0) / 1000 };
@@ -79,4 +95,20 @@ export class ArchScorer {
     this.x.dispose();
     this.labels.dispose();
   }
+}
+
+/** Tensors inside a memo value (tensor, array, Map or plain object, nested). */
+function tensorsIn(v: unknown, out: tf.Tensor[] = [], depth = 0): tf.Tensor[] {
+  if (v instanceof tf.Tensor) out.push(v);
+  else if (depth > 4 || v === null || typeof v !== 'object') return out;
+  else if (v instanceof Map) for (const x of v.values()) tensorsIn(x, out, depth + 1);
+  else if (Array.isArray(v)) for (const x of v) tensorsIn(x, out, depth + 1);
+  else if (!ArrayBuffer.isView(v)) for (const x of Object.values(v)) tensorsIn(x, out, depth + 1);
+  return out;
+}
+
+/** Keep a memo value's tensors alive past the proxy's tf.tidy (the scorer disposes them). */
+function keepTensors<T>(v: T): T {
+  for (const t of tensorsIn(v)) tf.keep(t);
+  return v;
 }

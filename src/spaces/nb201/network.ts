@@ -12,10 +12,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { avgPool, batchNorm, BnMode, conv2d, globalAvgPool, linear } from '../../engine/layers';
-import { bias, convWeight, linearWeight } from '../../engine/init';
+import { bias, convWeight, kaimingNormal, linearWeight } from '../../engine/init';
 import { Rng } from '../../engine/rng';
 import { countParams, disposeParams, param, ParamMap } from '../../engine/params';
-import type { ForwardOptions, ForwardResult, Network } from '../../engine/network';
+import type { ForwardOptions, ForwardResult, Network, ParamKind } from '../../engine/network';
 import { NB201_EDGES, Nb201Arch, Nb201Op } from './arch';
 
 export interface Nb201NetConfig {
@@ -25,6 +25,12 @@ export interface Nb201NetConfig {
   readonly N: number;
   /** Classifier outputs (NASWOT scores with 1; CIFAR-10 has 10). */
   readonly numClasses: number;
+  /**
+   * Weight initialisation: 'pytorch' (default: kaiming-uniform a=√5, PyTorch's default) or
+   * Kaiming-normal with fan_in / fan_out (TE-NAS: fan_in for the linear-region network, fan_out
+   * for the NTK network); BN γ=1, β=0 and biases as PyTorch in every case.
+   */
+  readonly init?: 'pytorch' | 'kaiming-normal-fan-in' | 'kaiming-normal-fan-out';
 }
 
 export const NB201_DEFAULT_CONFIG: Nb201NetConfig = { C: 16, N: 5, numClasses: 10 };
@@ -40,6 +46,7 @@ function isConv(op: Nb201Op): op is 'nor_conv_1x1' | 'nor_conv_3x3' {
 /** An untrained NAS-Bench-201 network with its parameters. Call `dispose()` when done. */
 export class Nb201Network implements Network {
   readonly params: ParamMap = new Map();
+  readonly paramKinds = new Map<string, ParamKind>();
   private readonly blocks: Block[] = [];
 
   constructor(
@@ -50,14 +57,18 @@ export class Nb201Network implements Network {
     const { C, N, numClasses } = config;
     if (!(C >= 1 && N >= 1 && numClasses >= 1)) throw new Error(`invalid NB201 config ${JSON.stringify(config)}`);
     const rng = new Rng(seed);
-    const add = (name: string, data: Float32Array, shape: number[]): void => {
+    const init = config.init ?? 'pytorch';
+    const add = (name: string, data: Float32Array, shape: number[], kind: ParamKind): void => {
       this.params.set(name, tf.tensor(data, shape, 'float32'));
+      this.paramKinds.set(name, kind);
     };
+    const weights = (fanIn: number, fanOut: number, n: number, uniform: () => Float32Array): Float32Array =>
+      init === 'pytorch' ? uniform() : kaimingNormal(rng, n, init === 'kaiming-normal-fan-in' ? fanIn : fanOut);
     const addConv = (name: string, k: number, cin: number, cout: number): void =>
-      add(`${name}.weight`, convWeight(rng, k, k, cin, cout), [k, k, cin, cout]);
+      add(`${name}.weight`, weights(cin * k * k, cout * k * k, k * k * cin * cout, () => convWeight(rng, k, k, cin, cout)), [k, k, cin, cout], 'conv');
     const addBn = (name: string, c: number): void => {
-      add(`${name}.weight`, new Float32Array(c).fill(1), [c]);
-      add(`${name}.bias`, new Float32Array(c), [c]);
+      add(`${name}.weight`, new Float32Array(c).fill(1), [c], 'bn-weight');
+      add(`${name}.bias`, new Float32Array(c), [c], 'bn-bias');
     };
     addConv('stem.conv', 3, 3, C);
     addBn('stem.bn', C);
@@ -88,8 +99,8 @@ export class Nb201Network implements Network {
       }
     }
     addBn('lastact.bn', ch);
-    add('classifier.weight', linearWeight(rng, ch, numClasses), [ch, numClasses]);
-    add('classifier.bias', bias(rng, ch, numClasses), [numClasses]);
+    add('classifier.weight', weights(ch, numClasses, ch * numClasses, () => linearWeight(rng, ch, numClasses)), [ch, numClasses], 'linear');
+    add('classifier.bias', bias(rng, ch, numClasses), [numClasses], 'bias');
   }
 
   /** Number of parameters (conv/linear weights and biases, BN γ and β), as PyTorch counts them. */
@@ -105,7 +116,8 @@ export class Nb201Network implements Network {
     const w4 = (n: string): tf.Tensor4D => param<tf.Tensor4D>(P, n);
     const v1 = (n: string): tf.Tensor1D => param<tf.Tensor1D>(P, n);
     const bn = (h: tf.Tensor4D, n: string): tf.Tensor4D =>
-      batchNorm(h, mode, v1(`${n}.weight`), v1(`${n}.bias`)) as tf.Tensor4D;
+      mode === 'off' ? h : (batchNorm(h, mode, v1(`${n}.weight`), v1(`${n}.bias`)) as tf.Tensor4D);
+    const hook = opts.blockHook ?? ((h: tf.Tensor4D) => h);
     const tap = (h: tf.Tensor4D, name: string, inWrapper: boolean): void =>
       taps?.({ name, input: h, inWrapper, onOutputPath: true });
     const reluTapped = (h: tf.Tensor4D, name: string, inWrapper: boolean): tf.Tensor4D => {
@@ -120,9 +132,9 @@ export class Nb201Network implements Network {
         const a = bn(conv2d(reluTapped(h, `${n}.conv_a.relu`, true), w4(`${n}.conv_a.conv.weight`), 2, 1), `${n}.conv_a.bn`);
         const b = bn(conv2d(reluTapped(a, `${n}.conv_b.relu`, true), w4(`${n}.conv_b.conv.weight`), 1, 1), `${n}.conv_b.bn`);
         const s = conv2d(avgPool(h, 2, 2, false), w4(`${n}.downsample.conv.weight`), 1, 0);
-        h = tf.add(s, b);
+        h = hook(tf.add(s, b), n);
       } else {
-        h = this.cellForward(h, block.name, bn, tap, w4);
+        h = hook(this.cellForward(h, block.name, bn, tap, w4), block.name);
       }
     }
     const features = globalAvgPool(reluTapped(bn(h, 'lastact.bn'), 'lastact.relu', false));

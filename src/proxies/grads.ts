@@ -1,0 +1,48 @@
+/**
+ * Gradients shared by several proxies, computed once per architecture through `ctx.memo`.
+ * NASLib / zero-cost-nas conventions (PAPERS.md §6.1): train-mode BN, one batch, cross-entropy
+ * loss, per-layer quantities summed over Conv2d and Linear weights (not biases, not BN).
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { Network } from '../engine/network';
+import type { ProxyContext } from './registry';
+
+/** Names of the conv and linear weights of a network, in parameter order. */
+export function convLinearWeights(net: Network): string[] {
+  return [...net.paramKinds].filter(([, k]) => k === 'conv' || k === 'linear').map(([n]) => n);
+}
+
+/** Mean cross-entropy of logits [N, K] against integer labels [N]. */
+export function crossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D, numClasses: number): tf.Scalar {
+  return tf.losses.softmaxCrossEntropy(tf.oneHot(tf.cast(labels, 'int32'), numClasses), logits) as tf.Scalar;
+}
+
+export interface WeightGrads {
+  /** ∂L/∂W for every conv/linear weight (kept until the scorer disposes the memo). */
+  readonly grads: ReadonlyMap<string, tf.Tensor>;
+  readonly loss: number;
+}
+
+/** ∂L/∂W of the batch's cross-entropy for every conv/linear weight (memo key 'ce-weight-grads'). */
+export function ceWeightGrads(ctx: ProxyContext): WeightGrads {
+  return ctx.memo('ce-weight-grads', () => {
+    const names = convLinearWeights(ctx.net);
+    const params = new Map(ctx.net.params);
+    const f = (...ws: tf.Tensor[]): tf.Scalar => {
+      const p = new Map(params);
+      names.forEach((n, i) => p.set(n, ws[i]));
+      return crossEntropy(ctx.net.forward(ctx.x, { bn: ctx.bn, params: p }).logits, ctx.labels, ctx.numClasses);
+    };
+    const out = tf.valueAndGrads(f)(names.map((n) => params.get(n)!));
+    const loss = out.value.dataSync()[0];
+    out.value.dispose();
+    return { grads: new Map(names.map((n, i) => [n, out.grads[i]])), loss };
+  });
+}
+
+/** ∂(Σ_k logits_k)/∂x per sample, shape of the batch (memo key 'input-jacobian'). */
+export function inputJacobian(ctx: ProxyContext): tf.Tensor4D {
+  return ctx.memo('input-jacobian', () =>
+    tf.grad((x: tf.Tensor) => tf.sum(ctx.net.forward(x as tf.Tensor4D, { bn: ctx.bn }).logits))(ctx.x) as tf.Tensor4D,
+  );
+}
