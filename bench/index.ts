@@ -2,7 +2,9 @@
  * `npm run bench`: speed and memory figures (printed, never asserted).
  *   NASWOT on NAS-Bench-201, CIFAR-10, batch 128, one worker (in-process): median seconds per
  *   architecture over a fixed-seed sample, the backend, and live tensors (must stay flat).
- * Env: BENCH_ARCHS (default 30).
+ *   Every registered indicator on NB201 (CIFAR-10, batch 128 for the data-dependent ones), one
+ *   worker: median seconds per architecture, and `--proxies all` in one pass against the sum.
+ * Env: BENCH_ARCHS (default 30), BENCH_PROXY_ARCHS (default 5), BENCH_ONLY=naswot|proxies.
  */
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src/engine/backend';
@@ -10,6 +12,7 @@ import { loadNb201Table } from '../src/benchmarks/nb201';
 import { ArchScorer } from '../src/runner/scorer';
 import { PRESETS, ScoreSettings } from '../src/runner/settings';
 import { Rng } from '../src/engine/rng';
+import { proxyNames } from '../src/proxies';
 
 function median(v: number[]): number {
   const s = [...v].sort((a, b) => a - b);
@@ -39,10 +42,44 @@ async function benchNaswot(): Promise<void> {
   console.log(`  tfjs memory: ${(tf.memory().numBytes / 1e6).toFixed(1)} MB in tensors after the run`);
 }
 
+/** Reference PyTorch timings measured on this machine (issue #3), median s per NB201 arch. */
+const PYTORCH_REFERENCE: Record<string, string> = { jacov: '2.6 s (batch 128)', cj: '2.6 s (batch 128)', synflow: '0.39 s' };
+
+async function benchProxies(): Promise<void> {
+  const n = Number(process.env.BENCH_PROXY_ARCHS ?? 5);
+  const names = proxyNames();
+  const indices = new Rng(7).sampleWithoutReplacement(loadNb201Table().size, n);
+  const base: Omit<ScoreSettings, 'proxies'> = { ...PRESETS.naswot, dataset: 'cifar10', numClasses: 10 };
+  console.log(`\nIndicators, NB201, CIFAR-10, batch ${base.batchSize}, 1 worker, median over ${n} architectures (seed 7):`);
+  const sumOfMedians: number[] = [];
+  const perArchSum = new Array<number>(n).fill(0);
+  for (const name of names) {
+    const scorer = await ArchScorer.create({ ...base, proxies: [name] }, { quiet: true });
+    scorer.score(indices[0]);
+    const secs = indices.map((i, k) => {
+      const t = scorer.score(i).seconds;
+      perArchSum[k] += t;
+      return t;
+    });
+    scorer.dispose();
+    sumOfMedians.push(median(secs));
+    const ref = PYTORCH_REFERENCE[name] ? `   (PyTorch reference here: ${PYTORCH_REFERENCE[name]})` : '';
+    console.log(`  ${name.padEnd(16)} ${median(secs).toFixed(3)} s/arch${ref}`);
+  }
+  const scorer = await ArchScorer.create({ ...base, proxies: names }, { quiet: true });
+  scorer.score(indices[0]);
+  const all = indices.map((i) => scorer.score(i).seconds);
+  scorer.dispose();
+  console.log(`  --proxies all    ${median(all).toFixed(3)} s/arch in one pass vs ${median(perArchSum).toFixed(3)} s/arch for the parts run separately`);
+  console.log(`  live tensors after the indicator runs: ${tf.memory().numTensors}`);
+}
+
 async function main(): Promise<void> {
   const backend = await initBackend({ quiet: true });
   console.log(`backend: ${backend}`);
-  await benchNaswot();
+  const only = process.env.BENCH_ONLY;
+  if (!only || only === 'naswot') await benchNaswot();
+  if (!only || only === 'proxies') await benchProxies();
 }
 
 main().catch((e) => {

@@ -15,7 +15,7 @@ test('zeronas score writes the CSV, resumes, and eval reports the correlations',
   const r = run(...score);
   assert.equal(r.status, 0, r.stderr);
   const lines = fs.readFileSync(out, 'utf8').trim().split('\n');
-  assert.equal(lines[0], 'index,arch,naswot,seconds,naswot_seconds');
+  assert.equal(lines[0], 'index,arch,naswot,seconds,naswot_seconds,notes');
   assert.equal(lines.length, 7);
   const again = run(...score);
   assert.equal(again.status, 0, again.stderr);

@@ -14,7 +14,6 @@ export class HammingKernel {
   /** Unweighted number of distinct tapped units. */
   private rawUnits = 0;
   private layers = 0;
-  private packed = new Int32Array(0);
 
   constructor(readonly n: number) {
     if (!(Number.isInteger(n) && n >= 1)) throw new Error(`HammingKernel: batch size must be a positive integer, got ${n}`);
@@ -26,40 +25,17 @@ export class HammingKernel {
    * inside a sample); code = value > 0. `weight` is the layer's multiplicity.
    */
   addLayer(values: Float32Array | Float64Array, weight = 1): void {
+    this.addDistances(layerDistances(values, this.n), weight);
+  }
+
+  /** Add a layer whose pairwise Hamming distances were computed by `layerDistances`. */
+  addDistances(layer: LayerDistances, weight = 1): void {
     const n = this.n;
-    if (values.length % n !== 0) throw new Error(`HammingKernel: ${values.length} values do not split into ${n} samples`);
-    const f = values.length / n;
-    const words = (f + 31) >>> 5;
-    if (this.packed.length < n * words) this.packed = new Int32Array(n * words);
-    const bits = this.packed;
-    for (let i = 0; i < n; i++) {
-      const base = i * f;
-      const out = i * words;
-      for (let w = 0; w < words; w++) {
-        const start = base + w * 32;
-        const end = Math.min(start + 32, base + f);
-        let v = 0;
-        for (let k = start, b = 0; k < end; k++, b++) if (values[k] > 0) v |= 1 << b;
-        bits[out + w] = v;
-      }
-    }
+    if (layer.n !== n) throw new Error(`HammingKernel: layer has ${layer.n} samples, kernel ${n}`);
     const dist = this.dist;
-    for (let i = 0; i < n; i++) {
-      const a = i * words;
-      for (let j = i + 1; j < n; j++) {
-        const b = j * words;
-        let s = 0;
-        for (let w = 0; w < words; w++) {
-          let v = bits[a + w] ^ bits[b + w];
-          v = v - ((v >>> 1) & 0x55555555);
-          v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
-          s += (Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
-        }
-        dist[i * n + j] += weight * s;
-      }
-    }
-    this.units += weight * f;
-    this.rawUnits += f;
+    for (let k = 0; k < dist.length; k++) dist[k] += weight * layer.dist[k];
+    this.units += weight * layer.units;
+    this.rawUnits += layer.units;
     this.layers++;
   }
 
@@ -91,4 +67,53 @@ export class HammingKernel {
     }
     return k;
   }
+}
+
+/** Pairwise Hamming distances of one layer's binary codes (upper triangle of an n×n matrix). */
+export interface LayerDistances {
+  readonly n: number;
+  /** Units per sample (F). */
+  readonly units: number;
+  readonly dist: Float64Array;
+}
+
+let packedScratch = new Int32Array(0);
+
+/**
+ * Hamming distances between the codes (value > 0) of n samples × F values: codes packed 32 per
+ * word, distances counted by popcount of XOR (~F·n²/64 word operations).
+ */
+export function layerDistances(values: Float32Array | Float64Array, n: number): LayerDistances {
+  if (values.length % n !== 0) throw new Error(`HammingKernel: ${values.length} values do not split into ${n} samples`);
+  const f = values.length / n;
+  const words = (f + 31) >>> 5;
+  if (packedScratch.length < n * words) packedScratch = new Int32Array(n * words);
+  const bits = packedScratch;
+  for (let i = 0; i < n; i++) {
+    const base = i * f;
+    const out = i * words;
+    for (let w = 0; w < words; w++) {
+      const start = base + w * 32;
+      const end = Math.min(start + 32, base + f);
+      let v = 0;
+      for (let k = start, b = 0; k < end; k++, b++) if (values[k] > 0) v |= 1 << b;
+      bits[out + w] = v;
+    }
+  }
+  const dist = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    const a = i * words;
+    for (let j = i + 1; j < n; j++) {
+      const b = j * words;
+      let s = 0;
+      for (let w = 0; w < words; w++) {
+        let v = bits[a + w] ^ bits[b + w];
+        v = v - ((v >>> 1) & 0x55555555);
+        v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+        s += Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
+      }
+      dist[i * n + j] = s;
+    }
+  }
+  return { n, units: f, dist };
 }

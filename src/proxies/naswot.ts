@@ -14,7 +14,7 @@ import type { BnMode } from '../engine/layers';
 import type { Network } from '../engine/network';
 import { ReluCounting, tapMultiplicity } from '../engine/taps';
 import { LogDetStatus, logAbsDet } from '../linalg/logdet';
-import { HammingKernel } from './hamming';
+import { HammingKernel, layerDistances } from './hamming';
 
 export interface NaswotOptions {
   readonly counting?: ReluCounting;
@@ -34,31 +34,41 @@ export interface NaswotResult {
   readonly kernel: Float64Array;
 }
 
-/** Kernel of one batch through a network: forward pass, taps deduplicated by tensor. */
-export function naswotKernel(net: Network, x: tf.Tensor4D, opts: NaswotOptions = {}): HammingKernel {
-  const counting = opts.counting ?? 'official';
+/**
+ * Kernels of one batch under several counting conventions from a single forward pass: taps are
+ * deduplicated by tensor, each distinct layer's distances computed once and added with each
+ * convention's multiplicity.
+ */
+export function naswotKernels(net: Network, x: tf.Tensor4D, countings: readonly ReluCounting[], bn: BnMode = 'train'): HammingKernel[] {
   const n = x.shape[0];
-  const acc = new HammingKernel(n);
+  const kernels = countings.map(() => new HammingKernel(n));
   tf.tidy(() => {
-    const seen = new Map<number, { t: tf.Tensor; weight: number }>();
+    const seen = new Map<number, { t: tf.Tensor; weights: number[] }>();
     net.forward(x, {
-      bn: opts.bn ?? 'train',
+      bn,
       taps: (tap) => {
         if (!tap.onOutputPath) return;
-        const w = tapMultiplicity(tap, counting);
+        const ws = countings.map((c) => tapMultiplicity(tap, c));
         const prev = seen.get(tap.input.id);
-        if (prev) prev.weight += w;
-        else seen.set(tap.input.id, { t: tap.input, weight: w });
+        if (prev) prev.weights.forEach((_, k) => (prev.weights[k] += ws[k]));
+        else seen.set(tap.input.id, { t: tap.input, weights: ws });
       },
     });
-    for (const { t, weight } of seen.values()) acc.addLayer(t.dataSync() as Float32Array, weight);
+    for (const { t, weights } of seen.values()) {
+      const d = layerDistances(t.dataSync() as Float32Array, n);
+      kernels.forEach((k, i) => k.addDistances(d, weights[i]));
+    }
   });
-  return acc;
+  return kernels;
 }
 
-/** NASWOT log|K_H| of a network on a batch. */
-export function naswot(net: Network, x: tf.Tensor4D, opts: NaswotOptions = {}): NaswotResult {
-  const acc = naswotKernel(net, x, opts);
+/** Kernel of one batch through a network under one counting convention. */
+export function naswotKernel(net: Network, x: tf.Tensor4D, opts: NaswotOptions = {}): HammingKernel {
+  return naswotKernels(net, x, [opts.counting ?? 'official'], opts.bn ?? 'train')[0];
+}
+
+/** NASWOT log|K_H| and DAS atoms from an accumulated kernel. */
+export function naswotFromKernel(acc: HammingKernel): NaswotResult {
   const kernel = acc.kernel();
   const ld = logAbsDet(kernel, acc.n);
   return {
@@ -69,4 +79,9 @@ export function naswot(net: Network, x: tf.Tensor4D, opts: NaswotOptions = {}): 
     batchSize: acc.n,
     kernel,
   };
+}
+
+/** NASWOT log|K_H| of a network on a batch. */
+export function naswot(net: Network, x: tf.Tensor4D, opts: NaswotOptions = {}): NaswotResult {
+  return naswotFromKernel(naswotKernel(net, x, opts));
 }

@@ -8,7 +8,8 @@ import type { Network } from '../engine/network';
 import type { ReluCounting } from '../engine/taps';
 import type { Nb201Arch } from '../spaces/nb201/arch';
 import type { Nb201NetConfig } from '../spaces/nb201/network';
-import { naswot } from './naswot';
+import { HammingKernel } from './hamming';
+import { naswotFromKernel, naswotKernels } from './naswot';
 
 export type ProxyStatus = 'ok' | 'singular' | 'nan' | 'error';
 
@@ -83,13 +84,22 @@ export function parseProxyList(spec: string): string[] {
   return names;
 }
 
+/**
+ * The ReLU-code kernel of the architecture's network under a counting convention; one forward pass
+ * serves both conventions (memo), so `naswot` and `nwot` together cost one pass.
+ */
+export function reluKernel(ctx: ProxyContext, counting: ReluCounting): HammingKernel {
+  const [official, naslib] = ctx.memo('relu-kernels', () => naswotKernels(ctx.net, ctx.x, ['official', 'naslib'], ctx.bn));
+  return counting === 'official' ? official : naslib;
+}
+
 registerProxy({
   name: 'naswot',
   description: 'NASWOT log|K_H| of binary ReLU codes (Mellor et al. 2021); counting convention from the settings',
   needs: 'forward',
   higherIsBetter: true,
-  compute: ({ net, x, counting, bn }) => {
-    const r = naswot(net, x, { counting, bn });
+  compute: (ctx) => {
+    const r = naswotFromKernel(reluKernel(ctx, ctx.counting));
     if (r.status === 'singular') return { value: r.score, status: 'singular', reason: 'K_H is singular (repeated activation codes)' };
     if (r.status === 'nan') return { value: r.score, status: 'nan', reason: 'K_H has non-finite entries' };
     return { value: r.score, status: 'ok' };
@@ -102,7 +112,7 @@ registerProxy({
   needs: 'forward',
   higherIsBetter: true,
   compute: (ctx) => {
-    const r = naswot(ctx.net, ctx.x, { counting: 'naslib', bn: ctx.bn });
+    const r = naswotFromKernel(reluKernel(ctx, 'naslib'));
     return r.status === 'ok' ? { value: r.score, status: 'ok' } : { value: r.score, status: r.status, reason: 'K_H is singular or non-finite' };
   },
 });

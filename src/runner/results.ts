@@ -1,5 +1,6 @@
 /**
- * Score files: CSV `index,arch,<one column per proxy>,seconds` (+ `<proxy>_seconds` columns),
+ * Score files: CSV `index,arch,<one column per proxy>,seconds`, then `<proxy>_seconds` columns and
+ * `notes` (why a value is not finite: `proxy: status reason`, `;`-separated),
  * appended row by row as architectures finish, with a sidecar `<file>.meta.json` holding the
  * settings. Re-running with the same settings skips finished indices (resume); other settings
  * are refused rather than mixed. Singular scores are written `-inf`, NaN as `nan`.
@@ -22,7 +23,7 @@ export function formatScoreValue(v: number): string {
 }
 
 export function header(proxies: readonly string[]): string {
-  return ['index', 'arch', ...proxies, 'seconds', ...proxies.map((p) => `${p}_seconds`)].join(',');
+  return ['index', 'arch', ...proxies, 'seconds', ...proxies.map((p) => `${p}_seconds`), 'notes'].join(',');
 }
 
 export function formatRow(row: ScoreRow, proxies: readonly string[]): string {
@@ -32,6 +33,10 @@ export function formatRow(row: ScoreRow, proxies: readonly string[]): string {
     ...proxies.map((p) => formatScoreValue(row.values[p]?.value ?? NaN)),
     row.seconds.toFixed(3),
     ...proxies.map((p) => (row.proxySeconds[p] ?? NaN).toFixed(3)),
+    proxies
+      .filter((p) => row.values[p] && row.values[p].status !== 'ok')
+      .map((p) => `${p}: ${row.values[p].status} ${row.values[p].reason ?? ''}`.trim().replace(/[,\r\n]/g, ';'))
+      .join('; '),
   ].join(',');
 }
 
@@ -65,6 +70,10 @@ export function openScoreFile(file: string, settings: ScoreSettings): { done: Se
     }
     // A run killed mid-write may leave a partial last line: keep complete lines only.
     const text = fs.readFileSync(file, 'utf8');
+    const firstLine = text.slice(0, text.indexOf('\n')).replace(/\r$/, '');
+    if (firstLine !== header(settings.proxies)) {
+      throw new Error(`'${file}' has another column layout (written by another version?); choose another --out or delete it`);
+    }
     const complete = text.endsWith('\n') ? text : text.slice(0, text.lastIndexOf('\n') + 1);
     if (complete.length !== text.length) fs.writeFileSync(file, complete);
     for (const row of readScores(file).rows) done.add(row.index);

@@ -42,3 +42,13 @@ test('a score file made with other settings is refused', () => {
   fs.writeFileSync(path.join(dir, 'bad.csv'), 'a,b\n1,2\n');
   assert.throws(() => readScores(path.join(dir, 'bad.csv')), /not a zeronas score file/);
 });
+
+test('non-finite values carry their reason in the notes column', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zn-res-'));
+  const f = path.join(dir, 's.csv');
+  const r = row(5, -Infinity);
+  openScoreFile(f, settings).append({ ...r, values: { ...r.values, naswot: { value: -Infinity, status: 'singular', reason: 'K_H is singular, really' } } });
+  const last = fs.readFileSync(f, 'utf8').trim().split('\n')[1];
+  assert.match(last, /,naswot: singular K_H is singular; really$/);
+  assert.equal(readScores(f).rows[0].values.naswot, -Infinity);
+});
