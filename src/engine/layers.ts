@@ -3,8 +3,8 @@
  *
  * The wasm backend has no `Conv2DBackpropFilter` kernel and `tf.batchNorm` has no gradient there,
  * so both get explicit gradients through `tf.customGrad`:
- *  - conv2d: dX by `conv2dTranspose` (Conv2DBackpropInput exists on wasm); dW[kh,kw,:,:] =
- *    Σ_{n,h,w} x_pad[n, h·s+kh·d, w·s+kw·d, :]ᵀ · dY[n,h,w,:], one plain matmul per kernel offset.
+ *  - conv2d: dW as one convolution of the padded input with dY (see conv2dWeightGrad); dX as a
+ *    convolution with the flipped kernel (stride 1) or `conv2dTranspose`.
  *  - batchNorm: y = γ·x̂ + β, x̂ = (x − μ)/√(σ² + ε). Train mode uses batch statistics with the
  *    biased variance (PyTorch); the backward pass is the closed form
  *    dx = γ/(M·√(σ²+ε)) · (M·dy − Σdy − x̂·Σ(dy·x̂)), dγ = Σ dy·x̂, dβ = Σ dy (sums over N,H,W).
@@ -22,8 +22,34 @@ function explicitPad(p: number): Pad4 {
   return [[0, 0], [p, p], [p, p], [0, 0]];
 }
 
-/** Weight gradient of a 2-D convolution as shifted matmuls (works where Conv2DBackpropFilter is missing). */
+/**
+ * Weight gradient of a 2-D convolution (works where Conv2DBackpropFilter is missing), as one
+ * convolution: dW[i,j,c,o] = Σ_{n,h,w} x_pad[n, h·s+i·d, w·s+j·d, c]·dY[n,h,w,o] is a valid
+ * convolution of x_pad (channels as batch, samples as channels, [C, H, W, N]) with dY as the
+ * filter ([Ho, Wo, N, O]), dilated by the stride s and strided by the dilation d.
+ */
 export function conv2dWeightGrad(
+  x: tf.Tensor4D,
+  dy: tf.Tensor4D,
+  kh: number,
+  kw: number,
+  stride: number,
+  pad: number,
+  dilation: number,
+): tf.Tensor4D {
+  return tf.tidy(() => {
+    if (stride > 1 && dilation > 1) return conv2dWeightGradByOffsets(x, dy, kh, kw, stride, pad, dilation);
+    const xp = pad > 0 ? tf.pad(x, explicitPad(pad)) : x;
+    const xt = tf.transpose(xp, [3, 1, 2, 0]) as tf.Tensor4D; // [cin, Hp, Wp, n]
+    const f = tf.transpose(dy, [1, 2, 0, 3]) as tf.Tensor4D; // [Ho, Wo, n, cout]
+    const g = tf.conv2d(xt, f, dilation, 'valid', 'NHWC', stride); // [cin, >=kh, >=kw, cout]
+    const gk = g.shape[1] === kh && g.shape[2] === kw ? g : tf.slice(g, [0, 0, 0, 0], [-1, kh, kw, -1]);
+    return tf.transpose(gk, [1, 2, 0, 3]) as tf.Tensor4D;
+  });
+}
+
+/** The same gradient as one matmul per kernel offset (any stride and dilation; slower on wasm). */
+export function conv2dWeightGradByOffsets(
   x: tf.Tensor4D,
   dy: tf.Tensor4D,
   kh: number,
@@ -56,6 +82,24 @@ export function conv2dWeightGrad(
 }
 
 /**
+ * Input gradient of a 2-D convolution. Stride 1: a convolution of dY with the spatially flipped,
+ * in/out-swapped kernel, padding d·(k−1)−p (faster than Conv2DBackpropInput on wasm); otherwise
+ * `conv2dTranspose` (dilation 1 only).
+ */
+export function conv2dInputGrad(dy: tf.Tensor4D, w: tf.Tensor4D, xShape: [number, number, number, number], stride: number, pad: number, dilation: number): tf.Tensor4D {
+  const [kh, kw] = w.shape;
+  if (stride === 1 && kh === kw && dilation * (kh - 1) - pad >= 0) {
+    return tf.tidy(() => {
+      const wf = tf.transpose(tf.reverse(w, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
+      const q = dilation * (kh - 1) - pad;
+      return tf.conv2d(dy, wf, 1, explicitPad(q), 'NHWC', dilation);
+    });
+  }
+  if (dilation !== 1) throw new Error('conv2d: input gradient with stride > 1 and dilation > 1 is not supported');
+  return tf.conv2dTranspose(dy, w, xShape, stride, pad);
+}
+
+/**
  * 2-D convolution, NHWC, symmetric zero padding `pad`, with a gradient that works on wasm.
  * Input gradients for dilation > 1 are not supported by tfjs's Conv2DBackpropInput.
  */
@@ -66,8 +110,7 @@ export function conv2d(x: tf.Tensor4D, w: tf.Tensor4D, stride = 1, pad = 0, dila
     const value = tf.conv2d(x4, w4, stride, explicitPad(pad), 'NHWC', dilation);
     const gradFunc = (dy: tf.Tensor4D, saved: tf.Tensor[]): tf.Tensor[] => {
       const [xs, ws] = saved as [tf.Tensor4D, tf.Tensor4D];
-      if (dilation !== 1) throw new Error('conv2d: input gradient with dilation > 1 is not supported');
-      const dx = tf.conv2dTranspose(dy as tf.Tensor4D, ws, xs.shape, stride, pad);
+      const dx = conv2dInputGrad(dy, ws, xs.shape, stride, pad, dilation);
       const dw = conv2dWeightGrad(xs, dy as tf.Tensor4D, ws.shape[0], ws.shape[1], stride, pad, dilation);
       return [dx, dw];
     };

@@ -33,16 +33,24 @@ export function ceWeightGrads(ctx: ProxyContext): WeightGrads {
       names.forEach((n, i) => p.set(n, ws[i]));
       return crossEntropy(ctx.net.forward(ctx.x, { bn: ctx.bn, params: p }).logits, ctx.labels, ctx.numClasses);
     };
-    const out = tf.valueAndGrads(f)(names.map((n) => params.get(n)!));
+    const ws = names.map((n) => params.get(n)!);
+    // allowNoGradients: a weight cut off from the loss (e.g. a conv whose only exit is a `none`
+    // edge, x·0) gets a zero gradient, as in PyTorch.
+    const out = tf.engine().gradients(() => f(...ws), ws, undefined, true);
     const loss = out.value.dataSync()[0];
     out.value.dispose();
-    return { grads: new Map(names.map((n, i) => [n, out.grads[i]])), loss };
+    return { grads: new Map(names.map((n, i) => [n, out.grads[i] ?? tf.zerosLike(ws[i])])), loss };
   });
 }
 
-/** ∂(Σ_k logits_k)/∂x per sample, shape of the batch (memo key 'input-jacobian'). */
+/**
+ * ∂(Σ_k logits_k)/∂x per sample, shape of the batch (memo key 'input-jacobian'); zeros when the
+ * output does not depend on the input (e.g. every path from the input is a `none` edge).
+ */
 export function inputJacobian(ctx: ProxyContext): tf.Tensor4D {
-  return ctx.memo('input-jacobian', () =>
-    tf.grad((x: tf.Tensor) => tf.sum(ctx.net.forward(x as tf.Tensor4D, { bn: ctx.bn }).logits))(ctx.x) as tf.Tensor4D,
-  );
+  return ctx.memo('input-jacobian', () => {
+    const out = tf.engine().gradients(() => tf.sum(ctx.net.forward(ctx.x, { bn: ctx.bn }).logits), [ctx.x], undefined, true);
+    out.value.dispose();
+    return (out.grads[0] ?? tf.zerosLike(ctx.x)) as tf.Tensor4D;
+  });
 }
