@@ -10,6 +10,9 @@ export type NetBnMode = BnMode | 'off';
 /** What a parameter is, for proxies that sum over conv/linear weights only (NASLib convention). */
 export type ParamKind = 'conv' | 'linear' | 'bias' | 'bn-weight' | 'bn-bias';
 
+export type LayerOutputHook = (out: tf.Tensor, weightName: string) => tf.Tensor;
+export type ReluHook = (preActivation: tf.Tensor, name: string) => tf.Tensor;
+
 export interface ForwardOptions {
   readonly bn: NetBnMode;
   /**
@@ -17,6 +20,10 @@ export interface ForwardOptions {
    * rescale activations by a constant and avoid float32 overflow in synflow.
    */
   readonly blockHook?: (h: tf.Tensor4D, blockName: string) => tf.Tensor4D;
+  /** Applied to every conv output and to the classifier output, named by the weight (fisher). */
+  readonly layerOutputHook?: LayerOutputHook;
+  /** Replaces ReLU; `name` is unique per ReLU application (grasp's frozen-mask difference). */
+  readonly reluHook?: ReluHook;
   readonly taps?: TapSink;
   /** Parameters to use instead of the network's own (same names), e.g. |θ| for synflow. */
   readonly params?: ParamMap;

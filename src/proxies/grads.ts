@@ -23,23 +23,31 @@ export interface WeightGrads {
   readonly loss: number;
 }
 
+/**
+ * ∂L/∂W of the batch's mean cross-entropy for the conv/linear weights `weights` (name → tensor used
+ * in place of the network's own), the other parameters unchanged. A weight the loss does not
+ * depend on (a conv whose only way out is a `none` edge) gets a zero gradient, as in NASLib (whose
+ * Zero op multiplies by 0), where `tf.grads` would throw.
+ */
+export function ceGradsAt(ctx: ProxyContext, weights: ReadonlyMap<string, tf.Tensor>): { grads: Map<string, tf.Tensor>; loss: tf.Scalar } {
+  const names = [...weights.keys()];
+  const xs = names.map((n) => weights.get(n)!);
+  const p = new Map(ctx.net.params);
+  for (const [n, w] of weights) p.set(n, w);
+  const f = (): tf.Scalar => crossEntropy(ctx.net.forward(ctx.x, { bn: ctx.bn, params: p }).logits, ctx.labels, ctx.numClasses);
+  const { value, grads } = tf.engine().gradients(f, xs, undefined, true);
+  return { grads: new Map(names.map((n, i) => [n, grads[i] ?? tf.zerosLike(xs[i]!)])), loss: value };
+}
+
 /** ∂L/∂W of the batch's cross-entropy for every conv/linear weight (memo key 'ce-weight-grads'). */
 export function ceWeightGrads(ctx: ProxyContext): WeightGrads {
   return ctx.memo('ce-weight-grads', () => {
     const names = convLinearWeights(ctx.net);
-    const params = new Map(ctx.net.params);
-    const f = (...ws: tf.Tensor[]): tf.Scalar => {
-      const p = new Map(params);
-      names.forEach((n, i) => p.set(n, ws[i]));
-      return crossEntropy(ctx.net.forward(ctx.x, { bn: ctx.bn, params: p }).logits, ctx.labels, ctx.numClasses);
-    };
-    const ws = names.map((n) => params.get(n)!);
-    // allowNoGradients: a weight cut off from the loss (e.g. a conv whose only exit is a `none`
-    // edge, x·0) gets a zero gradient, as in PyTorch.
-    const out = tf.engine().gradients(() => f(...ws), ws, undefined, true);
-    const loss = out.value.dataSync()[0];
-    out.value.dispose();
-    return { grads: new Map(names.map((n, i) => [n, out.grads[i] ?? tf.zerosLike(ws[i])])), loss };
+    if (names.length === 0) return { grads: new Map<string, tf.Tensor>(), loss: NaN };
+    const { grads, loss } = ceGradsAt(ctx, new Map(names.map((n) => [n, ctx.net.params.get(n)!])));
+    const l = loss.dataSync()[0];
+    loss.dispose();
+    return { grads, loss: l };
   });
 }
 

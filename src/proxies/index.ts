@@ -6,7 +6,17 @@ export * from './registry';
 export * from './hamming';
 export * from './naswot';
 export * from './grads';
-// [gradient proxies: grad_norm, snip, grasp, fisher]
-// [data-free proxies: synflow, flops, l2_norm, plain, zen]
-// [jacobian proxies: jacov/cj, epe_nas, os]
-// [TE-NAS proxies: nlr, cnntk]
+export * from './gradNorm';
+export * from './snip';
+export * from './grasp';
+export * from './fisher';
+export * from './synflow';
+export * from './flops';
+export * from './l2Norm';
+export * from './plain';
+export * from './zen';
+export * from './jacov';
+export * from './epeNas';
+export * from './outputSensitivity';
+export * from './linearRegions';
+export * from './ntk';

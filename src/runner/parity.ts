@@ -57,14 +57,16 @@ export function parity(scores: ScoreTable, dataset: NaslibDataset): ParityRow[] 
     const both = pairFinite(ours, theirs);
     const keep = ours.map((v, i) => Number.isFinite(v) && Number.isFinite(theirs[i]));
     const pick = (a: number[]): number[] => a.filter((_, i) => keep[i]);
+    // fewer than 2 finite pairs (e.g. every value an error): no correlation, reported as NaN
+    const rho = (a: number[], b: number[]): number => (a.length >= 2 ? spearman(a, b) : NaN);
     out.push({
       proxy,
       column,
       n: both.n,
       dropped: both.dropped,
-      rhoOursRef: spearman(both.x, both.y),
-      rhoOursAcc: spearman(pick(ours), pick(acc)),
-      rhoRefAcc: spearman(pick(theirs), pick(acc)),
+      rhoOursRef: rho(both.x, both.y),
+      rhoOursAcc: rho(pick(ours), pick(acc)),
+      rhoRefAcc: rho(pick(theirs), pick(acc)),
     });
   }
   return out;

@@ -11,7 +11,7 @@
  * the output (`none` is x·0 and still back-propagates), so `onOutputPath` is always true.
  */
 import * as tf from '@tensorflow/tfjs';
-import { avgPool, batchNorm, BnMode, conv2d, globalAvgPool, linear } from '../../engine/layers';
+import { avgPool, batchNorm, conv2d as conv2dRaw, globalAvgPool, linear } from '../../engine/layers';
 import { bias, convWeight, kaimingNormal, linearWeight } from '../../engine/init';
 import { Rng } from '../../engine/rng';
 import { countParams, disposeParams, param, ParamMap } from '../../engine/params';
@@ -31,6 +31,14 @@ export interface Nb201NetConfig {
    * for the NTK network); BN γ=1, β=0 and biases as PyTorch in every case.
    */
   readonly init?: 'pytorch' | 'kaiming-normal-fan-in' | 'kaiming-normal-fan-out';
+  /**
+   * TE-NAS thin networks (TinyNetworkDarts `use_stem`, `depth`): `stem: false` drops the stem, so
+   * the input must have C channels; `depth` keeps only the first `depth` blocks (cells and ResNet
+   * blocks in order: N cells, ResNet block, N cells, …), the head then reads the last kept block.
+   * Defaults: stem on, every block (the NAS-Bench-201 network).
+   */
+  readonly stem?: boolean;
+  readonly depth?: number;
 }
 
 export const NB201_DEFAULT_CONFIG: Nb201NetConfig = { C: 16, N: 5, numClasses: 10 };
@@ -56,6 +64,8 @@ export class Nb201Network implements Network {
   ) {
     const { C, N, numClasses } = config;
     if (!(C >= 1 && N >= 1 && numClasses >= 1)) throw new Error(`invalid NB201 config ${JSON.stringify(config)}`);
+    const depth = config.depth ?? Infinity;
+    if (!(depth === Infinity || (Number.isInteger(depth) && depth >= 1))) throw new Error(`invalid NB201 depth ${depth}`);
     const rng = new Rng(seed);
     const init = config.init ?? 'pytorch';
     const add = (name: string, data: Float32Array, shape: number[], kind: ParamKind): void => {
@@ -70,11 +80,13 @@ export class Nb201Network implements Network {
       add(`${name}.weight`, new Float32Array(c).fill(1), [c], 'bn-weight');
       add(`${name}.bias`, new Float32Array(c), [c], 'bn-bias');
     };
-    addConv('stem.conv', 3, 3, C);
-    addBn('stem.bn', C);
+    if (config.stem !== false) {
+      addConv('stem.conv', 3, 3, C);
+      addBn('stem.bn', C);
+    }
     let ch = C;
     let cellIndex = 0;
-    for (let stage = 0; stage < 3; stage++) {
+    for (let stage = 0; stage < 3 && this.blocks.length < depth; stage++) {
       if (stage > 0) {
         const name = `cells.${cellIndex++}`;
         const cout = ch * 2;
@@ -86,7 +98,7 @@ export class Nb201Network implements Network {
         this.blocks.push({ kind: 'resblock', name, cin: ch, cout });
         ch = cout;
       }
-      for (let c = 0; c < N; c++) {
+      for (let c = 0; c < N && this.blocks.length < depth; c++) {
         const name = `cells.${cellIndex++}`;
         arch.forEach((op, e) => {
           if (isConv(op)) {
@@ -111,9 +123,12 @@ export class Nb201Network implements Network {
   /** Forward pass on an NHWC batch. Wrap in `tf.tidy` (or dispose the results). */
   forward(x: tf.Tensor4D, opts: ForwardOptions): ForwardResult {
     const P = opts.params ?? this.params;
+    const o = opts;
+    const lo = <T extends tf.Tensor>(t: T, w: string): T => (o.layerOutputHook ? (o.layerOutputHook(t, w) as T) : t);
+    const relu = (h: tf.Tensor4D, name: string): tf.Tensor4D => (o.reluHook ? (o.reluHook(h, name) as tf.Tensor4D) : tf.relu(h));
+    const conv2d = (x: tf.Tensor4D, w: string, s: number, p: number): tf.Tensor4D => lo(conv2dRaw(x, param<tf.Tensor4D>(P, w), s, p), w);
     const taps = opts.taps;
     const mode = opts.bn;
-    const w4 = (n: string): tf.Tensor4D => param<tf.Tensor4D>(P, n);
     const v1 = (n: string): tf.Tensor1D => param<tf.Tensor1D>(P, n);
     const bn = (h: tf.Tensor4D, n: string): tf.Tensor4D =>
       mode === 'off' ? h : (batchNorm(h, mode, v1(`${n}.weight`), v1(`${n}.bias`)) as tf.Tensor4D);
@@ -122,23 +137,23 @@ export class Nb201Network implements Network {
       taps?.({ name, input: h, inWrapper, onOutputPath: true });
     const reluTapped = (h: tf.Tensor4D, name: string, inWrapper: boolean): tf.Tensor4D => {
       tap(h, name, inWrapper);
-      return tf.relu(h);
+      return relu(h, name);
     };
 
-    let h = bn(conv2d(x, w4('stem.conv.weight'), 1, 1), 'stem.bn');
+    let h = this.config.stem === false ? x : bn(conv2d(x, 'stem.conv.weight', 1, 1), 'stem.bn');
     for (const block of this.blocks) {
       if (block.kind === 'resblock') {
         const n = block.name;
-        const a = bn(conv2d(reluTapped(h, `${n}.conv_a.relu`, true), w4(`${n}.conv_a.conv.weight`), 2, 1), `${n}.conv_a.bn`);
-        const b = bn(conv2d(reluTapped(a, `${n}.conv_b.relu`, true), w4(`${n}.conv_b.conv.weight`), 1, 1), `${n}.conv_b.bn`);
-        const s = conv2d(avgPool(h, 2, 2, false), w4(`${n}.downsample.conv.weight`), 1, 0);
+        const a = bn(conv2d(reluTapped(h, `${n}.conv_a.relu`, true), `${n}.conv_a.conv.weight`, 2, 1), `${n}.conv_a.bn`);
+        const b = bn(conv2d(reluTapped(a, `${n}.conv_b.relu`, true), `${n}.conv_b.conv.weight`, 1, 1), `${n}.conv_b.bn`);
+        const s = conv2d(avgPool(h, 2, 2, false), `${n}.downsample.conv.weight`, 1, 0);
         h = hook(tf.add(s, b), n);
       } else {
-        h = hook(this.cellForward(h, block.name, bn, tap, w4), block.name);
+        h = hook(this.cellForward(h, block.name, bn, tap, conv2d, relu), block.name);
       }
     }
     const features = globalAvgPool(reluTapped(bn(h, 'lastact.bn'), 'lastact.relu', false));
-    const logits = linear(features, param<tf.Tensor2D>(P, 'classifier.weight'), v1('classifier.bias'));
+    const logits = lo(linear(features, param<tf.Tensor2D>(P, 'classifier.weight'), v1('classifier.bias')), 'classifier.weight');
     return { logits, features };
   }
 
@@ -147,7 +162,8 @@ export class Nb201Network implements Network {
     name: string,
     bn: (h: tf.Tensor4D, n: string) => tf.Tensor4D,
     tap: (h: tf.Tensor4D, name: string, inWrapper: boolean) => void,
-    w4: (n: string) => tf.Tensor4D,
+    conv2d: (x: tf.Tensor4D, w: string, s: number, p: number) => tf.Tensor4D,
+    relu: (h: tf.Tensor4D, name: string) => tf.Tensor4D,
   ): tf.Tensor4D {
     const nodes: tf.Tensor4D[] = [input];
     // ReLU(node i) is shared by every conv op reading node i (same values, separate taps).
@@ -174,10 +190,10 @@ export class Nb201Network implements Network {
             tap(src, `${en}.relu`, true);
             let r = relus.get(edge.from);
             if (!r) {
-              r = tf.relu(src);
+              r = relu(src, `${name}.node${edge.from}.relu`);
               relus.set(edge.from, r);
             }
-            terms.push(bn(conv2d(r, w4(`${en}.conv.weight`), 1, (k - 1) / 2), `${en}.bn`));
+            terms.push(bn(conv2d(r, `${en}.conv.weight`, 1, (k - 1) / 2), `${en}.bn`));
             break;
           }
         }

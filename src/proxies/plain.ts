@@ -1,0 +1,41 @@
+/**
+ * `plain`: s = Σ over Conv2d and Linear weights of W ⊙ ∂L/∂W (signed, no absolute value), with L
+ * the mean cross-entropy of one batch, BN in the run's mode (train: batch statistics).
+ * Source: NASLib `predictors/utils/pruners/measures/plain.py` (`layer.weight.grad * layer.weight`
+ * for every nn.Conv2d / nn.Linear, summed in `find_measures`); same gradients as snip without the
+ * absolute value, so they are shared through the `ce-weight-grads` memo (grads.ts).
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { Network } from '../engine/network';
+import { ceWeightGrads } from './grads';
+import { proxyValue, registerProxy, type ProxyContext } from './registry';
+
+/** Σ_W Σ W ⊙ G over the weights that have a gradient in `grads`. */
+export function plainFromGrads(net: Network, grads: ReadonlyMap<string, tf.Tensor>): number {
+  let s = 0;
+  for (const [name, g] of grads) {
+    const w = net.params.get(name);
+    if (!w) throw new Error(`plain: gradient for unknown parameter '${name}'`);
+    const t = tf.tidy(() => tf.sum(tf.mul(w, g)));
+    s += t.dataSync()[0]!;
+    t.dispose();
+  }
+  return s;
+}
+
+/** ∂L/∂W of the conv/linear weights, shared with the other gradient proxies (zeros for weights cut off from the loss). */
+export function plainWeightGrads(ctx: ProxyContext): ReadonlyMap<string, tf.Tensor> {
+  return ceWeightGrads(ctx).grads;
+}
+
+export function plain(ctx: ProxyContext): number {
+  return plainFromGrads(ctx.net, plainWeightGrads(ctx));
+}
+
+registerProxy({
+  name: 'plain',
+  description: 'Σ over conv/linear weights of W·∂L/∂W, cross-entropy of one batch (NASLib plain)',
+  needs: 'weight-gradient',
+  higherIsBetter: true,
+  compute: (ctx) => proxyValue(plain(ctx)),
+});
