@@ -4,7 +4,7 @@
  *   architecture over a fixed-seed sample, the backend, and live tensors (must stay flat).
  *   Every registered indicator on NB201 (CIFAR-10, batch 128 for the data-dependent ones), one
  *   worker: median seconds per architecture, and `--proxies all` in one pass against the sum.
- * Env: BENCH_ARCHS (default 30), BENCH_PROXY_ARCHS (default 5), BENCH_ONLY=naswot|proxies.
+ * Env: BENCH_ARCHS (default 30), BENCH_PROXY_ARCHS (default 3), BENCH_ONLY=naswot|proxies.
  */
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src/engine/backend';
@@ -46,7 +46,7 @@ async function benchNaswot(): Promise<void> {
 const PYTORCH_REFERENCE: Record<string, string> = { jacov: '2.6 s (batch 128)', cj: '2.6 s (batch 128)', synflow: '0.39 s' };
 
 async function benchProxies(): Promise<void> {
-  const n = Number(process.env.BENCH_PROXY_ARCHS ?? 5);
+  const n = Number(process.env.BENCH_PROXY_ARCHS ?? 3);
   const names = proxyNames();
   const indices = new Rng(7).sampleWithoutReplacement(loadNb201Table().size, n);
   const base: Omit<ScoreSettings, 'proxies'> = { ...PRESETS.naswot, dataset: 'cifar10', numClasses: 10 };
