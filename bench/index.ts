@@ -2,7 +2,7 @@
  * `npm run bench`: speed and memory figures (printed, never asserted).
  *   NASWOT on NAS-Bench-201, CIFAR-10, batch 128, one worker (in-process): median seconds per
  *   architecture over a fixed-seed sample, the backend, and live tensors (must stay flat).
- *   Every registered indicator on NB201 (CIFAR-10, batch 128 for the data-dependent ones), one
+ *   Every registered indicator on NB201 (CIFAR-10, NASLib preset: batch 32), one
  *   worker: median seconds per architecture, and `--proxies all` in one pass against the sum.
  * Env: BENCH_ARCHS (default 30), BENCH_PROXY_ARCHS (default 3), BENCH_ONLY=naswot|proxies.
  */
@@ -43,14 +43,15 @@ async function benchNaswot(): Promise<void> {
 }
 
 /** Reference PyTorch timings measured on this machine (issue #3), median s per NB201 arch. */
-const PYTORCH_REFERENCE: Record<string, string> = { jacov: '2.6 s (batch 128)', cj: '2.6 s (batch 128)', synflow: '0.39 s' };
+const PYTORCH_REFERENCE: Record<string, string> = { jacov: '2.6 s at batch 128', cj: '2.6 s at batch 128', synflow: '0.39 s' };
 
 async function benchProxies(): Promise<void> {
   const n = Number(process.env.BENCH_PROXY_ARCHS ?? 3);
   const names = proxyNames();
   const indices = new Rng(7).sampleWithoutReplacement(loadNb201Table().size, n);
-  const base: Omit<ScoreSettings, 'proxies'> = { ...PRESETS.naswot, dataset: 'cifar10', numClasses: 10 };
-  console.log(`\nIndicators, NB201, CIFAR-10, batch ${base.batchSize}, 1 worker, median over ${n} architectures (seed 7):`);
+  // NASLib conventions (batch 32): gradient indicators at batch 128 exceed the wasm heap (4 GB).
+  const base: Omit<ScoreSettings, 'proxies'> = { ...PRESETS.naslib, dataset: 'cifar10' };
+  console.log(`\nIndicators, NB201, CIFAR-10, NASLib preset (batch ${base.batchSize}), 1 worker, median over ${n} architectures (seed 7):`);
   const sumOfMedians: number[] = [];
   const perArchSum = new Array<number>(n).fill(0);
   for (const name of names) {
