@@ -4,7 +4,10 @@
  *   architecture over a fixed-seed sample, the backend, and live tensors (must stay flat).
  *   Every registered indicator on NB201 (CIFAR-10, NASLib preset: batch 32), one
  *   worker: median seconds per architecture, and `--proxies all` in one pass against the sum.
- * Env: BENCH_ARCHS (default 30), BENCH_PROXY_ARCHS (default 3), BENCH_ONLY=naswot|proxies.
+ *   The worker pool (issue #5): NASWOT architectures per second with 1 worker and with all
+ *   workers (one per core) on the same fixed-seed sample, and the parallel speed-up.
+ * Env: BENCH_ARCHS (default 30), BENCH_PROXY_ARCHS (default 3), BENCH_POOL_ARCHS (default 24),
+ *   BENCH_ONLY=naswot|proxies|pool.
  */
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src/engine/backend';
@@ -13,6 +16,7 @@ import { ArchScorer } from '../src/runner/scorer';
 import { PRESETS, ScoreSettings } from '../src/runner/settings';
 import { Rng } from '../src/engine/rng';
 import { proxyNames } from '../src/proxies';
+import { defaultWorkers, scoreIndices } from '../src/runner/pool';
 
 function median(v: number[]): number {
   const s = [...v].sort((a, b) => a - b);
@@ -75,12 +79,30 @@ async function benchProxies(): Promise<void> {
   console.log(`  live tensors after the indicator runs: ${tf.memory().numTensors}`);
 }
 
+async function benchPool(): Promise<void> {
+  const n = Number(process.env.BENCH_POOL_ARCHS ?? 24);
+  const settings: ScoreSettings = { ...PRESETS.naswot, dataset: 'cifar10', proxies: ['naswot'] };
+  const indices = new Rng(99).sampleWithoutReplacement(loadNb201Table().size, n);
+  const all = defaultWorkers();
+  console.log(`\nWorker pool, NASWOT (batch ${settings.batchSize}), NB201, CIFAR-10, ${n} architectures (seed 99), worker start-up included:`);
+  const rates: number[] = [];
+  for (const workers of all > 1 ? [1, all] : [1]) {
+    const t0 = performance.now();
+    const rows = await scoreIndices(settings, indices, { workers });
+    const s = (performance.now() - t0) / 1000;
+    rates.push(rows.length / s);
+    console.log(`  ${String(workers).padStart(2)} worker(s): ${(rows.length / s).toFixed(3)} archs/s (${s.toFixed(1)} s)`);
+  }
+  if (rates.length === 2) console.log(`  speed-up with ${all} workers: ${(rates[1] / rates[0]).toFixed(2)}× (ideal ${all}×)`);
+}
+
 async function main(): Promise<void> {
   const backend = await initBackend({ quiet: true });
   console.log(`backend: ${backend}`);
   const only = process.env.BENCH_ONLY;
   if (!only || only === 'naswot') await benchNaswot();
   if (!only || only === 'proxies') await benchProxies();
+  if (!only || only === 'pool') await benchPool();
 }
 
 main().catch((e) => {

@@ -4,6 +4,7 @@
  *   score   score architectures with proxies into a resumable CSV
  *   eval    rank correlations of a score file against benchmark accuracy
  *   parity  our proxies vs the NASLib reference table on its architectures
+ *   search  searches over a score table (NASWOT Table 2(a): random-N, REA, AREA, random search)
  */
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -14,12 +15,15 @@ import type { CifarDataset } from './data/cifar';
 import type { ReluCounting } from './engine/taps';
 import { parseProxyList } from './proxies';
 import { selectArchs } from './runner/archs';
-import { DEFAULT_ACCURACY_KEY, evaluateScores, formatEvaluation } from './runner/evaluate';
+import { DEFAULT_ACCURACY_KEY, evaluateScores, formatEvaluation, paperKey } from './runner/evaluate';
+import { archSet, SPACE_NET_DEFAULTS } from './runner/archSets';
 import { formatParity, parity } from './runner/parity';
 import { defaultWorkers } from './runner/pool';
 import { readScores } from './runner/results';
 import { scoreToFile } from './runner/scoreFile';
-import { PresetName, PRESETS, ScoreSettings } from './runner/settings';
+import { PresetName, PRESETS, ScoreSettings, SPACE_NAMES, SpaceName } from './runner/settings';
+import { scorePool } from './search/scorePool';
+import { formatTable2a, naswotTable2a } from './search/table2a';
 
 const HELP: Record<string, string> = {
   main: `zeronas <command> [options]
@@ -28,10 +32,12 @@ commands:
   score    score NAS-Bench-201 architectures with training-free proxies (CSV, resumable)
   eval     PLCC / SROCC / KROCC (bootstrap CIs) of a score file against benchmark accuracy
   parity   our proxies vs the NASLib reference scores on the reference architectures
+  search   NASWOT Table 2(a) from a score file: random-N, random, optimum in sample, REA, AREA, RS
 
 'zeronas <command> --help' shows each command's options.`,
   score: `zeronas score [options]
-  --space nb201            search space (nb201)
+  --space NAME             nb201 (official indices) | nb101 (distinct NAS-Bench-1Shot1 space-2
+                           cells, 3,258) | darts (NASLib's 725 NB301 genotypes); default nb201
   --proxies LIST           comma-separated proxy names or 'all' (default naswot)
   --archs SPEC             all | sample:N | naslib:<dataset> | FILE (one index or arch string per line)
   --dataset NAME           cifar10 | cifar100 (default cifar10)
@@ -45,10 +51,12 @@ commands:
   --out FILE               CSV to write; an existing file with the same settings is resumed
   --quiet                  no progress bar`,
   eval: `zeronas eval --scores FILE [options]
-  --benchmark nb201        benchmark table (nb201)
+  --benchmark NAME         ground truth: nb201 | nb101 | darts (the space the scores came from)
   --dataset NAME           cifar10 | cifar100 | ImageNet16-120 (default cifar10)
-  --accuracy KEY           ground-truth column (default: the dataset's 200-epoch test accuracy);
-                           one of ${NB201_ACCURACY_KEYS.join(', ')}
+  --accuracy KEY           ground-truth column (nb201 default: the dataset's 200-epoch test
+                           accuracy; nb101 default test-max, the best of 3 seeds as NASWOT)
+                           nb201: ${NB201_ACCURACY_KEYS.join(', ')}
+                           nb101: test-max, test-mean, valid-mean
   --bootstrap N            bootstrap resamples for the CIs (default 1000)`,
   parity: `zeronas parity [options]
   --proxies LIST           proxies to compare (default naswot,params)
@@ -58,6 +66,16 @@ commands:
   --out FILE               score cache (default .cache/parity-nb201-<dataset>.csv; resumed)
   Scores use the NASLib conventions (preset naslib: NASLib normalisation, crop+flip, single
   ReLU counting, train-mode BN, batch 32).`,
+  search: `zeronas search table2a --scores FILE [options]
+  --proxy NAME             score column to search with (default naswot)
+  --runs N                 runs per method (default 500, as the paper)
+  --area-runs N            AREA runs (default 50, as the paper)
+  --ns LIST                NASWOT sample sizes N (default 10,100,1000)
+  --budget N               queried architectures per REA / AREA / random-search run (default 100;
+                           the NB201 table has no training times, so budgets count queries)
+  --seed N                 seed of the runs (default 0)
+  Candidates for NASWOT and AREA are drawn from the architectures in the score file; accuracies
+  are looked up in the NB201 table (searched on CIFAR-10, reported on every dataset).`,
 };
 
 function fail(msg: string): never {
@@ -88,11 +106,14 @@ async function cmdScore(argv: string[]): Promise<void> {
     },
   });
   if (v.help) return void console.log(HELP.score);
-  oneOf(v.space, 'space', ['nb201'] as const, 'nb201');
-  const preset = PRESETS[oneOf<PresetName>(v.preset, 'preset', ['naswot', 'naslib'], 'naswot')];
+  const space = oneOf<SpaceName>(v.space, 'space', SPACE_NAMES, 'nb201');
+  const presetName = oneOf<PresetName>(v.preset, 'preset', ['naswot', 'naslib'], 'naswot');
+  const preset = PRESETS[presetName];
   const seed = int(v.seed, 'seed', preset.seed);
   const settings: ScoreSettings = {
     ...preset,
+    space,
+    ...SPACE_NET_DEFAULTS[space][presetName],
     dataset: oneOf<CifarDataset>(v.dataset, 'dataset', ['cifar10', 'cifar100'], 'cifar10'),
     batchSize: int(v['batch-size'], 'batch-size', preset.batchSize),
     seed,
@@ -103,7 +124,7 @@ async function cmdScore(argv: string[]): Promise<void> {
   };
   if (!v.out) fail('score needs --out FILE');
   if (!v.archs) fail('score needs --archs all|sample:N|naslib:<dataset>|FILE');
-  const indices = selectArchs(v.archs, loadNb201Table(), seed);
+  const indices = selectArchs(v.archs, archSet(space), seed);
   await scoreToFile(settings, indices, v.out, { workers: int(v.workers, 'workers', defaultWorkers()), quiet: v.quiet ?? false });
 }
 
@@ -117,11 +138,14 @@ function cmdEval(argv: string[]): void {
   });
   if (v.help) return void console.log(HELP.eval);
   if (!v.scores) fail('eval needs --scores FILE');
-  oneOf(v.benchmark, 'benchmark', ['nb201'] as const, 'nb201');
+  const space = oneOf<SpaceName>(v.benchmark, 'benchmark', SPACE_NAMES, 'nb201');
   const dataset = oneOf(v.dataset, 'dataset', ['cifar10', 'cifar100', 'ImageNet16-120'] as const, 'cifar10');
-  const key = oneOf<Nb201AccuracyKey>(v.accuracy, 'accuracy', NB201_ACCURACY_KEYS, DEFAULT_ACCURACY_KEY[dataset]);
-  const evals = evaluateScores(readScores(v.scores), loadNb201Table(), key, { bootstrap: int(v.bootstrap, 'bootstrap', 1000) });
-  console.log(formatEvaluation(evals, dataset, key));
+  if (space !== 'nb201' && dataset !== 'cifar10') fail(`--benchmark ${space} has CIFAR-10 accuracies only`);
+  const set = archSet(space);
+  const key = oneOf(v.accuracy, 'accuracy', set.accuracyKeys, space === 'nb201' ? DEFAULT_ACCURACY_KEY[dataset] : set.defaultAccuracyKey);
+  const evals = evaluateScores(readScores(v.scores), set, key, { bootstrap: int(v.bootstrap, 'bootstrap', 1000) });
+  console.log(`benchmark: ${set.description}`);
+  console.log(formatEvaluation(evals, paperKey(space, dataset), key));
 }
 
 async function cmdParity(argv: string[]): Promise<void> {
@@ -143,6 +167,33 @@ async function cmdParity(argv: string[]): Promise<void> {
   console.log(formatParity(parity(scores, dataset), dataset));
 }
 
+function cmdSearch(argv: string[]): void {
+  const [what, ...rest] = argv;
+  if (what === undefined || what === '--help' || what === '-h') return void console.log(HELP.search);
+  if (what !== 'table2a') fail(`unknown search '${what}'\n\n${HELP.search}`);
+  const { values: v } = parseArgs({
+    args: rest,
+    options: {
+      scores: { type: 'string' }, proxy: { type: 'string' }, runs: { type: 'string' }, 'area-runs': { type: 'string' },
+      ns: { type: 'string' }, budget: { type: 'string' }, seed: { type: 'string' }, help: { type: 'boolean' },
+    },
+  });
+  if (v.help) return void console.log(HELP.search);
+  if (!v.scores) fail('search table2a needs --scores FILE (a score CSV written by zeronas score)');
+  const ns = (v.ns ?? '10,100,1000').split(',').map((n) => int(n.trim(), 'ns', 0));
+  if (ns.some((n) => n < 1)) fail(`--ns must list positive integers, got '${v.ns}'`);
+  const rows = naswotTable2a({
+    table: loadNb201Table(),
+    pool: scorePool(readScores(v.scores), v.proxy ?? 'naswot'),
+    runs: int(v.runs, 'runs', 500),
+    areaRuns: int(v['area-runs'], 'area-runs', 50),
+    ns,
+    budget: int(v.budget, 'budget', 100),
+    seed: int(v.seed, 'seed', 0),
+  });
+  console.log(formatTable2a(rows));
+}
+
 export async function main(argv: string[]): Promise<void> {
   const [cmd, ...rest] = argv;
   switch (cmd) {
@@ -152,6 +203,8 @@ export async function main(argv: string[]): Promise<void> {
       return cmdEval(rest);
     case 'parity':
       return cmdParity(rest);
+    case 'search':
+      return cmdSearch(rest);
     case undefined:
     case '--help':
     case '-h':

@@ -33,3 +33,32 @@ test('the CLI names bad input', () => {
   assert.match(run('eval', '--scores', '/nonexistent.csv').stderr, /does not exist/);
   for (const c of ['score', 'eval', 'parity']) assert.match(run(c, '--help').stdout, new RegExp(`zeronas ${c}`));
 });
+
+test('zeronas score --space nb101 and eval --benchmark nb101 print τ beside the paper', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zn-cli101-'));
+  const out = path.join(dir, 'nb101.csv');
+  const r = run('score', '--space', 'nb101', '--archs', 'sample:4', '--batch-size', '16', '--workers', '0', '--quiet', '--out', out);
+  assert.equal(r.status, 0, r.stderr);
+  const meta = JSON.parse(fs.readFileSync(`${out}.meta.json`, 'utf8'));
+  assert.deepEqual([meta.settings.space, meta.settings.C, meta.settings.N, meta.settings.numClasses], ['nb101', 16, 3, 1]);
+  assert.match(fs.readFileSync(out, 'utf8').split('\n')[1], /^\d+,[01.]+:in-[a-z0-9-]+-out,/);
+  const ev = run('eval', '--scores', out, '--benchmark', 'nb101', '--bootstrap', '100');
+  assert.equal(ev.status, 0, ev.stderr);
+  assert.match(ev.stdout, /NAS-Bench-1Shot1 search space 2/);
+  assert.match(ev.stdout, /naswot: N=4 .*KROCC .*paper Kendall τ 0\.285/);
+  assert.match(run('eval', '--scores', out, '--benchmark', 'nb101', '--accuracy', 'cifar10-test').stderr, /--accuracy must be one of test-max/);
+});
+
+test('zeronas search table2a prints the rebuilt table beside the paper', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zn-cli-s-'));
+  const out = path.join(dir, 'pool.csv');
+  const lines = ['index,arch,naswot,seconds,naswot_seconds,notes'];
+  for (let i = 0; i < 200; i++) lines.push(`${i * 70},a,${(i * 37) % 101},1.000,1.000,`);
+  fs.writeFileSync(out, lines.join('\n') + '\n');
+  const r = run('search', 'table2a', '--scores', out, '--runs', '20', '--area-runs', '5', '--ns', '10', '--budget', '30');
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /NASWOT N=10 +20 +\d+\.\d\d±\d+\.\d\d \(89\.14±1\.14\)/);
+  assert.match(r.stdout, /REA: population 10, sample 3; budget 30 queried architectures/);
+  assert.match(run('search', 'table2a').stderr, /needs --scores FILE/);
+  assert.match(run('search', 'nope').stderr, /unknown search 'nope'/);
+});

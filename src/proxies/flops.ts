@@ -92,7 +92,7 @@ registerProxy({
   needs: 'none',
   higherIsBetter: true,
   compute: ({ net, arch, numClasses }) => {
-    if (!(net instanceof Nb201Network)) throw new Error('flops: only NAS-Bench-201 networks are supported');
+    if (!(net instanceof Nb201Network) || !arch) throw new Error('flops: only NAS-Bench-201 networks are supported');
     const variant = net.config as { stem?: boolean; depth?: number };
     if (variant.stem === false || variant.depth !== undefined) throw new Error('flops: only the full NB201 network (stem, every block) is supported');
     return proxyValue(nb201Flops(arch, { ...net.config, numClasses }) / 1e6);

@@ -20,3 +20,4 @@ export * from './epeNas';
 export * from './outputSensitivity';
 export * from './linearRegions';
 export * from './ntk';
+export * from './dasAtoms';

@@ -20,7 +20,8 @@ export interface ProxyValue {
 }
 
 export interface ProxyContext {
-  readonly arch: Nb201Arch;
+  /** The NB201 cell when the space is NB201 (NB201-only proxies such as flops refuse others). */
+  readonly arch?: Nb201Arch;
   /** The architecture's network under the run's settings (shared by every proxy of the run). */
   readonly net: Network;
   /** Normalised NHWC input batch. */
@@ -32,7 +33,10 @@ export interface ProxyContext {
   readonly bn: BnMode;
   /** Seed of this architecture's network; proxies derive their own streams (noise, crops) from it. */
   readonly seed: number;
-  /** Build another network of the same architecture (thin TE-NAS nets, other inits); caller disposes. */
+  /**
+   * Build another network of the same architecture (thin TE-NAS nets, other inits); caller disposes.
+   * Other spaces read C/N/numClasses with their own meaning and refuse NB201-only options.
+   */
   build(config: Partial<Nb201NetConfig>, seed?: number): Network;
   /**
    * Per-architecture cache shared by the proxies of one run (e.g. the CE weight gradients used by
@@ -114,6 +118,27 @@ registerProxy({
   compute: (ctx) => {
     const r = naswotFromKernel(reluKernel(ctx, 'naslib'));
     return r.status === 'ok' ? { value: r.score, status: 'ok' } : { value: r.score, status: r.status, reason: 'K_H is singular or non-finite' };
+  },
+});
+
+/** DAS atom "number of activation units" N_A (PAPERS.md §3), under the run's counting convention. */
+registerProxy({
+  name: 'das_na',
+  description: 'DAS atom N_A: number of activation units (the NASWOT kernel diagonal), counting convention from the settings',
+  needs: 'forward',
+  higherIsBetter: true,
+  compute: (ctx) => proxyValue(reluKernel(ctx, ctx.counting).numUnits),
+});
+
+/** DAS atom "distinguishing ability" log|S|, S = K_H / N_A, so log|K_H| = N·log N_A + log|S| (PAPERS.md §3). */
+registerProxy({
+  name: 'das_logdet_s',
+  description: 'DAS atom log|S| with S = K_H / N_A (distinguishing ability; ≤ 0), counting convention from the settings',
+  needs: 'forward',
+  higherIsBetter: true,
+  compute: (ctx) => {
+    const r = naswotFromKernel(reluKernel(ctx, ctx.counting));
+    return r.status === 'ok' ? { value: r.logDetS, status: 'ok' } : { value: r.logDetS, status: r.status, reason: 'K_H is singular or non-finite' };
   },
 });
 

@@ -3,22 +3,26 @@ import * as fs from 'node:fs';
 import type { Nb201Table } from '../benchmarks/nb201';
 import { NASLIB_DATASETS, naslibNb201Reference, NaslibDataset } from '../benchmarks/naslib';
 import { Rng } from '../engine/rng';
-import { parseNb201 } from '../spaces/nb201/arch';
+import { ArchSet, nb201ArchSet } from './archSets';
 
 /**
- * Official NB201 indices for a selection. `sample:N` draws N distinct indices uniformly with
- * `seed`; a file holds one official index or arch string per line (`#` comments allowed).
+ * Indices of a space's arch set for a selection (NB201: official indices). `sample:N` is the
+ * first N of a seeded uniform permutation (so sample:M ⊂ sample:N for M < N); `naslib:<dataset>`
+ * the NASLib NB201 reference architectures; a file holds one index or architecture string per
+ * line (`#` comments allowed).
  */
-export function selectArchs(spec: string, table: Nb201Table, seed: number): number[] {
-  if (spec === 'all') return Array.from({ length: table.size }, (_, i) => i);
+export function selectArchs(spec: string, archs: ArchSet | Nb201Table, seed: number): number[] {
+  const set: ArchSet = 'space' in archs ? archs : nb201ArchSet(archs);
+  if (spec === 'all') return Array.from({ length: set.size }, (_, i) => i);
   const sample = /^sample:(\d+)$/.exec(spec);
   if (sample) {
     const n = Number(sample[1]);
-    if (n < 1 || n > table.size) throw new Error(`--archs ${spec}: N must be in 1..${table.size}`);
-    return new Rng(seed).sampleWithoutReplacement(table.size, n);
+    if (n < 1 || n > set.size) throw new Error(`--archs ${spec}: N must be in 1..${set.size}`);
+    return new Rng(seed).sampleWithoutReplacement(set.size, n);
   }
   const naslib = /^naslib:(.+)$/.exec(spec);
   if (naslib) {
+    if (set.space !== 'nb201') throw new Error(`--archs ${spec}: NASLib reference selections exist for nb201 only (space ${set.space}: use all or sample:N)`);
     const ds = naslib[1] as NaslibDataset;
     if (!NASLIB_DATASETS.includes(ds)) throw new Error(`--archs ${spec}: dataset must be one of ${NASLIB_DATASETS.join(', ')}`);
     return naslibNb201Reference(ds).map((r) => r.nb201Index);
@@ -33,11 +37,11 @@ export function selectArchs(spec: string, table: Nb201Table, seed: number): numb
       const where = `${spec} line ${k + 1}`;
       if (/^\d+$/.test(line)) {
         const i = Number(line);
-        if (i >= table.size) throw new Error(`${where}: index ${i} is outside 0..${table.size - 1}`);
+        if (i >= set.size) throw new Error(`${where}: index ${i} is outside 0..${set.size - 1}`);
         out.push(i);
       } else {
         try {
-          out.push(table.indexOf(parseNb201(line)));
+          out.push(set.indexOfString(line));
         } catch (e) {
           throw new Error(`${where}: ${(e as Error).message}`);
         }

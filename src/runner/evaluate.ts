@@ -2,7 +2,7 @@
  * Judge score files against ground truth: per proxy PLCC, SROCC, KROCC (τ-b) with bootstrap CIs
  * over the architectures, NaN/−∞ scores dropped explicitly and counted.
  */
-import type { Nb201AccuracyKey, Nb201Table } from '../benchmarks/nb201';
+import type { Nb201AccuracyKey } from '../benchmarks/nb201';
 import type { CifarDataset } from '../data/cifar';
 import { summarize, Summary } from '../stats/summary';
 import type { ScoreTable } from './results';
@@ -16,8 +16,18 @@ export const DEFAULT_ACCURACY_KEY: Readonly<Record<CifarDataset | 'ImageNet16-12
 
 /** Paper values to print beside ours (NASWOT Kendall τ, P-NASWOT Fig. 3). */
 export const PAPER_KENDALL: Readonly<Record<string, Readonly<Record<string, number>>>> = {
-  naswot: { cifar10: 0.574, cifar100: 0.611, 'ImageNet16-120': 0.549 },
+  naswot: { cifar10: 0.574, cifar100: 0.611, 'ImageNet16-120': 0.549, 'nb101-cifar10': 0.285 },
 };
+
+/** Key of PAPER_KENDALL for a space and dataset (NB201 uses the bare dataset name). */
+export function paperKey(space: string, dataset: string): string {
+  return space === 'nb201' ? dataset : `${space}-${dataset}`;
+}
+
+/** Ground truth by index (an NB201 table or any space's arch set). */
+export interface AccuracySource {
+  accuracy(index: number, key: string): number;
+}
 
 export interface ProxyEvaluation {
   readonly proxy: string;
@@ -26,8 +36,8 @@ export interface ProxyEvaluation {
 
 export function evaluateScores(
   scores: ScoreTable,
-  table: Nb201Table,
-  key: Nb201AccuracyKey,
+  table: AccuracySource,
+  key: string,
   opts: { bootstrap?: number; seed?: number } = {},
 ): ProxyEvaluation[] {
   const acc = scores.rows.map((r) => table.accuracy(r.index, key));
@@ -47,7 +57,7 @@ function fmtCi(v: number, ci?: [number, number]): string {
 
 /** Plain-text report of `evaluateScores`. */
 export function formatEvaluation(evals: readonly ProxyEvaluation[], dataset: string, key: string): string {
-  const lines = [`ground truth: NB201 ${key}; 95% percentile-bootstrap CIs over architectures`];
+  const lines = [`ground truth: ${key}; 95% percentile-bootstrap CIs over architectures`];
   for (const { proxy, summary: s } of evals) {
     const paper = PAPER_KENDALL[proxy]?.[dataset];
     lines.push(

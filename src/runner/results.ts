@@ -83,3 +83,12 @@ export function openScoreFile(file: string, settings: ScoreSettings): { done: Se
   }
   return { done, append: (row) => fs.appendFileSync(file, formatRow(row, settings.proxies) + '\n') };
 }
+
+/** The settings a score file was written with (its `.meta.json` sidecar). */
+export function readScoreSettings(file: string): ScoreSettings {
+  const metaFile = `${file}.meta.json`;
+  if (!fs.existsSync(metaFile)) throw new Error(`score file '${file}' has no settings sidecar '${metaFile}'`);
+  const meta = JSON.parse(fs.readFileSync(metaFile, 'utf8')) as { settings?: ScoreSettings };
+  if (!meta.settings || !Array.isArray(meta.settings.proxies)) throw new Error(`'${metaFile}' holds no settings`);
+  return meta.settings;
+}

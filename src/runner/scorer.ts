@@ -4,13 +4,11 @@
  * requested proxy on that network, and no tensor left behind.
  */
 import * as tf from '@tensorflow/tfjs';
-import { loadNb201Table, Nb201Table } from '../benchmarks/nb201';
 import { makeBatch } from '../data/batch';
 import { NASLIB_NORM, NASWOT_NORM, NormConstants } from '../data/normalize';
 import { initBackend } from '../engine/backend';
 import { getProxy, ProxyContext, ProxyValue } from '../proxies';
-import { formatNb201 } from '../spaces/nb201/arch';
-import { Nb201Network } from '../spaces/nb201/network';
+import { archSet, ArchSet } from './archSets';
 import { networkSeed, ScoreSettings } from './settings';
 
 export interface ScoreRow {
@@ -29,7 +27,7 @@ export function normFor(settings: Pick<ScoreSettings, 'norm' | 'dataset'>): Norm
 export class ArchScorer {
   private constructor(
     readonly settings: ScoreSettings,
-    private readonly table: Nb201Table,
+    private readonly archs: ArchSet,
     private readonly x: tf.Tensor4D,
     private readonly labels: tf.Tensor1D,
   ) {}
@@ -48,21 +46,20 @@ export class ArchScorer {
     });
     const x = tf.tensor4d(batch.x, [...batch.shape]);
     const labels = tf.tensor1d(batch.labels, 'int32');
-    return new ArchScorer(settings, loadNb201Table(), x, labels);
+    return new ArchScorer(settings, archSet(settings.space), x, labels);
   }
 
-  /** Score the architecture with official NB201 index `index`. */
+  /** Score the architecture with index `index` of the space's arch set (NB201: official index). */
   score(index: number): ScoreRow {
     const s = this.settings;
     const t0 = performance.now();
-    const arch = this.table.arch(index);
     const config = { C: s.C, N: s.N, numClasses: s.numClasses };
     const seed = networkSeed(s.seed, index);
-    const net = new Nb201Network(arch, config, seed);
+    const net = this.archs.build(index, config, seed);
     const memo = new Map<string, unknown>();
     const ctx: ProxyContext = {
-      arch, net, x: this.x, labels: this.labels, numClasses: s.numClasses, counting: s.counting, bn: s.bn, seed,
-      build: (over, netSeed) => new Nb201Network(arch, { ...config, ...over }, netSeed ?? seed),
+      arch: this.archs.nb201Arch?.(index), net, x: this.x, labels: this.labels, numClasses: s.numClasses, counting: s.counting, bn: s.bn, seed,
+      build: (over, netSeed) => this.archs.build(index, { ...config, ...over }, netSeed ?? seed),
       memo: <T>(key: string, compute: () => T): T => {
         if (!memo.has(key)) memo.set(key, keepTensors(compute()));
         return memo.get(key) as T;
@@ -88,7 +85,7 @@ export class ArchScorer {
       for (const v of memo.values()) for (const t of tensorsIn(v)) t.dispose();
       net.dispose();
     }
-    return { index, arch: formatNb201(arch), values, proxySeconds, seconds: (performance.now() - t0) / 1000 };
+    return { index, arch: this.archs.archString(index), values, proxySeconds, seconds: (performance.now() - t0) / 1000 };
   }
 
   dispose(): void {

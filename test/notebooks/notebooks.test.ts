@@ -11,6 +11,10 @@ const skip = problems.length > 0 && process.env.CI !== 'true' && `Jupyter not se
 
 /** Text that must appear in each notebook's executed outputs (computed, not typed in). */
 const EXPECT: Record<string, RegExp[]> = {
+  '01-naswot': [
+    /score table: \d+ of 15625 architectures/, /re-scored 4 architectures in this run: max \|Δ naswot\| vs the committed table = 0\.00e\+0/,
+    /Kendall τ CIFAR-10 over the whole table: 0\.\d{3}/, /Table 2\(a\) rebuilt: 100 runs per method/, /NASWOT N=10: argmax of naswot/, /tensors alive at the end: 0/,
+  ],
   '00-quickstart': [/tfjs backend: (wasm|tensorflow|cpu)/, /Kendall τ \(paper, NB201 CIFAR-10, Fig\. 3\)/, /24 architectures scored/, /tensors alive at the end: 0/],
 };
 

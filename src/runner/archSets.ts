@@ -1,0 +1,136 @@
+/**
+ * What the runner needs from a search space and its benchmark, behind one interface: the
+ * architectures addressable by index, a network builder, and ground-truth accuracies.
+ *
+ * Indices: NB201 — official benchmark index (0..15,624); NB101 — row of the distinct cells of the
+ * NAS-Bench-1Shot1 search-space-2 table (3,258 cells with 3-seed 108-epoch accuracies); DARTS —
+ * row of NASLib's NB301 zero-cost table (725 genotypes, surrogate validation accuracy).
+ *
+ * Network size fields of the settings: `C` is the base width (NB201 first-stage channels, NB101
+ * stem channels, DARTS init channels) and `N` the depth (NB201 cells per stage, NB101 modules per
+ * stack, DARTS cells).
+ */
+import { loadNb1Shot1Space2, Nb1Shot1Row, uniqueNb1Shot1 } from '../benchmarks/nb101';
+import { loadNb201Table, NB201_ACCURACY_KEYS, Nb201AccuracyKey, Nb201Table } from '../benchmarks/nb201';
+import type { Network } from '../engine/network';
+import { formatNb101, parseNb101 } from '../spaces/nb101/spec';
+import { nb101Hash } from '../spaces/nb101/hash';
+import { Nb101Network } from '../spaces/nb101/network';
+import { formatNb201, Nb201Arch, parseNb201 } from '../spaces/nb201/arch';
+import { Nb201NetConfig, Nb201Network } from '../spaces/nb201/network';
+import type { SpaceName } from './settings';
+
+/** Network options: the run's size plus per-proxy overrides (TE-NAS thin networks are NB201-only). */
+export type NetOptions = Pick<Nb201NetConfig, 'C' | 'N' | 'numClasses'> & Partial<Nb201NetConfig>;
+
+export interface ArchSet {
+  readonly space: SpaceName;
+  /** Number of addressable architectures (indices 0..size-1). */
+  readonly size: number;
+  /** What the indices index. */
+  readonly description: string;
+  archString(index: number): string;
+  /** Index of an architecture written as `archString` writes it. @throws naming the string. */
+  indexOfString(s: string): number;
+  build(index: number, options: NetOptions, seed: number): Network;
+  /** The NB201 cell, for NB201-only proxies (flops). */
+  nb201Arch?(index: number): Nb201Arch;
+  readonly accuracyKeys: readonly string[];
+  /** Ground truth used by default (the NASWOT paper's convention for the space). */
+  readonly defaultAccuracyKey: string;
+  accuracy(index: number, key: string): number;
+}
+
+/**
+ * Network size per space and preset: `naswot` as the NASWOT code scores each space
+ * (PAPERS.md §1.1–1.2: NB101 stem 16), `naslib` as NASLib built the networks of its zero-cost
+ * tables (NB101: the benchmark's stem 128).
+ */
+export const SPACE_NET_DEFAULTS: Readonly<Record<SpaceName, Readonly<Record<'naswot' | 'naslib', { C: number; N: number }>>>> = {
+  nb201: { naswot: { C: 16, N: 5 }, naslib: { C: 16, N: 5 } },
+  nb101: { naswot: { C: 16, N: 3 }, naslib: { C: 128, N: 3 } },
+  darts: { naswot: { C: 16, N: 8 }, naslib: { C: 16, N: 8 } },
+};
+
+function checkIndex(set: Pick<ArchSet, 'space' | 'size'>, index: number): void {
+  if (!Number.isInteger(index) || index < 0 || index >= set.size) throw new Error(`${set.space}: architecture index ${index} is outside 0..${set.size - 1}`);
+}
+
+function checkKey(space: string, keys: readonly string[], key: string): void {
+  if (!keys.includes(key)) throw new Error(`${space}: unknown accuracy key '${key}' (one of ${keys.join(', ')})`);
+}
+
+export function nb201ArchSet(table: Nb201Table = loadNb201Table()): ArchSet {
+  return {
+    space: 'nb201',
+    size: table.size,
+    description: 'NAS-Bench-201 official indices',
+    archString: (i) => formatNb201(table.arch(i)),
+    indexOfString: (s) => table.indexOf(parseNb201(s)),
+    build: (i, options, seed) => new Nb201Network(table.arch(i), options, seed),
+    nb201Arch: (i) => table.arch(i),
+    accuracyKeys: NB201_ACCURACY_KEYS,
+    defaultAccuracyKey: 'cifar10-test',
+    accuracy: (i, key) => {
+      checkKey('nb201', NB201_ACCURACY_KEYS, key);
+      return table.accuracy(i, key as Nb201AccuracyKey);
+    },
+  };
+}
+
+/** NB101 ground truth: best-of-3 test accuracy is NASWOT's convention (`get_final_accuracy`). */
+export const NB101_ACCURACY_KEYS = ['test-max', 'test-mean', 'valid-mean'] as const;
+
+export function nb101ArchSet(rows: readonly Nb1Shot1Row[] = uniqueNb1Shot1(loadNb1Shot1Space2())): ArchSet {
+  const byHash = new Map(rows.map((r, i) => [r.hash, i]));
+  const set: ArchSet = {
+    space: 'nb101',
+    size: rows.length,
+    description: `distinct cells of NAS-Bench-1Shot1 search space 2 (${rows.length})`,
+    archString: (i) => {
+      checkIndex(set, i);
+      return formatNb101(rows[i].spec);
+    },
+    indexOfString: (s) => {
+      const i = byHash.get(nb101Hash(parseNb101(s)));
+      if (i === undefined) throw new Error(`nb101: cell '${s}' is not in the ${rows.length} cells of the 1Shot1 table`);
+      return i;
+    },
+    build: (i, o, seed) => {
+      checkIndex(set, i);
+      if (o.stem !== undefined || o.depth !== undefined) throw new Error('nb101: thin TE-NAS networks (stem/depth options) are defined for NB201 only');
+      if (o.init !== undefined && o.init !== 'pytorch') throw new Error(`nb101: init '${o.init}' is not available (naswot or pytorch)`);
+      return new Nb101Network(rows[i].spec, { stemChannels: o.C, numStacks: 3, modulesPerStack: o.N, numClasses: o.numClasses, init: o.init ?? 'naswot' }, seed);
+    },
+    accuracyKeys: NB101_ACCURACY_KEYS,
+    defaultAccuracyKey: 'test-max',
+    accuracy: (i, key) => {
+      checkIndex(set, i);
+      checkKey('nb101', NB101_ACCURACY_KEYS, key);
+      const r = rows[i];
+      return key === 'test-max' ? r.maxTestAccuracy : key === 'test-mean' ? r.meanTestAccuracy : r.meanValidAccuracy;
+    },
+  };
+  return set;
+}
+
+const cache = new Map<SpaceName, ArchSet>();
+const FACTORIES: Partial<Record<SpaceName, () => ArchSet>> = { nb201: () => nb201ArchSet(), nb101: () => nb101ArchSet() };
+
+/** Register the builder of a space's arch set (spaces added later plug in here). */
+export function registerArchSet(space: SpaceName, factory: () => ArchSet): void {
+  FACTORIES[space] = factory;
+  cache.delete(space);
+}
+
+/** The arch set of a space (loaded once per thread). */
+export function archSet(space: SpaceName): ArchSet {
+  let s = cache.get(space);
+  if (!s) {
+    const f = FACTORIES[space];
+    if (!f) throw new Error(`search space '${space}' has no architecture set yet`);
+    s = f();
+    cache.set(space, s);
+  }
+  return s;
+}

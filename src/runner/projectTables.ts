@@ -1,0 +1,60 @@
+/**
+ * Score tables the project generates and commits under `data/scores/` (issue #5), each with the
+ * exact command that regenerates (or extends) it. Architectures are the seed-1 uniform permutation
+ * of all 15,625 (`--archs sample:15625 --seed 1`), so any finished prefix is a uniform sample and a
+ * longer run extends the same file (resume).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { readScores, readScoreSettings, ScoreTable } from './results';
+import type { ScoreSettings } from './settings';
+
+export interface ProjectScoreTable {
+  readonly name: string;
+  /** Path relative to the repository root. */
+  readonly file: string;
+  readonly description: string;
+  readonly command: string;
+}
+
+const naswotTable = (dataset: 'cifar10' | 'cifar100'): ProjectScoreTable => {
+  const file = `data/scores/nb201-${dataset}-naswot.csv`;
+  return {
+    name: `nb201-${dataset}-naswot`,
+    file,
+    description: `NASWOT (official counting, batch 128 of ${dataset} train images, seed 1) and the DAS atoms on NB201`,
+    command: `node dist/cli.js score --preset naswot --proxies naswot,das_na,das_logdet_s --archs sample:15625 --seed 1 --dataset ${dataset} --out ${file}`,
+  };
+};
+
+export const PROJECT_SCORE_TABLES = {
+  'nb201-cifar10-naswot': naswotTable('cifar10'),
+  'nb201-cifar100-naswot': naswotTable('cifar100'),
+} as const satisfies Record<string, ProjectScoreTable>;
+
+export type ProjectScoreTableName = keyof typeof PROJECT_SCORE_TABLES;
+
+/** Repository root (this file lives in src/runner or dist/runner). */
+const ROOT = path.resolve(__dirname, '..', '..');
+
+/** Read a committed score table; a missing file is named with the command that writes it. */
+export interface ProjectScores extends ScoreTable {
+  readonly info: ProjectScoreTable;
+  /** Absolute path of the CSV. */
+  readonly path: string;
+  readonly settings: ScoreSettings;
+}
+
+/** Whether a committed score table is present. */
+export function hasProjectScores(name: ProjectScoreTableName, root: string = ROOT): boolean {
+  return fs.existsSync(path.join(root, PROJECT_SCORE_TABLES[name].file));
+}
+
+export function loadProjectScores(name: ProjectScoreTableName, root: string = ROOT): ProjectScores {
+  const info = PROJECT_SCORE_TABLES[name];
+  const file = path.join(root, info.file);
+  if (!fs.existsSync(file)) {
+    throw new Error(`project score table '${name}' is missing (${file}); regenerate it with:\n  ${info.command}`);
+  }
+  return { ...readScores(file), info, path: file, settings: readScoreSettings(file) };
+}

@@ -1,0 +1,5 @@
+export * from './scorePool';
+export * from './randomN';
+export * from './evolution';
+export * from './nb201Problem';
+export * from './table2a';

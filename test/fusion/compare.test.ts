@@ -1,0 +1,115 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Rng } from '../../src/engine/rng';
+import { compareFusion, compareFusionTransfer, compareTableRows } from '../../src/fusion/compare';
+import { fitFusion } from '../../src/fusion/model';
+import { fitLinear1D, fitMetrics } from '../../src/stats/fitMetrics';
+import type { FusionTable } from '../../src/fusion/data';
+
+/** acc depends on two independent signals; `kappa` (lower = better) is a noisy log-scale copy of one. */
+function synth(seed: number, n: number): FusionTable {
+  const g = new Rng(seed);
+  const rows: Record<string, number>[] = [];
+  for (let i = 0; i < n; i++) {
+    const s1 = g.normal();
+    const s2 = g.normal();
+    rows.push({
+      cj: s1 + 0.3 * g.normal(),
+      nlr: Math.exp(1 + s2 + 0.3 * g.normal()),
+      kappa: Math.exp(3 - s1 + 0.8 * g.normal()),
+      acc: 85 + 2 * s1 + 1.5 * s2 + 0.3 * g.normal(),
+    });
+  }
+  return { names: ['cj', 'nlr', 'kappa', 'acc'], rows };
+}
+
+const IND = ['cj', 'nlr', 'kappa'];
+const OPTIONS = { transforms: { nlr: 'log' as const, kappa: 'log' as const } };
+
+test('compareFusion: per-indicator and FI held-out metrics on the same rows, the full model, OOF predictions', () => {
+  const t = synth(1, 150);
+  const rows = [...t.rows, { cj: NaN, nlr: 1, kappa: 1, acc: 80 }, { cj: 1, nlr: 1, kappa: 1, acc: Infinity }];
+  const r = compareFusion({ table: { names: t.names, rows }, indicators: IND, accuracyKey: 'acc', folds: 5, seed: 3, options: OPTIONS, metrics: { bootstrap: 200 } });
+  assert.equal(r.n, 150);
+  assert.equal(r.dropped, 2);
+  assert.deepEqual(r.droppedBy, { cj: 1, nlr: 0, kappa: 0, acc: 1 });
+  assert.deepEqual(r.perIndicator.map((p) => [p.name, p.transform]), [['cj', 'identity'], ['nlr', 'log'], ['kappa', 'log']]);
+  for (const e of [...r.perIndicator, r.fusion]) {
+    assert.equal(e.metrics.n, 150, e.name);
+    assert.equal(e.metrics.dropped, 0, e.name);
+    assert.equal(e.oof.length, 150);
+    assert.equal(e.perFold.length, 5);
+    assert.ok(e.metrics.krocc.lo <= e.metrics.krocc.value && e.metrics.krocc.value <= e.metrics.krocc.hi);
+  }
+  // a lower-is-better indicator mapped through its line ranks positively
+  assert.ok(r.perIndicator[2].mappings.every((m) => m.slope < 0));
+  assert.ok(r.perIndicator[2].metrics.srocc.value > 0);
+  // two independent signals: FI wins on every metric
+  for (const p of r.perIndicator) {
+    assert.ok(r.fusion.metrics.srocc.value > p.metrics.srocc.value, `srocc FI vs ${p.name}`);
+    assert.ok(r.fusion.metrics.krocc.value > p.metrics.krocc.value, `krocc FI vs ${p.name}`);
+    assert.ok(r.fusion.metrics.rmse.value < p.metrics.rmse.value, `rmse FI vs ${p.name}`);
+  }
+  // the full-data model is the plain fit on all complete rows
+  const full = fitFusion({ table: { names: t.names, rows }, accuracyKey: 'acc' }, IND, OPTIONS);
+  assert.deepEqual(r.model.weights, full.weights);
+  assert.deepEqual(r.fusion.oof, r.cv.oof);
+  // FI metrics are fitMetrics on the OOF predictions
+  assert.deepEqual(r.fusion.metrics, fitMetrics(r.cv.oof, r.actual, { bootstrap: 200 }));
+  const rowsOut = compareTableRows(r);
+  assert.deepEqual(rowsOut.map((x) => x.predictor), ['cj', 'nlr', 'kappa', 'FI']);
+  assert.equal(rowsOut[3].srocc, r.fusion.metrics.srocc.value);
+});
+
+test('compareFusion: an indicator\'s OOF prediction is the 1-D line fitted on its fold\'s training rows', () => {
+  const t = synth(2, 60);
+  const r = compareFusion({ table: t, indicators: IND, accuracyKey: 'acc', folds: 3, seed: 9, options: OPTIONS, metrics: { bootstrap: 0 } });
+  const nlr = r.perIndicator[1];
+  r.cv.folds.forEach((f, k) => {
+    const line = fitLinear1D(f.train.map((i) => Math.log(t.rows[r.rowIndex[i]].nlr)), f.train.map((i) => r.actual[i]));
+    assert.equal(nlr.mappings[k].slope, line.slope);
+    for (const i of f.test) {
+      const expected = line.intercept + line.slope * Math.log(t.rows[r.rowIndex[i]].nlr);
+      assert.ok(Math.abs(nlr.oof[i] - expected) < 1e-12);
+    }
+  });
+  // deterministic by seed
+  const again = compareFusion({ table: t, indicators: IND, accuracyKey: 'acc', folds: 3, seed: 9, options: OPTIONS, metrics: { bootstrap: 0 } });
+  assert.deepEqual(again.perIndicator.map((p) => p.oof), r.perIndicator.map((p) => p.oof));
+  assert.deepEqual(again.fusion.oof, r.fusion.oof);
+});
+
+test('compareFusion with a hold-out split evaluates the test rows only', () => {
+  const t = synth(3, 80);
+  const r = compareFusion({ table: t, indicators: IND, accuracy: t.rows.map((x) => x.acc), testFraction: 0.25, seed: 1, options: OPTIONS, metrics: { bootstrap: 0 } });
+  assert.deepEqual(r.spec, { testFraction: 0.25 });
+  assert.equal(r.fusion.metrics.n, 20);
+  assert.equal(r.fusion.metrics.dropped, 0, 'training rows are not counted as dropped');
+  assert.equal(r.perIndicator[0].metrics.n, 20);
+  assert.equal(r.fusion.oof.filter(Number.isFinite).length, 20);
+  assert.throws(() => compareFusion({ table: t, indicators: IND, accuracyKey: 'acc', folds: 3, testFraction: 0.2 }), /either folds or testFraction/);
+  assert.throws(() => compareFusion({ table: t, indicators: IND }), /exactly one of accuracyKey and accuracy/);
+});
+
+test('compareFusionTransfer: lines and FI fitted on one dataset are scored unchanged on another', () => {
+  const a = synth(4, 120);
+  const b = synth(5, 90);
+  const rowsB = [...b.rows, { cj: 1, nlr: NaN, kappa: 1, acc: 80 }];
+  const r = compareFusionTransfer({
+    train: { table: a, accuracyKey: 'acc' },
+    test: { table: { names: b.names, rows: rowsB }, accuracy: rowsB.map((x) => x.acc) },
+    indicators: IND,
+    options: OPTIONS,
+    metrics: { bootstrap: 0 },
+  });
+  assert.equal(r.train.n, 120);
+  assert.equal(r.test.n, 90);
+  assert.equal(r.test.dropped, 1);
+  assert.deepEqual(r.model.weights, fitFusion({ table: a, accuracyKey: 'acc' }, IND, OPTIONS).weights);
+  assert.deepEqual(r.fusion.predictions, r.model.predict(b.rows));
+  const line = fitLinear1D(a.rows.map((x) => Math.log(x.kappa)), a.rows.map((x) => x.acc));
+  assert.equal(r.perIndicator[2].mapping.slope, line.slope);
+  b.rows.forEach((x, i) => assert.ok(Math.abs(r.perIndicator[2].predictions[i] - (line.intercept + line.slope * Math.log(x.kappa))) < 1e-12));
+  assert.deepEqual(r.fusion.metrics, fitMetrics(r.fusion.predictions, r.test.actual, { bootstrap: 0 }));
+  for (const p of r.perIndicator) assert.ok(r.fusion.metrics.krocc.value > p.metrics.krocc.value, p.name);
+});

@@ -1,0 +1,125 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Matrix, solve } from 'ml-matrix';
+import { Rng } from '../../src/engine/rng';
+import { designMatrix, designSvd, gramForm, nnlsGram, objective, solveSvd } from '../../src/fusion/leastSquares';
+
+/** n×p design with correlated columns (shared factor) and a target. */
+function problem(seed: number, n: number, p: number): { z: Matrix; y: number[] } {
+  const g = new Rng(seed);
+  const cols: number[][] = Array.from({ length: p }, () => []);
+  const y: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const f = g.normal();
+    for (let j = 0; j < p; j++) cols[j].push(0.6 * f + g.normal());
+    y.push(g.normal() + 0.3 * f);
+  }
+  return { z: designMatrix(cols), y };
+}
+
+/** Exact NNLS optimum by enumerating supports S: x_S = G_SS⁻¹ h_S must be ≥ 0; keep the best ½xᵀGx − hᵀx. */
+function bruteNnls(g: Matrix, h: number[]): { x: number[]; f: number } {
+  const p = h.length;
+  let best = { x: new Array<number>(p).fill(0), f: 0 };
+  for (let mask = 1; mask < 1 << p; mask++) {
+    const s = [...Array(p).keys()].filter((j) => mask & (1 << j));
+    const gs = new Matrix(s.map((a) => s.map((b) => g.get(a, b))));
+    const xs = solve(gs, Matrix.columnVector(s.map((a) => h[a]))).getColumn(0);
+    if (xs.some((v) => v < 0)) continue;
+    const x = new Array<number>(p).fill(0);
+    s.forEach((a, i) => (x[a] = xs[i]));
+    let f = 0;
+    for (let i = 0; i < p; i++) {
+      f -= h[i] * x[i];
+      for (let j = 0; j < p; j++) f += 0.5 * x[i] * g.get(i, j) * x[j];
+    }
+    if (f < best.f) best = { x, f };
+  }
+  return best;
+}
+
+test('nnlsGram (Lawson–Hanson) matches the brute-force optimum over all supports', () => {
+  let sawClipped = false;
+  let sawInterior = false;
+  for (let seed = 1; seed <= 25; seed++) {
+    const p = 2 + (seed % 5);
+    const { z, y } = problem(seed, 40, p);
+    const { g, h } = gramForm(z, y, seed % 3 === 0 ? 0.1 : 0);
+    const r = nnlsGram(g, h);
+    const b = bruteNnls(g, h);
+    for (let j = 0; j < p; j++) assert.ok(Math.abs(r.x[j] - b.x[j]) < 1e-9, `seed ${seed}: x ${r.x} vs brute ${b.x}`);
+    assert.ok(r.x.every((v) => v >= 0));
+    assert.deepEqual(r.atBound, r.x.map((v, j) => (v === 0 ? j : -1)).filter((j) => j >= 0));
+    if (r.atBound.length > 0) sawClipped = true;
+    if (r.atBound.length < p - 1) sawInterior = true;
+  }
+  assert.ok(sawClipped && sawInterior, 'the cases exercise both active and inactive constraints');
+});
+
+test('nnlsGram steps back when a later variable drives an earlier one negative (matches brute force)', () => {
+  // a ≈ c + d has the largest gradient hⱼ = cov(colⱼ, y), so it enters first; once c and d are in,
+  // the unconstrained coefficient of a is −0.15 < 0, so Lawson–Hanson must step back and drop a.
+  const g = new Rng(17);
+  const cols: number[][] = [[], [], []];
+  const y: number[] = [];
+  for (let i = 0; i < 400; i++) {
+    const c = g.normal();
+    const d = g.normal();
+    const a = c + d + 0.6 * g.normal();
+    cols[0].push(a);
+    cols[1].push(c);
+    cols[2].push(d);
+    y.push(c + d - 0.15 * a + 0.05 * g.normal());
+  }
+  const { g: gram, h } = gramForm(designMatrix(cols), y, 0);
+  assert.ok(h[0] > h[1] && h[0] > h[2], 'a has the largest gradient and enters first');
+  const r = nnlsGram(gram, h);
+  const b = bruteNnls(gram, h);
+  for (let j = 0; j < 3; j++) assert.ok(Math.abs(r.x[j] - b.x[j]) < 1e-9, `x ${r.x} vs brute ${b.x}`);
+  assert.deepEqual(r.atBound, [0]);
+  assert.ok(r.iterations > 3, `an inner step-back iteration happened (iterations ${r.iterations})`);
+});
+
+test('SVD solve equals the normal equations for OLS and ridge, and ridge lowers the penalised objective', () => {
+  const { z, y } = problem(3, 60, 4);
+  const d = designSvd(z);
+  assert.equal(d.rank, 4);
+  for (const lambda of [0, 0.05, 2]) {
+    const w = solveSvd(d, y, lambda);
+    // (ZᵀZ/n + λI) w = Zᵀy/n
+    const { g, h } = gramForm(z, y, lambda);
+    const ref = solve(g, Matrix.columnVector(h)).getColumn(0);
+    for (let j = 0; j < 4; j++) assert.ok(Math.abs(w[j] - ref[j]) < 1e-10, `λ=${lambda}: ${w} vs ${ref}`);
+    // optimality: any perturbation increases the objective
+    const f0 = objective(z, y, w, lambda);
+    for (let j = 0; j < 4; j++) {
+      const w2 = [...w];
+      w2[j] += 1e-3;
+      assert.ok(objective(z, y, w2, lambda) > f0);
+    }
+  }
+});
+
+test('designSvd: rank, condition and the columns of a null direction for a collinear design', () => {
+  const g = new Rng(5);
+  const a: number[] = [];
+  const b: number[] = [];
+  const c: number[] = [];
+  const e: number[] = [];
+  for (let i = 0; i < 30; i++) {
+    a.push(g.normal());
+    b.push(g.normal());
+    e.push(g.normal());
+    c.push(2 * a[i] - b[i]);
+  }
+  const d = designSvd(designMatrix([a, e, b, c]));
+  assert.equal(d.rank, 3);
+  assert.equal(d.nullColumns.length, 1);
+  assert.deepEqual(d.nullColumns[0], [0, 2, 3], 'a, b, c are involved, e is not');
+  assert.ok(d.condition > 1e12);
+  // fewer rows than columns: rank ≤ n
+  const small = designSvd(designMatrix([[1, 2], [3, 1], [0, 5]]));
+  assert.equal(small.rank, 2);
+  assert.equal(small.s.length, 3);
+  assert.equal(small.condition, Infinity);
+});

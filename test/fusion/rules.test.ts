@@ -1,0 +1,292 @@
+/**
+ * Combination-rule language and reports (src/fusion/rules.ts, ruleParser.ts): parsing
+ * (precedence, associativity, errors with positions), name resolution, vectorised evaluation
+ * with non-finite counting, population functions, sweeps, the WOT identity on real kernels of
+ * random codes, and the rule report (paired ratio CI, split mode).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  compileRule,
+  DAS_RULES,
+  DAS_SWEEPS,
+  dasColumns,
+  evaluateRule,
+  expandRules,
+  formatRuleExpr,
+  formatRuleReport,
+  formatSplitReport,
+  gridPoints,
+  pairedKendallRatio,
+  parseRuleExpr,
+  ruleReport,
+  RuleNameError,
+  RuleSyntaxError,
+  splitRuleReport,
+  sweepRule,
+  type RuleSpec,
+} from '../../src/fusion/rules';
+import { HammingKernel } from '../../src/proxies/hamming';
+import { naswotFromKernel } from '../../src/proxies/naswot';
+import { Rng } from '../../src/engine/rng';
+import { kendallTauB, spearman } from '../../src/stats/correlation';
+import type { ScoreTable } from '../../src/runner/results';
+
+/** Value of an expression on a one-row population. */
+const one = (expr: string, params: Record<string, number> = {}): number => evaluateRule({ name: 't', expr, params }, { x: [0] }).values[0];
+
+test('parser: precedence and associativity', () => {
+  assert.equal(one('2^3^2'), 512); // right-associative
+  assert.equal(one('(2^3)^2'), 64);
+  assert.equal(one('-a^2', { a: 3 }), -9); // ^ binds tighter than unary minus
+  assert.equal(one('(-a)^2', { a: 3 }), 9);
+  assert.equal(one('-2^2'), -4);
+  assert.equal(one('2^-1'), 0.5);
+  assert.equal(one('2^-1^2'), 0.5); // 2^(-(1^2))
+  assert.equal(one('1-2-3'), -4); // left-associative
+  assert.equal(one('8/4/2'), 1);
+  assert.equal(one('2*3+4*5'), 26);
+  assert.equal(one('2+3*4^2'), 50);
+  assert.equal(one('--3'), 3);
+  assert.equal(one('+3 - -2'), 5);
+  assert.equal(one('1.5e1 + .5 + 2.'), 17.5);
+  assert.equal(one('sqrt(16) + abs(-2) + log(exp(3))'), 9);
+  assert.equal(formatRuleExpr(parseRuleExpr('-a^2')), '(-(a ^ 2))');
+  assert.equal(formatRuleExpr(parseRuleExpr('a - b - c * d / e')), '((a - b) - ((c * d) / e))');
+  assert.equal(formatRuleExpr(parseRuleExpr('logdetS + a*N*log(NA)')), '(logdetS + ((a * N) * log(NA)))');
+  assert.equal(formatRuleExpr(parseRuleExpr('`weird-col.name` * 2')), '(`weird-col.name` * 2)');
+});
+
+function syntaxError(expr: string): RuleSyntaxError {
+  try {
+    parseRuleExpr(expr);
+  } catch (e) {
+    assert.ok(e instanceof RuleSyntaxError, `expected RuleSyntaxError for '${expr}', got ${e}`);
+    return e;
+  }
+  assert.fail(`'${expr}' parsed without error`);
+}
+
+test('parser: errors give the position and the offending token', () => {
+  const cases: [string, number, string, RegExp][] = [
+    ['logdetS + * NA', 10, "'*'", /expected a number/],
+    ['log(NA', 6, 'end of input', /expected '\)'/],
+    ['2 $ 3', 2, "'$'", /unexpected character/],
+    ['foo(NA)', 0, "'foo'", /unknown function 'foo' \(known: log, exp, sqrt, abs, rank, z\)/],
+    ['1.2.3 + x', 0, "'1.2.3'", /malformed number/],
+    ['rank(a, b)', 6, "','", /exactly one argument/],
+    ['log()', 4, "')'", /needs one argument/],
+    ['(a + b', 6, 'end of input', /expected '\)'/],
+    ['a b', 2, "'b'", /unexpected token after a complete expression/],
+    ['', 0, 'end of input', /empty expression/],
+    ['a + `b', 4, "'`'", /unterminated/],
+    ['3x', 0, "'3x'", /malformed number/],
+  ];
+  for (const [expr, pos, token, msg] of cases) {
+    const e = syntaxError(expr);
+    assert.equal(e.pos, pos, `${expr}: position`);
+    assert.equal(e.token, token, `${expr}: token`);
+    assert.match(e.message, msg, expr);
+    assert.match(e.message, new RegExp(`at position ${pos}`));
+  }
+  // the caret line points at the position
+  assert.match(syntaxError('logdetS + * NA').message, /\n {2}logdetS \+ \* NA\n {12}\^$/);
+});
+
+test('names: unknown identifiers are reported with the known ones; parameter handling', () => {
+  const cols = { logdetS: [1, 2], NA: [3, 4] };
+  assert.throws(
+    () => evaluateRule('logdetX + NA + b', cols),
+    (e: unknown) =>
+      e instanceof RuleNameError &&
+      e.unknown.join() === 'logdetX,b' &&
+      /unknown name\(s\) 'logdetX', 'b' \(known: logdetS, NA\)/.test(e.message),
+  );
+  assert.throws(() => evaluateRule({ name: 'r', expr: 'logdetS + a', params: { a: 1 } }, cols, { c: 2 }), /unknown parameter\(s\) c \(declared: a\)/);
+  assert.throws(() => evaluateRule({ name: 'r', expr: 'NA', params: { NA: 1 } }, cols), /also name column/);
+  assert.throws(() => compileRule({ name: 'r', expr: 'x', params: { log: 1 } }), /bad parameter name 'log'/);
+  assert.throws(() => evaluateRule('NA', { NA: [1, 2], x: [1] }), /length mismatch/);
+  // parameter defaults and overrides
+  const r: RuleSpec = { name: 'r', expr: 'logdetS + a*NA', params: { a: 2 } };
+  assert.deepEqual(Array.from(evaluateRule(r, cols).values), [7, 10]);
+  assert.deepEqual(Array.from(evaluateRule(r, cols, { a: 0.5 }).values), [2.5, 4]);
+  assert.deepEqual(evaluateRule(r, cols, { a: 0.5 }).params, { a: 0.5 });
+  // a compiled rule checks its columns against the population too
+  assert.throws(() => evaluateRule(compileRule('q * 2'), cols), RuleNameError);
+});
+
+test('evaluation: vectorised; NaN and ±inf propagate and are counted', () => {
+  const cols = { x: [4, -1, 0, 9, -Infinity], y: [1, 1, 0, NaN, 1] };
+  const r = evaluateRule('log(x) + y', cols);
+  assert.deepEqual(Array.from(r.values), [Math.log(4) + 1, NaN, -Infinity, NaN, NaN]);
+  assert.deepEqual(r.nonFinite, { nan: 3, posInf: 0, negInf: 1, total: 4 });
+  const d = evaluateRule('x / y', cols);
+  assert.deepEqual(Array.from(d.values), [4, -1, NaN, NaN, -Infinity]);
+  assert.deepEqual(d.nonFinite, { nan: 2, posInf: 0, negInf: 1, total: 3 });
+  const s = evaluateRule('sqrt(x)', { x: [9, -4] });
+  assert.equal(s.values[0], 3);
+  assert.ok(Number.isNaN(s.values[1]));
+});
+
+test('rank: average ranks over the finite values, ties share the mean rank, non-finite left as is', () => {
+  const r = evaluateRule('rank(x)', { x: [10, 20, 20, 5, NaN, -Infinity, 20] });
+  assert.deepEqual(Array.from(r.values), [2, 4, 4, 1, NaN, -Infinity, 4]);
+  assert.equal(r.nonFinite.total, 2);
+  // ranks are over the evaluated expression, not the raw column
+  assert.deepEqual(Array.from(evaluateRule('rank(-x)', { x: [1, 2, 3] }).values), [3, 2, 1]);
+  assert.deepEqual(Array.from(evaluateRule('rank(x) + rank(y)', { x: [1, 2, 3], y: [5, 5, 1] }).values), [3.5, 4.5, 4]);
+  // z: mean 0, sample sd 1; constant input → NaN
+  const z = evaluateRule('z(x)', { x: [1, 2, 3, 4, Infinity] }).values;
+  assert.deepEqual(Array.from(z.slice(0, 4)).map((v) => +v.toFixed(12)), [-1.161895003862, -0.387298334621, 0.387298334621, 1.161895003862]);
+  assert.equal(z[4], Infinity);
+  assert.ok(evaluateRule('z(x)', { x: [2, 2, 2] }).values.every(Number.isNaN));
+});
+
+test('sweeps: grid points are the Cartesian product in order; sweepRule evaluates each', () => {
+  const pts = gridPoints({ a: [1, 2], b: [3, 4, 5] });
+  assert.deepEqual(pts, [
+    { a: 1, b: 3 }, { a: 1, b: 4 }, { a: 1, b: 5 },
+    { a: 2, b: 3 }, { a: 2, b: 4 }, { a: 2, b: 5 },
+  ]);
+  const rule: RuleSpec = { name: 'lin', expr: 'a*x + b', params: { a: 0, b: 0 } };
+  const sw = sweepRule(rule, { x: [1, 10] }, { a: [1, 2], b: [3, 4, 5] });
+  assert.equal(sw.length, 6);
+  sw.forEach((r, k) => assert.deepEqual(Array.from(r.values), [pts[k].a * 1 + pts[k].b, pts[k].a * 10 + pts[k].b]));
+  const entries = expandRules([rule, { name: 'x', expr: 'x' }], { lin: { a: [0.5, 2] } });
+  assert.deepEqual(entries.map((e) => e.label), ['lin[a=0.5]', 'lin[a=2]', 'x']);
+  assert.deepEqual(entries[1].params, { a: 2, b: 0 });
+  assert.throws(() => expandRules([rule], { lin: { c: [1] } }), /unknown parameter\(s\) c/);
+  assert.throws(() => expandRules([rule], { nope: { a: [1] } }), /unknown rule\(s\) nope/);
+  assert.throws(() => expandRules([rule, rule]), /duplicate name/);
+  assert.throws(() => gridPoints({ a: [] }), /no values for a/);
+});
+
+/** A score table of `m` synthetic networks with real kernels of random binary codes. */
+function syntheticScores(m: number, seed: number, batch = 8): { table: ScoreTable; acc: number[] } {
+  const rng = new Rng(seed);
+  const rows: ScoreTable['rows'][number][] = [];
+  const acc: number[] = [];
+  for (let i = 0; i < m; i++) {
+    const k = new HammingKernel(batch);
+    const layers = 1 + rng.int(4);
+    for (let l = 0; l < layers; l++) {
+      const f = 20 + rng.int(200);
+      const p = 0.2 + 0.6 * rng.next();
+      k.addLayer(Float64Array.from({ length: batch * f }, () => (rng.next() < p ? 1 : -1)), 1 + rng.int(2));
+    }
+    const r = naswotFromKernel(k);
+    rows.push({ index: i, arch: `a${i}`, values: { naswot: r.score, das_na: r.numUnits, das_logdet_s: r.logDetS }, seconds: 0 });
+  }
+  // accuracy: standardised atoms plus noise, so that every rule has a clearly positive τ
+  const zs = (v: number[]): number[] => {
+    const m = v.reduce((a, b) => a + b, 0) / v.length;
+    const sd = Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / v.length);
+    return v.map((a) => (a - m) / sd);
+  };
+  const s = zs(rows.map((r) => r.values.das_logdet_s));
+  const na = zs(rows.map((r) => Math.log(r.values.das_na)));
+  for (let i = 0; i < m; i++) acc.push(s[i] + 0.5 * na[i] + 0.7 * rng.normal());
+  return { table: { proxies: ['naswot', 'das_na', 'das_logdet_s'], rows }, acc };
+}
+
+test('WOT rule rebuilt from the atoms reproduces naswot (1e-12 relative) and its ranking exactly', () => {
+  const { table, acc } = syntheticScores(60, 3);
+  const cols = dasColumns(table, 8);
+  const wot = evaluateRule(DAS_RULES.find((r) => r.name === 'WOT')!, cols).values;
+  const a1 = evaluateRule(DAS_RULES.find((r) => r.name === 'S+aWOT')!, cols, { a: 1 }).values;
+  const naswot = table.rows.map((r) => r.values.naswot);
+  naswot.forEach((s, i) => {
+    assert.ok(Number.isFinite(s));
+    assert.ok(Math.abs(wot[i] - s) <= 1e-12 * Math.abs(s), `row ${i}: ${wot[i]} vs ${s}`);
+    assert.equal(a1[i], wot[i]);
+  });
+  assert.equal(kendallTauB(Array.from(wot), acc), kendallTauB(naswot, acc));
+  assert.equal(spearman(Array.from(wot), acc), spearman(naswot, acc));
+  // the other atoms columns
+  assert.deepEqual(Array.from(cols.logNA), table.rows.map((r) => Math.log(r.values.das_na)));
+  assert.ok(cols.N.every((v) => v === 8));
+  assert.throws(() => dasColumns(table, 0), /batch size/);
+});
+
+test('paired τ ratio: equals 1 exactly (CI [1, 1]) when rule == WOT; CI contains the estimate otherwise', () => {
+  const { table, acc } = syntheticScores(80, 4);
+  const cols = dasColumns(table, 8);
+  const rules: RuleSpec[] = [...DAS_RULES, { name: 'WOT-copy', expr: 'naswot' }];
+  const rep = ruleReport(rules, cols, acc, { bootstrap: 200, seed: 7 });
+  const byLabel = new Map(rep.entries.map((e) => [e.label, e]));
+  const w = byLabel.get('WOT')!;
+  assert.equal(rep.baseline.label, 'WOT');
+  assert.deepEqual([w.ratio.estimate, w.ratio.lo, w.ratio.hi], [1, 1, 1]);
+  const c = byLabel.get('WOT-copy')!;
+  assert.deepEqual([c.ratio.estimate, c.ratio.lo, c.ratio.hi], [1, 1, 1]);
+  assert.equal(c.kendall.estimate, w.kendall.estimate);
+  for (const e of rep.entries) {
+    assert.equal(e.n, 80);
+    assert.ok(e.kendall.lo <= e.kendall.estimate && e.kendall.estimate <= e.kendall.hi, `${e.label} τ CI`);
+    assert.ok(e.spearman.lo <= e.spearman.estimate && e.spearman.estimate <= e.spearman.hi, `${e.label} ρ CI`);
+    assert.ok(Math.abs(e.ratio.estimate - e.kendall.estimate / w.kendall.estimate) < 1e-12, `${e.label} ratio = τ/τ_WOT`);
+    if (Number.isFinite(e.ratio.lo)) assert.ok(e.ratio.lo <= e.ratio.estimate && e.ratio.estimate <= e.ratio.hi, `${e.label} ratio CI`);
+  }
+  // best = max τ
+  const maxTau = Math.max(...rep.entries.map((e) => e.kendall.estimate));
+  assert.equal(rep.best.kendall.estimate, maxTau);
+  // pairing matters: the paired CI of a near-copy of WOT is much narrower than the ratio of
+  // independent intervals would suggest
+  const x = table.rows.map((r) => r.values.naswot + 1e-3 * Math.sin(r.index));
+  const paired = pairedKendallRatio(x, table.rows.map((r) => r.values.naswot), acc, 300, 2);
+  assert.ok(paired.hi - paired.lo < 0.2 * (w.kendall.hi - w.kendall.lo) / w.kendall.estimate, `paired CI width ${paired.hi - paired.lo}`);
+  const text = formatRuleReport(rep);
+  assert.match(text, /best: /);
+  assert.match(text, /1\.04×–1\.56×/);
+});
+
+test('report drops non-finite rows explicitly: common mode uses the rows finite for every rule', () => {
+  const cols = { s: [1, 2, -Infinity, 4, 5, 6], na: [1, 3, 2, 5, 4, 6] };
+  const acc = [1, 2, 3, 4, NaN, 6];
+  const rules: RuleSpec[] = [{ name: 'WOT', expr: 's' }, { name: 'na', expr: 'na' }];
+  const common = ruleReport(rules, cols, acc, { bootstrap: 0 });
+  assert.equal(common.badAccuracy, 1);
+  assert.equal(common.commonRows, 4);
+  assert.deepEqual(common.entries.map((e) => [e.n, e.dropped, e.nonFinite.total]), [[4, 2, 1], [4, 2, 0]]);
+  assert.equal(common.entries[0].kendall.estimate, 1);
+  const per = ruleReport(rules, cols, acc, { bootstrap: 0, rows: 'per-rule' });
+  assert.deepEqual(per.entries.map((e) => [e.n, e.ratioN]), [[4, 4], [5, 4]]);
+  assert.ok(Number.isNaN(per.entries[0].kendall.lo));
+  assert.throws(() => ruleReport(rules, cols, acc, { baseline: 'nope' }), /baseline 'nope' is not among/);
+  assert.throws(() => ruleReport(rules, cols, [1, 2]), /2 accuracies for 6 rows/);
+});
+
+test('split mode: deterministic from the seed, disjoint halves, choice made on one half only', () => {
+  const { table, acc } = syntheticScores(70, 5);
+  const cols = dasColumns(table, 8);
+  const opts = { bootstrap: 50, seed: 3, splitSeed: 11, sweeps: DAS_SWEEPS };
+  const a = splitRuleReport(DAS_RULES, cols, acc, opts);
+  const b = splitRuleReport(DAS_RULES, cols, acc, opts);
+  assert.deepEqual(a.selectRows, b.selectRows);
+  assert.equal(a.chosen.label, b.chosen.label);
+  assert.deepEqual(a.chosenTest.kendall, b.chosenTest.kendall);
+  assert.deepEqual(a.chosenTest.ratio, b.chosenTest.ratio);
+  assert.equal(a.selectRows.length, 35);
+  assert.equal(a.testRows.length, 35);
+  assert.deepEqual([...a.selectRows, ...a.testRows].sort((p, q) => p - q), Array.from({ length: 70 }, (_, i) => i));
+  // the chosen entry is the best on the selection half ...
+  const selBest = Math.max(...a.selection.entries.map((e) => e.kendall.estimate));
+  assert.equal(a.selection.best.kendall.estimate, selBest);
+  // ... and its test numbers are those of a plain report on the test rows
+  const testCols = Object.fromEntries(Object.entries(cols).map(([k, v]) => [k, a.testRows.map((i) => v[i])]));
+  const direct = kendallTauB(Array.from(evaluateRule(a.chosen.rule, testCols, a.chosen.params).values), a.testRows.map((i) => acc[i]));
+  assert.ok(Math.abs(a.chosenTest.kendall.estimate - direct) < 1e-12);
+  assert.equal(a.test.baseline.label, 'WOT');
+  const c = splitRuleReport(DAS_RULES, cols, acc, { ...opts, splitSeed: 12 });
+  assert.notDeepEqual(c.selectRows, a.selectRows);
+  assert.match(formatSplitReport(a), /choose on 35 rows, report on 35/);
+  assert.throws(() => splitRuleReport(DAS_RULES, cols, acc, { selectFraction: 1 }), /selectFraction/);
+});
+
+test('built-in rules all compile against the DAS columns; sweeps name declared parameters', () => {
+  const names = ['index', 'naswot', 'das_na', 'das_logdet_s', 'N', 'NA', 'logNA', 'logdetS'];
+  for (const r of DAS_RULES) compileRule(r, names);
+  const entries = expandRules(DAS_RULES, DAS_SWEEPS);
+  assert.ok(entries.some((e) => e.label === 'S+aWOT[a=1]'));
+  assert.ok(entries.some((e) => e.label === 'WOT'));
+});

@@ -1,0 +1,29 @@
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { loadNb201Table } from '../../src/benchmarks/nb201';
+import { selectArchs } from '../../src/runner/archs';
+import { hasProjectScores, loadProjectScores, PROJECT_SCORE_TABLES } from '../../src/runner/projectTables';
+import { settingsKey, PRESETS } from '../../src/runner/settings';
+
+test('a missing project table is named with the command that regenerates it', () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'zn-pt-'));
+  assert.equal(hasProjectScores('nb201-cifar10-naswot', root), false);
+  assert.throws(() => loadProjectScores('nb201-cifar10-naswot', root), /missing .*\n  node dist\/cli\.js score --preset naswot .*--archs sample:15625 --seed 1 --dataset cifar10/);
+});
+
+test('the committed NB201 CIFAR-10 NASWOT table: NASWOT preset settings, a prefix of the seed-1 permutation, atoms consistent', { skip: !hasProjectScores('nb201-cifar10-naswot') && 'table not generated yet' }, () => {
+  const t = loadProjectScores('nb201-cifar10-naswot');
+  assert.equal(settingsKey(t.settings), settingsKey({ ...PRESETS.naswot, dataset: 'cifar10', proxies: ['naswot', 'das_na', 'das_logdet_s'] }));
+  assert.ok(t.info.command.includes(PROJECT_SCORE_TABLES['nb201-cifar10-naswot'].file));
+  const order = selectArchs('sample:15625', loadNb201Table(), 1);
+  const n = t.rows.length;
+  assert.deepEqual(new Set(t.rows.map((r) => r.index)), new Set(order.slice(0, n)), 'the rows are exactly the first N of the permutation');
+  for (const r of t.rows) {
+    if (!Number.isFinite(r.values.naswot)) continue;
+    const identity = 128 * Math.log(r.values.das_na) + r.values.das_logdet_s;
+    assert.ok(Math.abs(identity - r.values.naswot) < 1e-6 * Math.abs(r.values.naswot), `log|K| = N log N_A + log|S| for ${r.index}`);
+  }
+});
