@@ -5,6 +5,7 @@
  *   eval    rank correlations of a score file against benchmark accuracy
  *   parity  our proxies vs the NASLib reference table on its architectures
  *   search  searches over a score table (NASWOT Table 2(a): random-N, REA, AREA, random search)
+ *   train-bench  short training of a sample of architectures with per-epoch atoms (DAS mini bench)
  */
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -17,13 +18,14 @@ import { parseProxyList } from './proxies';
 import { selectArchs } from './runner/archs';
 import { DEFAULT_ACCURACY_KEY, evaluateScores, formatEvaluation, paperKey } from './runner/evaluate';
 import { archSet, SPACE_NET_DEFAULTS } from './runner/archSets';
-import { formatParity, parity } from './runner/parity';
+import { formatParity, naslibReference, parity } from './runner/parity';
 import { defaultWorkers } from './runner/pool';
 import { readScores } from './runner/results';
 import { scoreToFile } from './runner/scoreFile';
 import { PresetName, PRESETS, ScoreSettings, SPACE_NAMES, SpaceName } from './runner/settings';
 import { scorePool } from './search/scorePool';
 import { formatTable2a, naswotTable2a } from './search/table2a';
+import { cmdTrainBench } from './train/trainBench';
 
 const HELP: Record<string, string> = {
   main: `zeronas <command> [options]
@@ -33,11 +35,15 @@ commands:
   eval     PLCC / SROCC / KROCC (bootstrap CIs) of a score file against benchmark accuracy
   parity   our proxies vs the NASLib reference scores on the reference architectures
   search   NASWOT Table 2(a) from a score file: random-N, random, optimum in sample, REA, AREA, RS
+  train-bench  train a fixed-seed sample of architectures a few epochs: per-epoch accuracy and
+           NASWOT/DAS atoms (CSV, resumable)
 
 'zeronas <command> --help' shows each command's options.`,
   score: `zeronas score [options]
   --space NAME             nb201 (official indices) | nb101 (distinct NAS-Bench-1Shot1 space-2
-                           cells, 3,258) | darts (NASLib's 725 NB301 genotypes); default nb201
+                           cells, 3,258) | darts (NASLib's 725 NB301 genotypes); default nb201.
+                           Network size: NB201 C16 N5; NB101 stem 16, 3 modules per stack
+                           (naslib preset: stem 128); DARTS 32 channels, 8 cells
   --proxies LIST           comma-separated proxy names or 'all' (default naswot)
   --archs SPEC             all | sample:N | naslib:<dataset> | FILE (one index or arch string per line)
   --dataset NAME           cifar10 | cifar100 (default cifar10)
@@ -59,7 +65,11 @@ commands:
                            nb101: test-max, test-mean, valid-mean
   --bootstrap N            bootstrap resamples for the CIs (default 1000)`,
   parity: `zeronas parity [options]
+  --space NAME             nb201 (NASLib's 725/725/724 NB201 rows) | darts (NASLib's 725 NB301
+                           genotypes, NASLib's network: 32 channels, 8 cells); default nb201
   --proxies LIST           proxies to compare (default naswot,params)
+  --batch-size N           scoring batch (default 32, NASLib's; gradient proxies on darts need 16
+                           on the wasm heap)
   --dataset NAME           NASLib reference rows: cifar10 | cifar100 (default cifar10)
   --limit N                only the first N reference architectures
   --workers N              worker threads (default: cores)
@@ -152,19 +162,26 @@ async function cmdParity(argv: string[]): Promise<void> {
   const { values: v } = parseArgs({
     args: argv,
     options: {
-      proxies: { type: 'string' }, dataset: { type: 'string' }, limit: { type: 'string' },
-      workers: { type: 'string' }, out: { type: 'string' }, quiet: { type: 'boolean' }, help: { type: 'boolean' },
+      space: { type: 'string' }, proxies: { type: 'string' }, dataset: { type: 'string' }, limit: { type: 'string' },
+      'batch-size': { type: 'string' }, workers: { type: 'string' }, out: { type: 'string' }, quiet: { type: 'boolean' }, help: { type: 'boolean' },
     },
   });
   if (v.help) return void console.log(HELP.parity);
+  const space = oneOf(v.space, 'space', ['nb201', 'darts'] as const, 'nb201');
   const dataset = oneOf<NaslibDataset>(v.dataset, 'dataset', NASLIB_DATASETS, 'cifar10');
   if (dataset === 'ImageNet16-120') fail('ImageNet16-120 images are not available here (see data/README.md)');
-  const settings: ScoreSettings = { ...PRESETS.naslib, dataset, proxies: parseProxyList(v.proxies ?? 'naswot,params') };
-  let indices = selectArchs(`naslib:${dataset}`, loadNb201Table(), settings.seed);
+  if (space === 'darts' && dataset !== 'cifar10') fail("NASLib's NB301 table has cifar10 rows only");
+  const settings: ScoreSettings = {
+    ...PRESETS.naslib, space, ...SPACE_NET_DEFAULTS[space].naslib, dataset,
+    batchSize: int(v['batch-size'], 'batch-size', PRESETS.naslib.batchSize),
+    proxies: parseProxyList(v.proxies ?? 'naswot,params'),
+  };
+  const ref = naslibReference(space, dataset);
+  let indices = [...ref.keys()];
   if (v.limit !== undefined) indices = indices.slice(0, int(v.limit, 'limit', indices.length));
-  const out = v.out ?? path.join('.cache', `parity-nb201-${dataset}.csv`);
+  const out = v.out ?? path.join('.cache', space === 'nb201' ? `parity-nb201-${dataset}.csv` : `parity-${space}-${dataset}.csv`);
   const scores = await scoreToFile(settings, indices, out, { workers: int(v.workers, 'workers', defaultWorkers()), quiet: v.quiet ?? false });
-  console.log(formatParity(parity(scores, dataset), dataset));
+  console.log(formatParity(parity(scores, dataset, ref), space === 'nb201' ? dataset : `${space} ${dataset}`));
 }
 
 function cmdSearch(argv: string[]): void {
@@ -205,6 +222,8 @@ export async function main(argv: string[]): Promise<void> {
       return cmdParity(rest);
     case 'search':
       return cmdSearch(rest);
+    case 'train-bench':
+      return cmdTrainBench(rest);
     case undefined:
     case '--help':
     case '-h':

@@ -31,7 +31,7 @@ test('the CLI names bad input', () => {
   assert.match(run('score', '--archs', 'sample:2', '--batch-size', 'ten', '--out', '/tmp/x.csv').stderr, /--batch-size must be/);
   assert.match(run('frobnicate').stderr, /unknown command 'frobnicate'/);
   assert.match(run('eval', '--scores', '/nonexistent.csv').stderr, /does not exist/);
-  for (const c of ['score', 'eval', 'parity']) assert.match(run(c, '--help').stdout, new RegExp(`zeronas ${c}`));
+  for (const c of ['score', 'eval', 'parity', 'train-bench']) assert.match(run(c, '--help').stdout, new RegExp(`zeronas ${c}`));
 });
 
 test('zeronas score --space nb101 and eval --benchmark nb101 print τ beside the paper', () => {

@@ -2,3 +2,5 @@
 export * from './csv';
 export * from './nb201';
 export * from './naslib';
+export * from './nb101';
+export * from './nb301';

@@ -19,6 +19,10 @@ import { Nb101Network } from '../spaces/nb101/network';
 import { formatNb201, Nb201Arch, parseNb201 } from '../spaces/nb201/arch';
 import { Nb201NetConfig, Nb201Network } from '../spaces/nb201/network';
 import type { SpaceName } from './settings';
+import { loadNb301Reference, nb301Lookup, Nb301ReferenceRow } from '../benchmarks/nb301';
+import { dartsGenotype, Genotype, parseGenotype } from '../spaces/darts/genotype';
+import { parseNaslibCompact } from '../spaces/darts/naslib';
+import { DartsNetwork } from '../spaces/darts/network';
 
 /** Network options: the run's size plus per-proxy overrides (TE-NAS thin networks are NB201-only). */
 export type NetOptions = Pick<Nb201NetConfig, 'C' | 'N' | 'numClasses'> & Partial<Nb201NetConfig>;
@@ -49,7 +53,8 @@ export interface ArchSet {
 export const SPACE_NET_DEFAULTS: Readonly<Record<SpaceName, Readonly<Record<'naswot' | 'naslib', { C: number; N: number }>>>> = {
   nb201: { naswot: { C: 16, N: 5 }, naslib: { C: 16, N: 5 } },
   nb101: { naswot: { C: 16, N: 3 }, naslib: { C: 128, N: 3 } },
-  darts: { naswot: { C: 16, N: 8 }, naslib: { C: 16, N: 8 } },
+  // NASLib's NB301 network (init channels 32, 8 cells); no NASWOT-paper setting exists for it.
+  darts: { naswot: { C: 32, N: 8 }, naslib: { C: 32, N: 8 } },
 };
 
 function checkIndex(set: Pick<ArchSet, 'space' | 'size'>, index: number): void {
@@ -114,8 +119,69 @@ export function nb101ArchSet(rows: readonly Nb1Shot1Row[] = uniqueNb1Shot1(loadN
   return set;
 }
 
+/**
+ * A CSV-safe one-line genotype (no commas): `normal:op~input|…;reduce:op~input|…` with the
+ * default concat (nodes 2–5), e.g. `normal:sep_conv_3x3~0|skip_connect~1|…;reduce:max_pool_3x3~0|…`.
+ */
+export function formatDartsCompact(g: Genotype): string {
+  const cell = (edges: Genotype['normal']): string => edges.map((e) => `${e.op}~${e.input}`).join('|');
+  return `normal:${cell(g.normal)};reduce:${cell(g.reduce)}`;
+}
+
+/** Inverse of `formatDartsCompact` (validated like any genotype). */
+export function parseDartsCompact(s: string): Genotype {
+  const m = /^normal:([^;]+);reduce:(.+)$/.exec(s.trim());
+  if (!m) throw new Error(`darts: '${s}' is not of the form normal:op~input|…;reduce:op~input|…`);
+  const edges = (part: string): [string, number][] =>
+    part.split('|').map((e) => {
+      const [op, input, ...rest] = e.split('~');
+      if (rest.length || op === undefined || input === undefined || !/^\d+$/.test(input)) throw new Error(`darts: edge '${e}' in '${s}' is not op~input`);
+      return [op, Number(input)];
+    });
+  return dartsGenotype({ normal: edges(m[1]), reduce: edges(m[2]) });
+}
+
+/**
+ * DARTS space over NASLib's NB301 zero-cost table: genotypes built as NASLib's network (BN without
+ * affine inside cell ops, BN after pools), which reproduces its `params` exactly and its `nwot`
+ * at ρ ≈ 0.99. Ground truth: the table's surrogate validation accuracy.
+ */
+export function dartsArchSet(rows: readonly Nb301ReferenceRow[] = loadNb301Reference()): ArchSet {
+  const position = new Map(rows.map((r, i) => [r, i]));
+  const set: ArchSet = {
+    space: 'darts',
+    size: rows.length,
+    description: `NASLib NB301 zero-cost genotypes (${rows.length}), surrogate validation accuracy`,
+    archString: (i) => {
+      checkIndex(set, i);
+      return formatDartsCompact(rows[i].genotype);
+    },
+    indexOfString: (s) => {
+      const t = s.trim();
+      const g = t.startsWith('[') ? parseNaslibCompact(t) : t.startsWith('normal:') ? parseDartsCompact(t) : parseGenotype(t);
+      const r = nb301Lookup(g);
+      if (!r) throw new Error(`darts: genotype '${s}' is not in the NB301 table`);
+      return position.get(r)!;
+    },
+    build: (i, o, seed) => {
+      checkIndex(set, i);
+      if (o.stem !== undefined || o.depth !== undefined) throw new Error('darts: thin TE-NAS networks (stem/depth options) are defined for NB201 only');
+      if (o.init !== undefined && o.init !== 'pytorch') throw new Error(`darts: init '${o.init}' is not available (pytorch only)`);
+      return new DartsNetwork(rows[i].genotype, { C: o.C, layers: o.N, numClasses: o.numClasses, cellAffine: false, poolBn: true }, seed);
+    },
+    accuracyKeys: ['val-accuracy'],
+    defaultAccuracyKey: 'val-accuracy',
+    accuracy: (i, key) => {
+      checkIndex(set, i);
+      checkKey('darts', ['val-accuracy'], key);
+      return rows[i].valAccuracy;
+    },
+  };
+  return set;
+}
+
 const cache = new Map<SpaceName, ArchSet>();
-const FACTORIES: Partial<Record<SpaceName, () => ArchSet>> = { nb201: () => nb201ArchSet(), nb101: () => nb101ArchSet() };
+const FACTORIES: Partial<Record<SpaceName, () => ArchSet>> = { nb201: () => nb201ArchSet(), nb101: () => nb101ArchSet(), darts: () => dartsArchSet() };
 
 /** Register the builder of a space's arch set (spaces added later plug in here). */
 export function registerArchSet(space: SpaceName, factory: () => ArchSet): void {

@@ -4,6 +4,7 @@
  * validation accuracy, side by side.
  */
 import { naslibNb201Reference, NaslibDataset } from '../benchmarks/naslib';
+import { loadNb301Reference } from '../benchmarks/nb301';
 import { pairFinite } from '../stats/clean';
 import { spearman } from '../stats/correlation';
 import type { ScoreTable } from './results';
@@ -38,8 +39,25 @@ export interface ParityRow {
   readonly rhoRefAcc: number;
 }
 
-export function parity(scores: ScoreTable, dataset: NaslibDataset): ParityRow[] {
-  const ref = new Map(naslibNb201Reference(dataset).map((r) => [r.nb201Index, r]));
+/** A reference architecture: NASLib's proxy scores and validation accuracy. */
+export interface ReferenceRow {
+  readonly proxies: Readonly<Record<string, number>>;
+  readonly valAccuracy: number;
+}
+
+/**
+ * NASLib's reference rows keyed by our arch-set index: NB201 by official index, DARTS by row of
+ * the NB301 table (our darts arch set indexes the same rows).
+ */
+export function naslibReference(space: 'nb201' | 'darts', dataset: NaslibDataset): Map<number, ReferenceRow> {
+  if (space === 'darts') {
+    if (dataset !== 'cifar10') throw new Error(`NASLib's NB301 table has cifar10 rows only, not ${dataset}`);
+    return new Map(loadNb301Reference().map((r, i) => [i, r]));
+  }
+  return new Map(naslibNb201Reference(dataset).map((r) => [r.nb201Index, r]));
+}
+
+export function parity(scores: ScoreTable, dataset: NaslibDataset, ref: ReadonlyMap<number, ReferenceRow> = naslibReference('nb201', dataset)): ParityRow[] {
   const out: ParityRow[] = [];
   for (const proxy of scores.proxies) {
     const column = NASLIB_COLUMN[proxy];

@@ -30,6 +30,12 @@ const naswotTable = (dataset: 'cifar10' | 'cifar100'): ProjectScoreTable => {
 export const PROJECT_SCORE_TABLES = {
   'nb201-cifar10-naswot': naswotTable('cifar10'),
   'nb201-cifar100-naswot': naswotTable('cifar100'),
+  'nb101-cifar10-naswot': {
+    name: 'nb101-cifar10-naswot',
+    file: 'data/scores/nb101-cifar10-naswot.csv',
+    description: 'NASWOT (NASWOT NB101 network: stem 16, 3×3 modules, explicit init; batch 128 of CIFAR-10 train images, seed 1) and the DAS atoms on the distinct NAS-Bench-1Shot1 space-2 cells',
+    command: 'node dist/cli.js score --space nb101 --preset naswot --proxies naswot,das_na,das_logdet_s --archs sample:3258 --seed 1 --dataset cifar10 --out data/scores/nb101-cifar10-naswot.csv',
+  },
 } as const satisfies Record<string, ProjectScoreTable>;
 
 export type ProjectScoreTableName = keyof typeof PROJECT_SCORE_TABLES;

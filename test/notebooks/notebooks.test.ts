@@ -13,7 +13,13 @@ const skip = problems.length > 0 && process.env.CI !== 'true' && `Jupyter not se
 const EXPECT: Record<string, RegExp[]> = {
   '01-naswot': [
     /score table: \d+ of 15625 architectures/, /re-scored 4 architectures in this run: max \|Δ naswot\| vs the committed table = 0\.00e\+0/,
-    /Kendall τ CIFAR-10 over the whole table: 0\.\d{3}/, /Table 2\(a\) rebuilt: 100 runs per method/, /NASWOT N=10: argmax of naswot/, /tensors alive at the end: 0/,
+    /Kendall τ CIFAR-10 over the whole table: 0\.\d{3}/, /Table 2\(a\) rebuilt: 500 runs per method/, /NASWOT N=10: argmax of naswot/, /tensors alive at the end: 0/, /NASWOT N=100: CIFAR-10 test \d+\.\d\d % vs the paper's 92\.81 %/,
+  ],
+  '02-das': [
+    /max identity error: \d\.\d\de-1\d/, /distinct N_A values among \d+ NB201 architectures: \d+/,
+    /NB201 best rule: \S+ +τ = 0\.\d{3} \[0\.\d{3}, 0\.\d{3}\], ratio to WOT \d\.\d{3} \[/, /NB201 split: chose \S+ on half A/,
+    /NB101 best rule: \S+ +τ = 0\.\d{3}/, /Kendall τ with CIFAR-10 test accuracy after k training steps/, /tensors alive at the end: 0/,
+    /- NB101: best rule .* — (a significant|not significantly)/,
   ],
   '00-quickstart': [/tfjs backend: (wasm|tensorflow|cpu)/, /Kendall τ \(paper, NB201 CIFAR-10, Fig\. 3\)/, /24 architectures scored/, /tensors alive at the end: 0/],
 };

@@ -38,3 +38,26 @@ test('nb101 arch set: distinct 1Shot1 cells, NASWOT-sized networks, best-of-3 ac
   const ev = evaluateScores({ proxies: ['p'], rows: [0, 1, 2, 3].map((i) => ({ index: i, arch: '', values: { p: s.accuracy(i, 'test-max') }, seconds: 0 })) }, s, 'test-max', { bootstrap: 0 });
   assert.equal(ev[0].summary.krocc, 1);
 });
+
+test('darts arch set: NASLib NB301 rows, CSV-safe genotype strings, NASLib-sized networks', async () => {
+  const { formatGenotype } = await import('../../src/spaces/darts/genotype');
+  const { formatDartsCompact, parseDartsCompact } = await import('../../src/runner/archSets');
+  const { loadNb301Reference } = await import('../../src/benchmarks/nb301');
+  const s = archSet('darts');
+  assert.equal(s.size, 725);
+  const str = s.archString(3);
+  assert.ok(!str.includes(','), 'no commas: safe in the score CSV');
+  assert.equal(s.indexOfString(str), 3);
+  const g = loadNb301Reference()[3].genotype;
+  assert.equal(formatDartsCompact(parseDartsCompact(str)), str);
+  assert.equal(s.indexOfString(formatGenotype(g)), 3, 'the usual Genotype(...) form is accepted too');
+  assert.throws(() => parseDartsCompact('normal:sep_conv_3x3~0'), /not of the form/);
+  assert.throws(() => parseDartsCompact('normal:sep_conv_3x3~x|a~1;reduce:b~0'), /edge 'sep_conv_3x3~x'/);
+  const net = s.build(3, { C: 32, N: 8, numClasses: 10 }, 1);
+  try {
+    assert.ok(Math.abs(net.numParams / 1e6 - loadNb301Reference()[3].proxies.params) < 1e-6, 'params equal NASLib\'s');
+  } finally {
+    net.dispose();
+  }
+  assert.equal(s.accuracy(3, 'val-accuracy'), loadNb301Reference()[3].valAccuracy);
+});

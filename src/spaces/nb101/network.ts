@@ -28,6 +28,17 @@ import { countParams, disposeParams, param, ParamMap } from '../../engine/params
 import type { ForwardOptions, ForwardResult, Network, ParamKind } from '../../engine/network';
 import { computeVertexChannels, nb101Modules, type Nb101MacroConfig, type Nb101Module } from './channels';
 import type { Nb101Spec } from './spec';
+import { maxPool3x3 } from '../darts/ops';
+
+/**
+ * MaxPool2d(2, 2) on even sizes as a reshape and a max, so its gradient comes from tfjs's generic
+ * ops: the wasm backend's MaxPoolGrad gave wrong input gradients for some entries (measured).
+ */
+function maxPool2x2(x: tf.Tensor4D): tf.Tensor4D {
+  const [n, h, w, c] = x.shape;
+  if (h % 2 || w % 2) throw new Error(`nb101: 2×2 max-pool needs even sizes, got ${h}×${w}`);
+  return tf.tidy(() => tf.max(tf.reshape(x, [n, h / 2, 2, w / 2, 2, c]), [2, 4]).reshape([n, h / 2, w / 2, c]));
+}
 
 export type Nb101Init = 'naswot' | 'pytorch';
 
@@ -160,7 +171,7 @@ export class Nb101Network implements Network {
 
     let h = convBnRelu(x, 'stem', 3);
     this.modules.forEach((m, i) => {
-      if (m.afterPool) h = tf.maxPool(h, 2, 2, 'valid');
+      if (m.afterPool) h = maxPool2x2(h);
       h = hook(this.cellForward(h, m, this.channels[i]!, convBnRelu), m.name);
     });
     const features = globalAvgPool(h);
@@ -191,7 +202,7 @@ export class Nb101Network implements Network {
       if (terms.length === 0) throw new Error(`NB101 ${m.name}: vertex ${t} has no input (spec not pruned?)`);
       const vin = terms.length === 1 ? terms[0]! : (tf.addN(terms) as tf.Tensor4D);
       const op = ops[t]!;
-      const out = op === 'maxpool3x3' ? tf.maxPool(vin, 3, 1, 'same') : convBnRelu(vin, `${m.name}.vertex_op.${t}`, op === 'conv3x3-bn-relu' ? 3 : 1);
+      const out = op === 'maxpool3x3' ? maxPool3x3(vin, 1) : convBnRelu(vin, `${m.name}.vertex_op.${t}`, op === 'conv3x3-bn-relu' ? 3 : 1);
       nodes.push(out);
       if (matrix[t]![n - 1]) toOutput.push(out);
     }

@@ -1,0 +1,8 @@
+/** Training: SGD with momentum, LR schedules, epoch batches, BN running statistics, evaluation, the trainer. */
+export * from './schedule';
+export * from './sgd';
+export * from './data';
+export * from './bnStats';
+export * from './metrics';
+export * from './trainer';
+export * from './fastTraining';

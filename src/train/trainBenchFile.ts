@@ -1,0 +1,223 @@
+/**
+ * Training-bench files: a long-format CSV, one row per (architecture, epoch),
+ *   index,arch,epoch,train_loss,train_acc,test_loss,test_acc,seconds,naswot,das_na,das_logdet_s
+ * with epochs 0..E per architecture (epoch 0: the untrained network, train/test columns `nan`,
+ * seconds 0), and a sidecar `<file>.meta.json` holding the settings (trainBenchSettings.ts).
+ *
+ * Crash safety: all rows of one architecture are written by a single `appendFileSync`, so a run
+ * killed between architectures loses nothing and one killed inside that write leaves at most one
+ * block of consecutive rows of the same index, possibly ending in a partial line. On reopen only
+ * complete blocks (all epochs 0..E, in order, first block per index) are kept and the file is
+ * rewritten without the rest (via a temporary file and a rename). Other settings are refused,
+ * as in runner/results.ts. Non-finite values are written `nan`, `inf`, `-inf` (a singular kernel
+ * gives naswot `-inf`).
+ */
+import * as fs from 'node:fs';
+import { parseCsvNumber } from '../benchmarks/csv';
+import { formatScoreValue } from '../runner/results';
+import { trainBenchSettingsKey, validateTrainBenchSettings, type TrainBenchSettings } from './trainBenchSettings';
+
+/** One row: an architecture after `epoch` training epochs. */
+export interface TrainBenchRow {
+  readonly index: number;
+  readonly arch: string;
+  readonly epoch: number;
+  /** Mean batch loss / accuracy (fraction) over the epoch, train mode, augmented batches (NaN at epoch 0). */
+  readonly trainLoss: number;
+  readonly trainAcc: number;
+  /** Test-split loss / accuracy (fraction) after the epoch, BN per `evalBn` (NaN at epoch 0). */
+  readonly testLoss: number;
+  readonly testAcc: number;
+  /** Training seconds of this epoch, evaluation and atoms excluded (0 at epoch 0). */
+  readonly seconds: number;
+  /** NASWOT log|K_H| on the scoring batch, BN in train mode. */
+  readonly naswot: number;
+  /** DAS atoms: N_A and log|S| = log|K_H| − n·log N_A. */
+  readonly dasNa: number;
+  readonly dasLogDetS: number;
+}
+
+/** All rows of one architecture, `rows[e]` after e epochs. */
+export interface TrainBenchArch {
+  readonly index: number;
+  readonly arch: string;
+  readonly rows: readonly TrainBenchRow[];
+}
+
+export interface TrainBench {
+  readonly settings: TrainBenchSettings;
+  /** Complete architectures in file order. */
+  readonly archs: readonly TrainBenchArch[];
+}
+
+export const TRAIN_BENCH_COLUMNS = [
+  'index', 'arch', 'epoch', 'train_loss', 'train_acc', 'test_loss', 'test_acc', 'seconds', 'naswot', 'das_na', 'das_logdet_s',
+] as const;
+export const TRAIN_BENCH_HEADER = TRAIN_BENCH_COLUMNS.join(',');
+
+const NUMERIC: readonly (keyof TrainBenchRow)[] = ['trainLoss', 'trainAcc', 'testLoss', 'testAcc', 'seconds', 'naswot', 'dasNa', 'dasLogDetS'];
+
+export function formatTrainBenchRow(r: TrainBenchRow): string {
+  if (/[,\r\n"]/.test(r.arch)) throw new Error(`train bench: architecture string '${r.arch}' contains a comma, quote or line break`);
+  return [
+    String(r.index), r.arch, String(r.epoch),
+    ...NUMERIC.map((k) => (k === 'seconds' && Number.isFinite(r.seconds) ? r.seconds.toFixed(3) : formatScoreValue(r[k] as number))),
+  ].join(',');
+}
+
+function parseRow(line: string, where: string): TrainBenchRow {
+  const cells = line.split(',');
+  if (cells.length !== TRAIN_BENCH_COLUMNS.length) throw new Error(`${where}: ${cells.length} cells, expected ${TRAIN_BENCH_COLUMNS.length}`);
+  const int = (c: string, name: string): number => {
+    if (!/^\d+$/.test(c)) throw new Error(`${where} column ${name}: '${c}' is not a non-negative integer`);
+    return Number(c);
+  };
+  const num = (k: number): number => parseCsvNumber(cells[k]!, `${where} column ${TRAIN_BENCH_COLUMNS[k]}`);
+  return {
+    index: int(cells[0]!, 'index'), arch: cells[1]!, epoch: int(cells[2]!, 'epoch'),
+    trainLoss: num(3), trainAcc: num(4), testLoss: num(5), testAcc: num(6), seconds: num(7), naswot: num(8), dasNa: num(9), dasLogDetS: num(10),
+  };
+}
+
+interface Parsed {
+  /** Complete lines of the file (header included), up to the last line break. */
+  readonly completeText: string;
+  readonly archs: TrainBenchArch[];
+  /** Rows dropped: partial or duplicate blocks. */
+  readonly droppedRows: number;
+  readonly partialLine: boolean;
+}
+
+/** Split a file's text into complete architecture blocks of epochs 0..`epochs`. */
+function parseText(text: string, file: string, epochs: number): Parsed {
+  const firstBreak = text.indexOf('\n');
+  const firstLine = (firstBreak < 0 ? text : text.slice(0, firstBreak)).replace(/\r$/, '');
+  if (firstLine !== TRAIN_BENCH_HEADER) {
+    throw new Error(`'${file}' is not a training-bench file of this layout (header '${firstLine.slice(0, 120)}', expected '${TRAIN_BENCH_HEADER}')`);
+  }
+  const completeText = text.endsWith('\n') ? text : text.slice(0, text.lastIndexOf('\n') + 1);
+  const lines = completeText.split('\n').slice(1);
+  if (lines.at(-1) === '') lines.pop();
+  const rows = lines.map((l, k) => parseRow(l.replace(/\r$/, ''), `${file} line ${k + 2}`));
+  const archs: TrainBenchArch[] = [];
+  const seen = new Set<number>();
+  let kept = 0;
+  for (let i = 0; i < rows.length; ) {
+    let j = i;
+    while (j < rows.length && rows[j]!.index === rows[i]!.index) j++;
+    const block = rows.slice(i, j);
+    const complete = block.length === epochs + 1 && block.every((r, e) => r.epoch === e && r.arch === block[0]!.arch);
+    if (complete && !seen.has(block[0]!.index)) {
+      seen.add(block[0]!.index);
+      archs.push({ index: block[0]!.index, arch: block[0]!.arch, rows: block });
+      kept += block.length;
+    }
+    i = j;
+  }
+  return { completeText, archs, droppedRows: rows.length - kept, partialLine: completeText.length !== text.length };
+}
+
+function metaFileOf(file: string): string {
+  return `${file}.meta.json`;
+}
+
+interface Meta {
+  readonly settingsKey?: string;
+  readonly settings?: TrainBenchSettings;
+  readonly command?: string;
+}
+
+/** What differs between a sidecar's settings and `s`, e.g. `seed 1 there, 2 here`. */
+function settingsDiff(meta: Meta, s: TrainBenchSettings, metaFile: string): string {
+  if (!meta.settings) return `${metaFile} is missing or holds no settings`;
+  const a = meta.settings as unknown as Record<string, unknown>;
+  const b = s as unknown as Record<string, unknown>;
+  const diffs = [...new Set([...Object.keys(a), ...Object.keys(b)])]
+    .filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]))
+    .map((k) => `${k} ${JSON.stringify(a[k]) ?? 'absent'} there, ${JSON.stringify(b[k]) ?? 'absent'} here`);
+  return `${metaFile}: ${diffs.length ? diffs.join('; ') : 'settings key differs'}`;
+}
+
+function readMeta(file: string): Meta {
+  const metaFile = metaFileOf(file);
+  if (!fs.existsSync(metaFile)) return {};
+  try {
+    return JSON.parse(fs.readFileSync(metaFile, 'utf8')) as Meta;
+  } catch (e) {
+    throw new Error(`'${metaFile}' is not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+function writeMeta(file: string, settings: TrainBenchSettings, command: string | undefined): void {
+  const meta: Meta = { settingsKey: trainBenchSettingsKey(settings), settings: validateTrainBenchSettings(settings), ...(command ? { command } : {}) };
+  fs.writeFileSync(metaFileOf(file), JSON.stringify(meta, null, 2) + '\n');
+}
+
+/** Whether a file is empty or has its header line only (a run that stopped before its first architecture): started afresh. */
+function holdsNoRows(file: string): boolean {
+  const text = fs.readFileSync(file, 'utf8');
+  return text.split('\n').filter((l) => l.trim() !== '').length <= 1 && (text === '' || text.startsWith(TRAIN_BENCH_HEADER));
+}
+
+export interface TrainBenchFile {
+  /** Indices with all epochs 0..E in the file. */
+  readonly done: ReadonlySet<number>;
+  /** Rows removed on opening (incomplete or duplicate architectures of a killed run). */
+  readonly droppedRows: number;
+  /** Append all rows (epochs 0..E) of one architecture in one write. */
+  append(rows: readonly TrainBenchRow[]): void;
+}
+
+/**
+ * Open a training-bench file for appending, creating it (and its sidecar) when absent, empty or
+ * holding only the header; drops the rows of incomplete architectures. `command` (the CLI line) is recorded in the sidecar.
+ * @throws when the file was written with other settings or another layout.
+ */
+export function openTrainBenchFile(file: string, settings: TrainBenchSettings, opts: { command?: string } = {}): TrainBenchFile {
+  const s = validateTrainBenchSettings(settings);
+  const key = trainBenchSettingsKey(s);
+  const done = new Set<number>();
+  let droppedRows = 0;
+  if (fs.existsSync(file) && !holdsNoRows(file)) {
+    const meta = readMeta(file);
+    if (meta.settingsKey !== key) {
+      throw new Error(`'${file}' holds a training bench made with other settings (${settingsDiff(meta, s, metaFileOf(file))}); choose another --out or delete it`);
+    }
+    const p = parseText(fs.readFileSync(file, 'utf8'), file, s.epochs);
+    droppedRows = p.droppedRows;
+    if (p.droppedRows > 0 || p.partialLine) {
+      const tmp = `${file}.tmp-${process.pid}`;
+      fs.writeFileSync(tmp, [TRAIN_BENCH_HEADER, ...p.archs.flatMap((a) => a.rows.map(formatTrainBenchRow))].join('\n') + '\n');
+      fs.renameSync(tmp, file);
+    }
+    for (const a of p.archs) done.add(a.index);
+    if (opts.command && opts.command !== meta.command) writeMeta(file, s, opts.command);
+  } else {
+    fs.writeFileSync(file, TRAIN_BENCH_HEADER + '\n');
+    writeMeta(file, s, opts.command);
+  }
+  return {
+    done,
+    droppedRows,
+    append: (rows) => {
+      if (rows.length !== s.epochs + 1 || rows.some((r, e) => r.epoch !== e || r.index !== rows[0]!.index)) {
+        throw new Error(`train bench: append takes epochs 0..${s.epochs} of one architecture, got epochs ${rows.map((r) => `${r.index}:${r.epoch}`).join(' ')}`);
+      }
+      fs.appendFileSync(file, rows.map((r) => formatTrainBenchRow(r) + '\n').join(''));
+    },
+  };
+}
+
+/** The settings a training-bench file was written with (its sidecar). */
+export function readTrainBenchSettings(file: string): TrainBenchSettings {
+  const meta = readMeta(file);
+  if (!meta.settings) throw new Error(`training-bench file '${file}' has no settings sidecar '${metaFileOf(file)}'`);
+  return validateTrainBenchSettings(meta.settings);
+}
+
+/** Read a training-bench file: its settings and complete architectures (a killed run's partial block is left out). */
+export function readTrainBench(file: string): TrainBench {
+  if (!fs.existsSync(file)) throw new Error(`training-bench file '${file}' does not exist`);
+  const settings = readTrainBenchSettings(file);
+  return { settings, archs: parseText(fs.readFileSync(file, 'utf8'), file, settings.epochs).archs };
+}
