@@ -17,6 +17,9 @@ export interface ProjectScoreTable {
   readonly command: string;
 }
 
+/** Indicators of the fusion table: the FI four first, then the NASLib proxies (os_jacobian is left out: 30 s/arch). */
+export const FUSION_PROXIES = ['jacov', 'os_perturbation', 'nlr', 'cnntk', 'synflow', 'snip', 'grad_norm', 'fisher', 'grasp', 'params', 'flops', 'l2_norm', 'plain', 'zen', 'epe_nas', 'nwot'] as const;
+
 const naswotTable = (dataset: 'cifar10' | 'cifar100'): ProjectScoreTable => {
   const file = `data/scores/nb201-${dataset}-naswot.csv`;
   return {
@@ -30,6 +33,12 @@ const naswotTable = (dataset: 'cifar10' | 'cifar100'): ProjectScoreTable => {
 export const PROJECT_SCORE_TABLES = {
   'nb201-cifar10-naswot': naswotTable('cifar10'),
   'nb201-cifar100-naswot': naswotTable('cifar100'),
+  'nb201-cifar10-fusion': {
+    name: 'nb201-cifar10-fusion',
+    file: 'data/scores/nb201-cifar10-fusion.csv',
+    description: 'The Fusion-Indicator four (jacov = CJ, os_perturbation = OS, nlr, cnntk) and the NASLib zero-cost proxies on NB201, NASLib conventions (batch 32 of CIFAR-10 train images, crop+flip, seed 1)',
+    command: `node dist/cli.js score --preset naslib --proxies ${FUSION_PROXIES.join(',')} --archs sample:15625 --seed 1 --dataset cifar10 --out data/scores/nb201-cifar10-fusion.csv`,
+  },
   'nb101-cifar10-naswot': {
     name: 'nb101-cifar10-naswot',
     file: 'data/scores/nb101-cifar10-naswot.csv',

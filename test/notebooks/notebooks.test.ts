@@ -21,6 +21,11 @@ const EXPECT: Record<string, RegExp[]> = {
     /NB101 best rule: \S+ +τ = 0\.\d{3}/, /Kendall τ with CIFAR-10 test accuracy after k training steps/, /tensors alive at the end: 0/,
     /- NB101: best rule .* — (a significant|not significantly)/,
   ],
+  '03-fusion-indicator': [
+    /fusion score table: \d+ NB201 architectures/, /re-scored 2 architectures \(jacov, os_perturbation\): max \|Δ\| vs the table = 0\.00e\+0/,
+    /5-fold held-out predictions/, /FI fitted on all \d+ rows/, /FI over 15 indicators: held-out SROCC/, /Fitted on CIFAR-10, evaluated on CIFAR-100/,
+    /- KROCC: FI -?\d\.\d{3} \[.*\] vs the best single indicator/,
+  ],
   '00-quickstart': [/tfjs backend: (wasm|tensorflow|cpu)/, /Kendall τ \(paper, NB201 CIFAR-10, Fig\. 3\)/, /24 architectures scored/, /tensors alive at the end: 0/],
 };
 
