@@ -26,6 +26,8 @@ import { PresetName, PRESETS, ScoreSettings, SPACE_NAMES, SpaceName } from './ru
 import { scorePool } from './search/scorePool';
 import { formatTable2a, naswotTable2a } from './search/table2a';
 import { cmdTrainBench } from './train/trainBench';
+import { EDGE_ORDERS, EdgeOrder } from './search/zcpt/perturb';
+import { zcptSearchNb201 } from './search/zcpt/search';
 
 const HELP: Record<string, string> = {
   main: `zeronas <command> [options]
@@ -76,7 +78,9 @@ commands:
   --out FILE               score cache (default .cache/parity-nb201-<dataset>.csv; resumed)
   Scores use the NASLib conventions (preset naslib: NASLib normalisation, crop+flip, single
   ReLU counting, train-mode BN, batch 32).`,
-  search: `zeronas search table2a --scores FILE [options]
+  search: `zeronas search table2a --scores FILE [options]   |   zeronas search zc-pt [options]
+
+zeronas search table2a:
   --proxy NAME             score column to search with (default naswot)
   --runs N                 runs per method (default 500, as the paper)
   --area-runs N            AREA runs (default 50, as the paper)
@@ -85,7 +89,17 @@ commands:
                            the NB201 table has no training times, so budgets count queries)
   --seed N                 seed of the runs (default 0)
   Candidates for NASWOT and AREA are drawn from the architectures in the score file; accuracies
-  are looked up in the NB201 table (searched on CIFAR-10, reported on every dataset).`,
+  are looked up in the NB201 table (searched on CIFAR-10, reported on every dataset).
+
+zeronas search zc-pt (Zero-Cost-PT: perturbation-based op scoring on the NB201 supernet):
+  --space nb201            search space (nb201; DARTS is not wired yet)
+  --proxy NAME             registry proxy scoring the supernet and the proposals (default naswot)
+  --seed N                 (default 0)
+  --proposals N            N proposals (default 10, the paper's)
+  --val-batches V          validation batches choosing among them (default 100, the paper's)
+  --batch-size B           batch of every scoring (default 256, the paper's)
+  --edge-order ORDER       ${EDGE_ORDERS.join(' | ')} (default random)
+  --workers N              worker threads (default 0: this thread; same result)`,
 };
 
 function fail(msg: string): never {
@@ -184,9 +198,39 @@ async function cmdParity(argv: string[]): Promise<void> {
   console.log(formatParity(parity(scores, dataset, ref), space === 'nb201' ? dataset : `${space} ${dataset}`));
 }
 
-function cmdSearch(argv: string[]): void {
+async function cmdZcpt(argv: string[]): Promise<void> {
+  const { values: v } = parseArgs({
+    args: argv,
+    options: {
+      space: { type: 'string' }, proxy: { type: 'string' }, seed: { type: 'string' }, proposals: { type: 'string' },
+      'val-batches': { type: 'string' }, 'batch-size': { type: 'string' }, 'edge-order': { type: 'string' },
+      workers: { type: 'string' }, help: { type: 'boolean' },
+    },
+  });
+  if (v.help) return void console.log(HELP.search);
+  oneOf(v.space, 'space', ['nb201'] as const, 'nb201');
+  const r = await zcptSearchNb201({
+    proxy: v.proxy ?? 'naswot',
+    seed: int(v.seed, 'seed', 0),
+    proposals: int(v.proposals, 'proposals', 10),
+    valBatches: int(v['val-batches'], 'val-batches', 100),
+    batchSize: int(v['batch-size'], 'batch-size', 256),
+    edgeOrder: oneOf<EdgeOrder>(v['edge-order'], 'edge-order', EDGE_ORDERS, 'random'),
+    workers: int(v.workers, 'workers', 0),
+  });
+  console.log(`Zero-Cost-PT on NB201 (proxy ${r.settings.proxy}, seed ${r.settings.seed}, N=${r.settings.proposals}, V=${r.settings.valBatches}, batch ${r.settings.batchSize}, edge order ${r.settings.edgeOrder})`);
+  console.log(`chosen: ${r.archString}`);
+  if (r.accuracies) {
+    const a = r.accuracies;
+    console.log(`NB201 index ${a.index}: test accuracy CIFAR-10 ${a.cifar10.toFixed(2)} %, CIFAR-100 ${a.cifar100.toFixed(2)} %, ImageNet16-120 ${a.imagenet16.toFixed(2)} %`);
+  }
+  console.log(`search time ${r.timing.totalSeconds.toFixed(1)} s (proposals ${r.timing.proposalSeconds.toFixed(1)} s, validation ${r.timing.validationSeconds.toFixed(1)} s)`);
+}
+
+function cmdSearch(argv: string[]): Promise<void> | void {
   const [what, ...rest] = argv;
   if (what === undefined || what === '--help' || what === '-h') return void console.log(HELP.search);
+  if (what === 'zc-pt') return cmdZcpt(rest);
   if (what !== 'table2a') fail(`unknown search '${what}'\n\n${HELP.search}`);
   const { values: v } = parseArgs({
     args: rest,

@@ -61,4 +61,6 @@ test('zeronas search table2a prints the rebuilt table beside the paper', () => {
   assert.match(r.stdout, /REA: population 10, sample 3; budget 30 queried architectures/);
   assert.match(run('search', 'table2a').stderr, /needs --scores FILE/);
   assert.match(run('search', 'nope').stderr, /unknown search 'nope'/);
+  assert.match(run('search', 'zc-pt', '--edge-order', 'sideways').stderr, /--edge-order must be one of random, fixed/);
+  assert.match(run('search', 'zc-pt', '--help').stdout, /Zero-Cost-PT: perturbation-based op scoring/);
 });

@@ -1,0 +1,6 @@
+/** Zero-Cost-PT on NAS-Bench-201 (PAPERS.md §5): supernet, perturbation scoring, post-validation. */
+export * from './supernet';
+export * from './scorers';
+export * from './perturb';
+export * from './postValidate';
+export * from './search';
