@@ -6,8 +6,11 @@
  *   worker: median seconds per architecture, and `--proxies all` in one pass against the sum.
  *   The worker pool (issue #5): NASWOT architectures per second with 1 worker and with all
  *   workers (one per core) on the same fixed-seed sample, and the parallel speed-up.
+ *   One Zero-Cost-PT search on NB201 (issue #8) at the committed setting (N=10 proposals, V=20
+ *   validation batches of 64, seed 0) on one worker per core, against the 15-minute target;
+ *   `node --import tsx bench/zcpt.ts` gives the per-step costs and the projections behind it.
  * Env: BENCH_ARCHS (default 30), BENCH_PROXY_ARCHS (default 3), BENCH_POOL_ARCHS (default 24),
- *   BENCH_ONLY=naswot|proxies|pool.
+ *   BENCH_ONLY=naswot|proxies|pool|zcpt.
  */
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src/engine/backend';
@@ -17,6 +20,7 @@ import { PRESETS, ScoreSettings } from '../src/runner/settings';
 import { Rng } from '../src/engine/rng';
 import { proxyNames } from '../src/proxies';
 import { defaultWorkers, scoreIndices } from '../src/runner/pool';
+import { benchZcpt } from './zcpt';
 
 function median(v: number[]): number {
   const s = [...v].sort((a, b) => a - b);
@@ -96,6 +100,23 @@ async function benchPool(): Promise<void> {
   if (rates.length === 2) console.log(`  speed-up with ${all} workers: ${(rates[1] / rates[0]).toFixed(2)}× (ideal ${all}×)`);
 }
 
+/** One NB201 Zero-Cost-PT search at the committed setting (data/zcpt/, projectResults.ts), all cores. */
+async function benchZcptSearch(): Promise<void> {
+  console.log('\nZero-Cost-PT on NB201: one search at the committed setting (N=10, V=20, batch 64; the paper: N=10, V=100, batch 256)');
+  const env = process.env;
+  env.BENCH_ZCPT_N ??= '10';
+  env.BENCH_ZCPT_V ??= '20';
+  env.BENCH_ZCPT_B ??= '64';
+  env.BENCH_ZCPT_MEASURE ??= '0';
+  env.BENCH_ZCPT_SEEDS ??= '1';
+  env.BENCH_ZCPT_WORKERS ??= String(defaultWorkers());
+  for (const r of await benchZcpt()) {
+    const [N, V, B] = r.setting;
+    const min = r.totalSeconds / 60;
+    console.log(`  Zero-Cost-PT search N=${N}, V=${V}, batch ${B}, ${r.workers} worker(s), seed ${r.seed}: ${min.toFixed(1)} min — target ≤ 15 min: ${min <= 15 ? 'met' : 'NOT met'}`);
+  }
+}
+
 async function main(): Promise<void> {
   const backend = await initBackend({ quiet: true });
   console.log(`backend: ${backend}`);
@@ -103,6 +124,7 @@ async function main(): Promise<void> {
   if (!only || only === 'naswot') await benchNaswot();
   if (!only || only === 'proxies') await benchProxies();
   if (!only || only === 'pool') await benchPool();
+  if (!only || only === 'zcpt') await benchZcptSearch();
 }
 
 main().catch((e) => {

@@ -59,7 +59,7 @@ const fmt = (c: Cost): string => `${c.wall.toFixed(2)} s wall, ${c.cpu.toFixed(2
 const mins = (s: number): string => `${(s / 60).toFixed(1)} min`;
 
 /** The whole Zero-Cost-PT benchmark (steps 1–4 above). */
-export async function benchZcpt(): Promise<void> {
+export async function benchZcpt(): Promise<{ seed: number; totalSeconds: number; setting: [number, number, number]; workers: number }[]> {
   const backend = await initBackend({ quiet: true });
   const budget = Number(process.env.BENCH_ZCPT_BUDGET ?? 900);
   const seeds = Number(process.env.BENCH_ZCPT_SEEDS ?? 1);
@@ -156,6 +156,7 @@ export async function benchZcpt(): Promise<void> {
 
   // 4. full searches
   const firstSeed = Number(process.env.BENCH_ZCPT_SEED0 ?? 0);
+  const done: { seed: number; totalSeconds: number; setting: [number, number, number]; workers: number }[] = [];
   for (let seed = firstSeed; seed < firstSeed + seeds; seed++) {
     const before = tf.memory().numTensors;
     const c0 = process.cpuUsage();
@@ -169,7 +170,9 @@ export async function benchZcpt(): Promise<void> {
     console.log(`  unique ${r.validation.candidates.length}; chosen ${r.archString}` +
       (r.accuracies ? `  test acc C10 ${r.accuracies.cifar10.toFixed(2)} / C100 ${r.accuracies.cifar100.toFixed(2)} / IN16 ${r.accuracies.imagenet16.toFixed(2)} (NB201 index ${r.accuracies.index})` : ''));
     console.log(`  live tensors: ${before} before, ${tf.memory().numTensors} after`);
+    done.push({ seed, totalSeconds: t.totalSeconds, setting: [N, V, B], workers });
   }
+  return done;
 }
 
 if (require.main === module) {

@@ -27,7 +27,9 @@ import { scorePool } from './search/scorePool';
 import { formatTable2a, naswotTable2a } from './search/table2a';
 import { cmdTrainBench } from './train/trainBench';
 import { EDGE_ORDERS, EdgeOrder } from './search/zcpt/perturb';
-import { zcptSearchNb201 } from './search/zcpt/search';
+import { zcptSearchNb201, zcptSettings } from './search/zcpt/search';
+import { appendZcptResult, pendingSeeds } from './search/zcpt/resultsFile';
+import { appendZcptDartsResult, DARTS_ZERO_OP_TAPS, pendingDartsSeeds, TOPOLOGY_MODES, zcptDartsSettings, zcptSearchDarts, type DartsZeroOpTaps, type TopologyMode } from './search/zcpt/darts';
 
 const HELP: Record<string, string> = {
   main: `zeronas <command> [options]
@@ -91,15 +93,26 @@ zeronas search table2a:
   Candidates for NASWOT and AREA are drawn from the architectures in the score file; accuracies
   are looked up in the NB201 table (searched on CIFAR-10, reported on every dataset).
 
-zeronas search zc-pt (Zero-Cost-PT: perturbation-based op scoring on the NB201 supernet):
-  --space nb201            search space (nb201; DARTS is not wired yet)
+zeronas search zc-pt (Zero-Cost-PT: perturbation-based op scoring on an untrained supernet):
+  --space nb201|darts      search space (default nb201)
   --proxy NAME             registry proxy scoring the supernet and the proposals (default naswot)
   --seed N                 (default 0)
+  --seeds LIST             several searches, e.g. 0,1,2,3 or 0-3 (instead of --seed)
+  --dataset NAME           cifar10 | cifar100: images scored and classifier width (default cifar10)
   --proposals N            N proposals (default 10, the paper's)
   --val-batches V          validation batches choosing among them (default 100, the paper's)
-  --batch-size B           batch of every scoring (default 256, the paper's)
+  --batch-size B           batch of every scoring (default: the paper's, nb201 256, darts 64)
+  --channels C, --layers L darts: supernet and validation network size (default 16, 8)
+  --topology MODE          darts: reference | cumulative (edge deletions per node; default reference)
+  --zero-op-taps MODE      darts: skip | zero-input (what a removed op reports to NASWOT; default skip)
   --edge-order ORDER       ${EDGE_ORDERS.join(' | ')} (default random)
-  --workers N              worker threads (default 0: this thread; same result)`,
+  --workers N              worker threads (default 0: this thread; same result)
+  --out FILE               append each finished search to FILE (JSON lines, one per seed); a
+                           rerun with the same settings skips the seeds already there
+  Example (the committed 4-seed table): zeronas search zc-pt --seeds 0-3 --proposals 10
+    --val-batches 20 --batch-size 64 --out data/zcpt/nb201-cifar10-n10-v20-b64.jsonl
+  Quick DARTS example (~2 min): zeronas search zc-pt --space darts --channels 4 --layers 5
+    --batch-size 16 --proposals 2 --val-batches 4`,
 };
 
 function fail(msg: string): never {
@@ -198,33 +211,90 @@ async function cmdParity(argv: string[]): Promise<void> {
   console.log(formatParity(parity(scores, dataset, ref), space === 'nb201' ? dataset : `${space} ${dataset}`));
 }
 
+/** Seeds from "3", "0,1,2,3" or "0-3". */
+function parseSeeds(v: string, name: string): number[] {
+  const range = /^(\d+)-(\d+)$/.exec(v);
+  if (range) {
+    const [a, b] = [Number(range[1]), Number(range[2])];
+    if (b < a) fail(`--${name} range must be ascending, got '${v}'`);
+    return Array.from({ length: b - a + 1 }, (_, i) => a + i);
+  }
+  if (!/^\d+(,\d+)*$/.test(v)) fail(`--${name} must be a list like 0,1,2,3 or a range like 0-3, got '${v}'`);
+  return [...new Set(v.split(',').map(Number))];
+}
+
 async function cmdZcpt(argv: string[]): Promise<void> {
   const { values: v } = parseArgs({
     args: argv,
     options: {
-      space: { type: 'string' }, proxy: { type: 'string' }, seed: { type: 'string' }, proposals: { type: 'string' },
-      'val-batches': { type: 'string' }, 'batch-size': { type: 'string' }, 'edge-order': { type: 'string' },
-      workers: { type: 'string' }, help: { type: 'boolean' },
+      space: { type: 'string' }, proxy: { type: 'string' }, seed: { type: 'string' }, seeds: { type: 'string' }, proposals: { type: 'string' },
+      'val-batches': { type: 'string' }, 'batch-size': { type: 'string' }, 'edge-order': { type: 'string' }, dataset: { type: 'string' },
+      workers: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean' },
+      channels: { type: 'string' }, layers: { type: 'string' }, topology: { type: 'string' }, 'zero-op-taps': { type: 'string' },
     },
   });
   if (v.help) return void console.log(HELP.search);
-  oneOf(v.space, 'space', ['nb201'] as const, 'nb201');
-  const r = await zcptSearchNb201({
+  const space = oneOf(v.space, 'space', ['nb201', 'darts'] as const, 'nb201');
+  if (v.seed !== undefined && v.seeds !== undefined) fail('give --seed or --seeds, not both');
+  const seeds = v.seeds !== undefined ? parseSeeds(v.seeds, 'seeds') : [int(v.seed, 'seed', 0)];
+  const command = ['zeronas', 'search', 'zc-pt', ...argv].join(' ');
+  if (space === 'darts') return zcptDarts(v, seeds, command);
+  for (const k of ['channels', 'layers', 'topology', 'zero-op-taps'] as const) if (v[k] !== undefined) fail(`--${k} applies to --space darts only`);
+  const base = {
     proxy: v.proxy ?? 'naswot',
-    seed: int(v.seed, 'seed', 0),
     proposals: int(v.proposals, 'proposals', 10),
     valBatches: int(v['val-batches'], 'val-batches', 100),
     batchSize: int(v['batch-size'], 'batch-size', 256),
     edgeOrder: oneOf<EdgeOrder>(v['edge-order'], 'edge-order', EDGE_ORDERS, 'random'),
-    workers: int(v.workers, 'workers', 0),
-  });
-  console.log(`Zero-Cost-PT on NB201 (proxy ${r.settings.proxy}, seed ${r.settings.seed}, N=${r.settings.proposals}, V=${r.settings.valBatches}, batch ${r.settings.batchSize}, edge order ${r.settings.edgeOrder})`);
-  console.log(`chosen: ${r.archString}`);
-  if (r.accuracies) {
-    const a = r.accuracies;
-    console.log(`NB201 index ${a.index}: test accuracy CIFAR-10 ${a.cifar10.toFixed(2)} %, CIFAR-100 ${a.cifar100.toFixed(2)} %, ImageNet16-120 ${a.imagenet16.toFixed(2)} %`);
+    dataset: oneOf<CifarDataset>(v.dataset, 'dataset', ['cifar10', 'cifar100'], 'cifar10'),
+  };
+  let todo = seeds;
+  if (v.out) {
+    todo = pendingSeeds(v.out, zcptSettings({ ...base, seed: seeds[0]! }), seeds);
+    if (todo.length < seeds.length) console.log(`${v.out}: ${seeds.length - todo.length} of ${seeds.length} seeds already done; running ${todo.length}`);
   }
-  console.log(`search time ${r.timing.totalSeconds.toFixed(1)} s (proposals ${r.timing.proposalSeconds.toFixed(1)} s, validation ${r.timing.validationSeconds.toFixed(1)} s)`);
+  for (const seed of todo) {
+    const r = await zcptSearchNb201({ ...base, seed, workers: int(v.workers, 'workers', 0) });
+    console.log(`Zero-Cost-PT on NB201 (proxy ${r.settings.proxy}, seed ${r.settings.seed}, N=${r.settings.proposals}, V=${r.settings.valBatches}, batch ${r.settings.batchSize}, edge order ${r.settings.edgeOrder}, ${r.settings.dataset})`);
+    console.log(`chosen: ${r.archString}`);
+    if (r.accuracies) {
+      const a = r.accuracies;
+      console.log(`NB201 index ${a.index}: test accuracy CIFAR-10 ${a.cifar10.toFixed(2)} %, CIFAR-100 ${a.cifar100.toFixed(2)} %, ImageNet16-120 ${a.imagenet16.toFixed(2)} %`);
+    }
+    console.log(`search time ${r.timing.totalSeconds.toFixed(1)} s (proposals ${r.timing.proposalSeconds.toFixed(1)} s, validation ${r.timing.validationSeconds.toFixed(1)} s)`);
+    if (v.out) appendZcptResult(v.out, r, command);
+  }
+}
+
+async function zcptDarts(v: Record<string, string | boolean | undefined>, seeds: number[], command: string): Promise<void> {
+  const str = (k: string): string | undefined => (typeof v[k] === 'string' ? (v[k] as string) : undefined);
+  if (str('edge-order') !== undefined && str('edge-order') !== 'random') fail('--edge-order: the DARTS space uses the reference random order only');
+  if (str('workers') !== undefined) fail('--workers: the DARTS search runs in this thread only');
+  const base = {
+    proxy: str('proxy') ?? 'naswot',
+    proposals: int(str('proposals'), 'proposals', 10),
+    valBatches: int(str('val-batches'), 'val-batches', 100),
+    batchSize: int(str('batch-size'), 'batch-size', 64),
+    dataset: oneOf<CifarDataset>(str('dataset'), 'dataset', ['cifar10', 'cifar100'], 'cifar10'),
+    C: int(str('channels'), 'channels', 16),
+    layers: int(str('layers'), 'layers', 8),
+    topology: oneOf<TopologyMode>(str('topology'), 'topology', TOPOLOGY_MODES, 'reference'),
+    zeroOpTaps: oneOf<DartsZeroOpTaps>(str('zero-op-taps'), 'zero-op-taps', DARTS_ZERO_OP_TAPS, 'skip'),
+  };
+  let todo = seeds;
+  const out = str('out');
+  if (out) {
+    todo = pendingDartsSeeds(out, zcptDartsSettings({ ...base, seed: seeds[0]! }), seeds);
+    if (todo.length < seeds.length) console.log(`${out}: ${seeds.length - todo.length} of ${seeds.length} seeds already done; running ${todo.length}`);
+  }
+  for (const seed of todo) {
+    const r = await zcptSearchDarts({ ...base, seed });
+    const s = r.settings;
+    console.log(`Zero-Cost-PT on DARTS (proxy ${s.proxy}, seed ${s.seed}, N=${s.proposals}, V=${s.valBatches}, batch ${s.batchSize}, C=${s.C}, ${s.layers} layers, topology ${s.topology}, ${s.dataset})`);
+    console.log(`chosen: ${r.genotypeString}`);
+    console.log(`search time ${r.timing.totalSeconds.toFixed(1)} s (proposals ${r.timing.proposalSeconds.toFixed(1)} s, ${r.timing.secondsPerSupernetScoring.toFixed(2)} s per supernet scoring; validation ${r.timing.validationSeconds.toFixed(1)} s)`);
+    if (out) appendZcptDartsResult(out, r, command);
+  }
 }
 
 function cmdSearch(argv: string[]): Promise<void> | void {

@@ -63,4 +63,26 @@ test('zeronas search table2a prints the rebuilt table beside the paper', () => {
   assert.match(run('search', 'nope').stderr, /unknown search 'nope'/);
   assert.match(run('search', 'zc-pt', '--edge-order', 'sideways').stderr, /--edge-order must be one of random, fixed/);
   assert.match(run('search', 'zc-pt', '--help').stdout, /Zero-Cost-PT: perturbation-based op scoring/);
+  assert.match(run('search', 'zc-pt', '--seeds', '3-1').stderr, /--seeds range must be ascending/);
+  assert.match(run('search', 'zc-pt', '--seeds', 'a,b').stderr, /--seeds must be a list like 0,1,2,3/);
+  assert.match(run('search', 'zc-pt', '--seed', '1', '--seeds', '1-2').stderr, /give --seed or --seeds, not both/);
+  assert.match(run('search', 'zc-pt', '--layers', '5').stderr, /--layers applies to --space darts only/);
+  assert.match(run('search', 'zc-pt', '--space', 'darts', '--workers', '2').stderr, /the DARTS search runs in this thread only/);
+  assert.match(run('search', 'zc-pt', '--space', 'darts', '--topology', 'x').stderr, /--topology must be one of/);
+});
+
+test('zeronas search zc-pt --seeds … --out: one line per seed, a rerun skips the finished seeds (tiny NB201 setting)', () => {
+  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'zn-zcpt-')), 'zc.jsonl');
+  const args = ['search', 'zc-pt', '--seeds', '0-1', '--proposals', '1', '--val-batches', '1', '--batch-size', '4', '--out', out];
+  const r = run(...args);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal((r.stdout.match(/^chosen: \|/gm) ?? []).length, 2);
+  assert.equal(fs.readFileSync(out, 'utf8').trim().split('\n').length, 2);
+  const again = run(...args.map((a) => (a === '0-1' ? '0-2' : a)));
+  assert.equal(again.status, 0, again.stderr);
+  assert.match(again.stdout, /2 of 3 seeds already done; running 1/);
+  assert.equal(fs.readFileSync(out, 'utf8').trim().split('\n').length, 3);
+  const other = run('search', 'zc-pt', '--seeds', '0', '--proposals', '2', '--val-batches', '1', '--batch-size', '4', '--out', out);
+  assert.notEqual(other.status, 0);
+  assert.match(other.stderr, /hold another setting/);
 });

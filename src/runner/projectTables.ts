@@ -8,6 +8,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readScores, readScoreSettings, ScoreTable } from './results';
 import type { ScoreSettings } from './settings';
+import { readTrainBench, type TrainBench } from '../train/trainBenchFile';
+import type { TrainBenchSettings } from '../train/trainBenchSettings';
 
 export interface ProjectScoreTable {
   readonly name: string;
@@ -72,4 +74,63 @@ export function loadProjectScores(name: ProjectScoreTableName, root: string = RO
     throw new Error(`project score table '${name}' is missing (${file}); regenerate it with:\n  ${info.command}`);
   }
   return { ...readScores(file), info, path: file, settings: readScoreSettings(file) };
+}
+
+/**
+ * Training benches the project generates and commits under `data/train-bench/` (issue #7), each
+ * with the command that regenerates (or, resumably, extends) it and the settings it must hold.
+ */
+export interface ProjectTrainBench {
+  readonly name: string;
+  /** Path relative to the repository root. */
+  readonly file: string;
+  readonly description: string;
+  readonly command: string;
+  /** Architectures the command trains (a running or killed run holds a prefix). */
+  readonly plannedArchs: number;
+  /** Settings the file must have been written with (checked on load). */
+  readonly expect: Readonly<Pick<TrainBenchSettings, 'space' | 'dataset' | 'C' | 'N' | 'epochs' | 'seed'>>;
+}
+
+export const PROJECT_TRAIN_BENCHES = {
+  'nb201-c8n1-e3': {
+    name: 'nb201-c8n1-e3',
+    file: 'data/train-bench/nb201-c8n1-e3.csv',
+    description: 'NB201 C8 N1 networks, the first 60 of the seed-1 uniform permutation, 3 epochs of SGD (batch 64, lr 0.1 cosine, crop+flip) on CIFAR-10 train; test accuracy and NASWOT/DAS atoms after each epoch',
+    command: 'node dist/cli.js train-bench --space nb201 --archs sample:60 --epochs 3 --channels 8 --out data/train-bench/nb201-c8n1-e3.csv',
+    plannedArchs: 60,
+    expect: { space: 'nb201', dataset: 'cifar10', C: 8, N: 1, epochs: 3, seed: 1 },
+  },
+} as const satisfies Record<string, ProjectTrainBench>;
+
+export type ProjectTrainBenchName = keyof typeof PROJECT_TRAIN_BENCHES;
+
+export interface LoadedProjectTrainBench extends TrainBench {
+  readonly info: ProjectTrainBench;
+  /** Absolute path of the CSV. */
+  readonly path: string;
+}
+
+/** Whether a committed training bench is present. */
+export function hasProjectTrainBench(name: ProjectTrainBenchName, root: string = ROOT): boolean {
+  return fs.existsSync(path.join(root, PROJECT_TRAIN_BENCHES[name].file));
+}
+
+/**
+ * Read a committed training bench (complete architectures only).
+ * @throws naming the file and the command that writes it when it is missing, or the differing
+ *   settings when it was written with others.
+ */
+export function loadProjectTrainBench(name: ProjectTrainBenchName, root: string = ROOT): LoadedProjectTrainBench {
+  const info: ProjectTrainBench | undefined = (PROJECT_TRAIN_BENCHES as Record<string, ProjectTrainBench>)[name];
+  if (!info) throw new Error(`unknown project training bench '${String(name)}' (known: ${Object.keys(PROJECT_TRAIN_BENCHES).join(', ')})`);
+  const file = path.join(root, info.file);
+  if (!fs.existsSync(file)) {
+    throw new Error(`project training bench '${name}' is missing (${file}); regenerate it with:\n  ${info.command}`);
+  }
+  const bench = readTrainBench(file);
+  const s = bench.settings as unknown as Record<string, unknown>;
+  const diffs = Object.entries(info.expect).filter(([k, v]) => s[k] !== v).map(([k, v]) => `${k} ${JSON.stringify(s[k])} in the file, ${JSON.stringify(v)} expected`);
+  if (diffs.length) throw new Error(`project training bench '${name}' (${file}) was written with other settings: ${diffs.join('; ')}; regenerate it with:\n  ${info.command}`);
+  return { ...bench, info, path: file };
 }

@@ -3,3 +3,4 @@ export * from './randomN';
 export * from './evolution';
 export * from './nb201Problem';
 export * from './table2a';
+export * as zcpt from './zcpt';

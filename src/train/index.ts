@@ -6,3 +6,7 @@ export * from './bnStats';
 export * from './metrics';
 export * from './trainer';
 export * from './fastTraining';
+export * from './trainBenchSettings';
+export * from './trainBenchFile';
+export * from './benchAnalysis';
+export * from './benchPlots';

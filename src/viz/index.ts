@@ -2,3 +2,4 @@
 export * from './plotly';
 export * from './table';
 export * from './display';
+export * from './cellDiagram';

@@ -4,3 +4,7 @@ export * from './scorers';
 export * from './perturb';
 export * from './postValidate';
 export * from './search';
+export * from './resultsFile';
+export * from './report';
+export * from './projectResults';
+export * as darts from './darts';

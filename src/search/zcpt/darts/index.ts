@@ -1,0 +1,6 @@
+/** Zero-Cost-PT on the DARTS space (PAPERS.md §5.4): supernet, perturbation, post-validation, search, results file. */
+export * from './supernet';
+export * from './perturb';
+export * from './postValidate';
+export * from './search';
+export * from './resultsFile';

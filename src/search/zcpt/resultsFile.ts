@@ -1,0 +1,93 @@
+/**
+ * Resumable file of Zero-Cost-PT searches (one JSON object per line, one line per seed): what
+ * `zeronas search zc-pt --seeds … --out FILE` writes and notebook 04 reads.
+ *
+ * Every line holds a whole `ZcptSearchResult` (settings, chosen architecture, its NB201
+ * accuracies, every proposal with all its removal scores, the validation scores, timings) plus the
+ * command that wrote it. A file holds searches of one setting: every line's settings equal the
+ * first line's except for the seed. A rerun with the same settings skips the seeds already in the
+ * file, so an interrupted multi-seed run loses at most the search in progress; a line is appended
+ * only once its search has finished, with one `appendFileSync` (a torn last line, from a kill
+ * mid-write, is reported by the reader with its line number).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { nb201Arch } from '../../spaces/nb201/arch';
+import type { Proposal } from './perturb';
+import type { ValidationResult } from './postValidate';
+import type { ZcptSearchResult, ZcptSettings } from './search';
+
+/** One line of a results file. */
+export interface ZcptRecord extends ZcptSearchResult {
+  /** The command line that produced the search. */
+  readonly command: string;
+  /** ISO time the search finished. */
+  readonly finishedAt: string;
+}
+
+/** Settings that must agree between the lines of one file (all but the seed). */
+export function settingsKey(s: ZcptSettings): string {
+  const { seed: _seed, ...rest } = s;
+  return JSON.stringify(Object.fromEntries(Object.entries(rest).sort(([a], [b]) => a.localeCompare(b))));
+}
+
+function reviveProposal(p: Proposal): Proposal {
+  return { ...p, arch: nb201Arch(p.arch) };
+}
+
+function reviveValidation(v: ValidationResult): ValidationResult {
+  return { ...v, candidates: v.candidates.map((c) => ({ ...c, arch: nb201Arch(c.arch) })) };
+}
+
+/**
+ * Read a results file (absent file: no records).
+ * @throws naming the file and line on malformed JSON, a wrong architecture or mixed settings.
+ */
+export function readZcptResults(file: string): ZcptRecord[] {
+  if (!fs.existsSync(file)) return [];
+  const lines = fs.readFileSync(file, 'utf8').split('\n');
+  const out: ZcptRecord[] = [];
+  let key: string | undefined;
+  lines.forEach((line, i) => {
+    if (line.trim() === '') return;
+    const where = `${file}:${i + 1}`;
+    let r: ZcptRecord;
+    try {
+      r = JSON.parse(line) as ZcptRecord;
+    } catch (e) {
+      throw new Error(`Zero-Cost-PT results ${where}: not valid JSON (${(e as Error).message}); a run killed while writing leaves a torn last line: delete that line and rerun`);
+    }
+    if (!r || typeof r !== 'object' || !r.settings || typeof r.settings.seed !== 'number' || !Array.isArray(r.proposals) || !r.validation) {
+      throw new Error(`Zero-Cost-PT results ${where}: not a search record (needs settings, proposals, validation)`);
+    }
+    const k = settingsKey(r.settings);
+    if (key !== undefined && k !== key) throw new Error(`Zero-Cost-PT results ${where}: settings differ from the file's first line (${k} vs ${key})`);
+    key = k;
+    try {
+      out.push({ ...r, arch: nb201Arch(r.arch), proposals: r.proposals.map(reviveProposal), validation: reviveValidation(r.validation) });
+    } catch (e) {
+      throw new Error(`Zero-Cost-PT results ${where}: ${(e as Error).message}`);
+    }
+  });
+  const seeds = out.map((r) => r.settings.seed);
+  const dup = seeds.find((s, i) => seeds.indexOf(s) !== i);
+  if (dup !== undefined) throw new Error(`Zero-Cost-PT results ${file}: seed ${dup} appears twice`);
+  return out;
+}
+
+/** Seeds of `wanted` not yet in the file; @throws when the file holds another setting. */
+export function pendingSeeds(file: string, settings: ZcptSettings, wanted: readonly number[]): number[] {
+  const done = readZcptResults(file);
+  if (done.length > 0 && settingsKey(done[0]!.settings) !== settingsKey(settings)) {
+    throw new Error(`Zero-Cost-PT results ${file} hold another setting (${settingsKey(done[0]!.settings)}); use another --out for ${settingsKey(settings)}`);
+  }
+  const have = new Set(done.map((r) => r.settings.seed));
+  return wanted.filter((s) => !have.has(s));
+}
+
+/** Append one finished search as a line. */
+export function appendZcptResult(file: string, result: ZcptSearchResult, command: string): void {
+  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const record: ZcptRecord = { ...result, command, finishedAt: new Date().toISOString() };
+  fs.appendFileSync(file, `${JSON.stringify(record)}\n`);
+}
