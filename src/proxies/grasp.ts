@@ -1,7 +1,7 @@
 /**
  * grasp (Wang et al., ICLR 2020, as a zero-cost proxy in Abdelfattah et al., ICLR 2021;
  * zero-cost-nas `foresight/pruners/measures/grasp.py`, NASLib
- * `naslib/predictors/utils/pruners/measures/grasp.py` with T = 1, num_iters = 1; PAPERS.md §6.1):
+ * `naslib/predictors/utils/pruners/measures/grasp.py`; PAPERS.md §6.1):
  *
  *   pass 1:  g  = ∇_W L                        (detached)
  *   pass 2:  Hg = ∇_W ( Σ_l ⟨g_l, ∇_{W_l} L⟩ )  (gradient of the gradient, NASLib's z.backward())
@@ -11,22 +11,44 @@
  * batch under the run's BN mode (train in NASLib). H is the Hessian PyTorch's autodiff sees: ReLU
  * kinks contribute nothing.
  *
- * Two exact-enough ways to get −Wᵀ H g, tried in this order by the registered proxy:
+ * NASLib's zc_nasbench201.json, checked against its code (scripts/zc + runners/zc/benchmarks,
+ * predictors/zerocost.py, pruners/predictive.py, measures/grasp.py; notes in scratch/grasp-notes.md):
+ * T = 1 (logits not divided by GraSP's T = 200), num_iters = 1, one `next(iter(train_loader))`
+ * batch of 32 (config default), crop + flip, fresh PyTorch-default-initialised network per
+ * architecture, train-mode BN (a fresh nn.Module is in training mode and nothing calls eval()),
+ * `split_data` = 1 (raised only on a CUDA out-of-memory), every nn.Conv2d and nn.Linear weight of
+ * the chosen ops (stem, cell convs, ResNet-block convs including the 1×1 downsample conv, classifier;
+ * `none` edges hold no weights), score = Σ −W ⊙ W.grad after net.zero_grad() and z.backward(), no
+ * absolute value, summed. This module computes the same quantity, and the parity gap is noise, not a
+ * convention: our grasp under settings seeds 1 and 2 (new batch and init) agrees to Spearman ρ 0.79
+ * on the first 30 NASLib cifar10 reference archs and 0.52 on the next 30, and ours vs NASLib's
+ * single-draw column is 0.80 / 0.85 and 0.60 / 0.50 on the same archs (scratch/grasp-notes.md).
+ *
+ * Two ways to get −Wᵀ H g, tried in this order by the registered proxy:
  *
  * 1. Frozen-ReLU central difference (`graspFrozenRelu`, needs a network that calls `reluHook`):
  *    with H symmetric, Wᵀ H g = gᵀ H W = d/dt ⟨g, ∇L(W·(1+t))⟩, so
  *      −Wᵀ H g ≈ −⟨g, ∇L(W(1+δ)) − ∇L(W(1−δ))⟩ / (2δ),   δ = GRASP_FD_STEP = 1e-2,
- *    i.e. the brief's (∇L(W+εv) − ∇L(W−εv))/2ε with v = W and ε = δ: every layer moves by exactly
+ *    i.e. (∇L(W+εv) − ∇L(W−εv))/2ε with v = W and ε = δ: every layer moves by exactly
  *    δ·‖W_l‖, relative to its own scale, whatever ‖g‖ (which spans orders of magnitude between
  *    architectures). Every ReLU is replaced by its input times the 0/1 mask recorded at W, so the
- *    difference stays on the smooth piece whose Hessian autodiff returns. δ = 1e-2 balances the
- *    O(δ²) truncation against float32 rounding of the gradient difference: on NB201 #4811/#5480
- *    (batch 8) it is within 2 % / 0.3 % of the exact value (δ = 1e-1: truncation, −0.2 instead of
- *    3.4; δ = 1e-3: rounding, −5 % / −19 %). Cost: one masked forward and two gradient passes.
- *    Without frozen masks a finite difference is useless: grasp is a small difference of large
- *    per-layer terms (a conv followed by train-mode BN is scale invariant, so its term
- *    W_lᵀ(Hg)_l = −‖g_l‖² exactly; the classifier and the ResNet shortcut convs cancel these down
- *    to the result, e.g. 3.4 out of ≈ 100 on #4811), and every pre-activation that crosses zero
+ *    difference stays on the smooth piece whose Hessian autodiff returns; BN (train mode) stays
+ *    in the graph, so its second-order terms are included (test/proxies/graspConvention.test.ts
+ *    checks this against nested autodiff through a hand-built train-mode BN). Cost: one masked
+ *    forward and two gradient passes.
+ *    Why the result is a small difference of large terms: a conv followed by train-mode BN is scale
+ *    invariant, so ⟨W_l, ∇_l L⟩ ≡ 0 and, differentiating, W_lᵀ (Hg)_l = −‖g_l‖² exactly; hence
+ *      grasp = Σ_{BN-followed convs} ‖g_l‖² − gᵀ H W_N,
+ *    W_N the classifier and the ResNet downsample convs (no BN after them). The two parts cancel
+ *    down to the result (3.4 out of ≈ 100 on #4811; 1.1 out of 27 at batch 32).
+ *    Accuracy: δ = 1e-2 balances the O(δ²) truncation against float32 rounding of the gradient
+ *    difference (benign NB201 nets: within a few % of the δ → 0 / extrapolated value, e.g. #4811
+ *    1.10 vs 1.03–1.05; δ = 1e-3: rounding, ±20 %). In "chaotic" nets (NASLib grad_norm ≳ 100,
+ *    e.g. #15106: Σ‖g_l‖² = 3·10⁴ at a loss of 2.4) ⟨g, ∇L(W(1+t))⟩ is a bump only ≈ 0.02 wide
+ *    in t and δ = 1e-2 under-estimates |grasp| by ≈ 25 % (−5.2·10⁴ vs ≈ −7·10⁴); `extrapolate`
+ *    (Richardson over δ and δ/2, two more gradient passes) removes most of that. It never changed
+ *    a rank on the 30 archs tried, because in such nets grasp changes sign between seeds anyway.
+ *    Without frozen masks a finite difference is useless: every pre-activation that crosses zero
  *    adds a jump that does not shrink with ε (measured: −1400 instead of 3.4).
  *
  * 2. Double backprop (`graspScore`), as NASLib: exact, but every op on the path must be twice
@@ -38,9 +60,12 @@
  *    average pooling without AvgPoolGrad): `engineSecondOrderCheck` tests that once per process on
  *    a small conv/BN/pool loss against a difference of gradients. The nested tape is heavy
  *    (≈ 200–500 MB of wasm heap per NB201 sample, 4 GB ceiling), so the batch is processed in
- *    `split` equal parts of at most GRASP_MAX_SPLIT_BATCH samples, as NASLib's `split_data` (which
- *    it raises on out-of-memory): g is the mean of the parts' gradients, Hg the mean of the parts'
- *    Hessian–vector products, each part with its own BN batch statistics.
+ *    `split` equal parts of at most GRASP_MAX_SPLIT_BATCH samples, like NASLib's `split_data`: g is
+ *    the mean of the parts' gradients, Hg the mean of the parts' Hessian–vector products, each part
+ *    with its own BN batch statistics. (NASLib with split_data > 1 differs: its pass-1 loop resets
+ *    grad_w per part, so g is the last part's gradient, and z.backward() sums the parts' H·g. Its
+ *    NB201 table was computed with split_data = 1, where all three agree. With train-mode BN a
+ *    split batch is not the same loss as the whole batch, so this route is only a fallback.)
  *
  * When neither is available the proxy reports status 'error' rather than a wrong number.
  */
@@ -59,11 +84,20 @@ export const GRASP_FD_STEP = 1e-2;
 /** Forward options with the ReLU hook (engine/network.ts). */
 export type ReluHookForwardOptions = ForwardOptions;
 
+export interface GraspFdOptions {
+  /** Relative step δ along W (default GRASP_FD_STEP). */
+  readonly delta?: number;
+  /** Richardson extrapolation (4·D(δ/2) − D(δ))/3: O(δ⁴) truncation for two more gradient passes. */
+  readonly extrapolate?: boolean;
+}
+
 /**
  * −Wᵀ H g by the central difference along W with every ReLU mask frozen at W (route 1 of the
  * module comment); undefined when the network does not call `reluHook`.
  */
-export function graspFrozenRelu(ctx: ProxyContext, delta = GRASP_FD_STEP): number | undefined {
+export function graspFrozenRelu(ctx: ProxyContext, opts: GraspFdOptions = {}): number | undefined {
+  const delta = opts.delta ?? GRASP_FD_STEP;
+  if (!(delta > 0 && delta < 0.5)) throw new Error(`grasp: finite-difference step must be in (0, 0.5), got ${delta}`);
   const names = convLinearWeights(ctx.net);
   if (names.length === 0) return 0;
   const masks = new Map<string, tf.Tensor>();
@@ -80,25 +114,29 @@ export function graspFrozenRelu(ctx: ProxyContext, delta = GRASP_FD_STEP): numbe
     });
     if (masks.size === 0) return undefined;
     const { grads } = ceWeightGrads(ctx);
-    return tf.tidy(() => {
-      const frozen: ReluHook = (h, name) => {
-        const m = masks.get(name);
-        return m ? tf.mul(h, m) : tf.relu(h);
-      };
-      const gradsAt = (scale: number): tf.Tensor[] => {
-        const p = new Map(ctx.net.params);
-        const ws = names.map((n) => tf.mul(p.get(n)!, scale));
-        names.forEach((n, i) => p.set(n, ws[i]!));
-        const opts: ReluHookForwardOptions = { bn: ctx.bn, params: p, reluHook: frozen };
-        return gradsOrZeros(() => crossEntropy(ctx.net.forward(ctx.x, opts).logits, ctx.labels, ctx.numClasses), ws);
-      };
-      const plus = gradsAt(1 + delta);
-      const minus = gradsAt(1 - delta);
-      const perLayer = tf.stack(names.map((n, i) => tf.sum(tf.mul(grads.get(n)!, tf.sub(plus[i]!, minus[i]!))))).dataSync();
-      let gHW = 0;
-      for (const v of perLayer) gHW += v;
-      return -gHW / (2 * delta);
-    });
+    const frozen: ReluHook = (h, name) => {
+      const m = masks.get(name);
+      return m ? tf.mul(h, m) : tf.relu(h);
+    };
+    /** −⟨g, ∇L(W(1+d)) − ∇L(W(1−d))⟩ / 2d with the masks frozen (gradients subtracted before the dot product). */
+    const central = (d: number): number =>
+      tf.tidy(() => {
+        const gradsAt = (scale: number): tf.Tensor[] => {
+          const p = new Map(ctx.net.params);
+          const ws = names.map((n) => tf.mul(p.get(n)!, scale));
+          names.forEach((n, i) => p.set(n, ws[i]!));
+          const fo: ReluHookForwardOptions = { bn: ctx.bn, params: p, reluHook: frozen };
+          return gradsOrZeros(() => crossEntropy(ctx.net.forward(ctx.x, fo).logits, ctx.labels, ctx.numClasses), ws);
+        };
+        const plus = gradsAt(1 + d);
+        const minus = gradsAt(1 - d);
+        const perLayer = tf.stack(names.map((n, i) => tf.sum(tf.mul(grads.get(n)!, tf.sub(plus[i]!, minus[i]!))))).dataSync();
+        let gHW = 0;
+        for (const v of perLayer) gHW += v;
+        return -gHW / (2 * d);
+      });
+    const coarse = central(delta);
+    return opts.extrapolate ? (4 * central(delta / 2) - coarse) / 3 : coarse;
   } finally {
     for (const m of masks.values()) m.dispose();
   }

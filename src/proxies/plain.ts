@@ -1,9 +1,17 @@
 /**
  * `plain`: s = Σ over Conv2d and Linear weights of W ⊙ ∂L/∂W (signed, no absolute value), with L
  * the mean cross-entropy of one batch, BN in the run's mode (train: batch statistics).
- * Source: NASLib `predictors/utils/pruners/measures/plain.py` (`layer.weight.grad * layer.weight`
- * for every nn.Conv2d / nn.Linear, summed in `find_measures`); same gradients as snip without the
- * absolute value, so they are shared through the `ce-weight-grads` memo (grads.ts).
+ * Source: NASLib `predictors/utils/pruners/measures/plain.py` (net.zero_grad(), loss.backward(),
+ * `layer.weight.grad * layer.weight` for every nn.Conv2d / nn.Linear, summed in `find_measures`;
+ * its NB201 table used one batch of 32, split_data = 1, train-mode BN, T = 1); same gradients as
+ * snip without the absolute value, so they are shared through the `ce-weight-grads` memo (grads.ts).
+ *
+ * What it measures: a layer followed by train-mode BN leaves L invariant to its scale, so its
+ * ⟨W_l, ∂L/∂W_l⟩ = d/dc L(c·W_l) is exactly 0 (float32 leaves rounding only). On NB201, plain is
+ * therefore d/dt L at t = 0 with the classifier and the two ResNet downsample convs scaled by
+ * (1 + t): a small, sign-changing quantity that depends on the init and the batch. Our values under
+ * two seeds agree only to Spearman ρ ≈ 0.26 (100 NASLib reference archs), so ours vs NASLib's
+ * single-draw column (ρ 0.15) is noise, not a convention difference (scratch/grasp-notes.md).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Network } from '../engine/network';

@@ -2,10 +2,10 @@
  * grasp = −Σ W ⊙ Hg (g = ∇L detached, Hg by double backprop) over conv/linear weights.
  * Closed form in float64 on a linear softmax toy (full batch and NASLib-style split into two
  * parts); a softplus MLP against a central difference of gradients (smooth, so the difference is
- * accurate); the twice-differentiable cross-entropy against tfjs's; NB201 via ArchScorer (status
- * 'error' while the engine layers have no correct second derivatives, see `engineSecondOrderCheck`);
- * parity with NASLib's grasp column on 25 reference archs (ZERONAS_SLOW_TESTS=1, once the engine
- * passes the check).
+ * accurate); the twice-differentiable cross-entropy against tfjs's; NB201 via ArchScorer (the
+ * frozen-ReLU route; double backprop needs `engineSecondOrderCheck` to pass); parity with NASLib's
+ * grasp column on 25 reference archs (ZERONAS_SLOW_TESTS=1). Hand-checked conventions (T = 1, sign,
+ * BN second-order terms, scale invariance) are in graspConvention.test.ts.
  */
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
