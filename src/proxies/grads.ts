@@ -14,6 +14,9 @@ export function convLinearWeights(net: Network): string[] {
 
 /** Mean cross-entropy of logits [N, K] against integer labels [N]. */
 export function crossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D, numClasses: number): tf.Scalar {
+  if (!(numClasses >= 2)) {
+    throw new Error(`cross-entropy needs a classifier with at least 2 outputs, this network has ${numClasses} (the naswot preset builds num_classes = 1, as NASWOT does): score loss-based proxies with --preset naslib`);
+  }
   return tf.losses.softmaxCrossEntropy(tf.oneHot(tf.cast(labels, 'int32'), numClasses), logits) as tf.Scalar;
 }
 
