@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadNb201Table } from '../../src/benchmarks/nb201';
 import { selectArchs } from '../../src/runner/archs';
-import { hasProjectScores, loadProjectScores, PROJECT_SCORE_TABLES } from '../../src/runner/projectTables';
+import { hasProjectScores, loadProjectScores, loadProjectTrainBench, PROJECT_SCORE_TABLES } from '../../src/runner/projectTables';
 import { settingsKey, PRESETS } from '../../src/runner/settings';
 
 test('a missing project table is named with the command that regenerates it', () => {
@@ -26,4 +26,13 @@ test('the committed NB201 CIFAR-10 NASWOT table: NASWOT preset settings, a prefi
     const identity = 128 * Math.log(r.values.das_na) + r.values.das_logdet_s;
     assert.ok(Math.abs(identity - r.values.naswot) < 1e-6 * Math.abs(r.values.naswot), `log|K| = N log N_A + log|S| for ${r.index}`);
   }
+});
+
+test('committed training bench: exactly the first 60 of the seed-1 permutation, epochs 0..3 each, at the settings of its command', () => {
+  const b = loadProjectTrainBench('nb201-c8n1-e3');
+  const want = selectArchs('sample:60', loadNb201Table(), 1);
+  assert.deepEqual(b.archs.map((a) => a.index).sort((x, y) => x - y), [...want].sort((x, y) => x - y));
+  for (const a of b.archs) assert.deepEqual(a.rows.map((r) => r.epoch), [0, 1, 2, 3]);
+  assert.deepEqual([b.settings.C, b.settings.N, b.settings.epochs, b.settings.seed], [8, 1, 3, 1]);
+  assert.match(b.info.command, /--archs sample:60 --epochs 3 --channels 8/);
 });
