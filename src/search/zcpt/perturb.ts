@@ -23,7 +23,7 @@ import type { Network } from '../../engine/network';
 import type { Rng } from '../../engine/rng';
 import { NB201_NUM_EDGES, NB201_OPS, nb201Arch, type Nb201Arch, type Nb201Op } from '../../spaces/nb201/arch';
 import { NB201_NUM_OPS, randomAlpha, softmaxRows, type Mixing } from './supernet';
-import type { ZcptBatch, ZcptScorer } from './scorers';
+import { withFreshBatch, type ZcptBatch, type ZcptScorer } from './scorers';
 
 export const EDGE_ORDERS = ['random', 'fixed', 'reverse', 'global-op-greedy', 'global-edge-greedy'] as const;
 export type EdgeOrder = (typeof EDGE_ORDERS)[number];
@@ -173,13 +173,7 @@ function scoreRemovals(state: PerturbState, edges: readonly number[], opts: Prop
 }
 
 function withBatch<T>(opts: ProposalOptions, f: (b: ZcptBatch) => T): T {
-  const b = opts.nextBatch();
-  try {
-    return f(b);
-  } finally {
-    b.x.dispose();
-    b.labels.dispose();
-  }
+  return withFreshBatch(opts.nextBatch, f);
 }
 
 function argminRemoval(rs: readonly RemovalScore[], what: string): RemovalScore {

@@ -175,3 +175,14 @@ function tensorsIn(v: unknown, out: tf.Tensor[] = [], depth = 0): tf.Tensor[] {
   else if (!ArrayBuffer.isView(v)) for (const x of Object.values(v)) tensorsIn(x, out, depth + 1);
   return out;
 }
+
+/** Run `f` on a fresh batch from `next`, disposing the batch's tensors afterwards. */
+export function withFreshBatch<T>(next: () => ZcptBatch, f: (b: ZcptBatch) => T): T {
+  const b = next();
+  try {
+    return f(b);
+  } finally {
+    b.x.dispose();
+    b.labels.dispose();
+  }
+}

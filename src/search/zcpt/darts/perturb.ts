@@ -32,7 +32,7 @@ import type { Network } from '../../../engine/network';
 import type { Rng } from '../../../engine/rng';
 import { DARTS_DEFAULT_CONCAT, dartsGenotype, formatGenotype, type CellType, type Genotype } from '../../../spaces/darts/genotype';
 import { nanArgmin } from '../perturb';
-import type { ZcptBatch, ZcptScorer } from '../scorers';
+import { withFreshBatch, type ZcptBatch, type ZcptScorer } from '../scorers';
 import { softmaxRows } from '../supernet';
 import {
   CELL_TYPES,
@@ -267,13 +267,7 @@ export function lastNanArgmax(values: readonly number[]): number {
 }
 
 function withBatch<T>(opts: DartsProposalOptions, f: (b: ZcptBatch) => T): T {
-  const b = opts.nextBatch();
-  try {
-    return f(b);
-  } finally {
-    b.x.dispose();
-    b.labels.dispose();
-  }
+  return withFreshBatch(opts.nextBatch, f);
 }
 
 function scoreMixing(opts: DartsProposalOptions, w: DartsMixing, batch: ZcptBatch): number {
