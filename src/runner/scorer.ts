@@ -8,6 +8,7 @@ import { makeBatch } from '../data/batch';
 import { NASLIB_NORM, NASWOT_NORM, NormConstants } from '../data/normalize';
 import { initBackend } from '../engine/backend';
 import { getProxy, ProxyContext, ProxyValue } from '../proxies';
+import { TensorMemo } from '../proxies/memo';
 import { archSet, ArchSet } from './archSets';
 import { networkSeed, ScoreSettings } from './settings';
 
@@ -56,14 +57,11 @@ export class ArchScorer {
     const config = { C: s.C, N: s.N, numClasses: s.numClasses };
     const seed = networkSeed(s.seed, index);
     const net = this.archs.build(index, config, seed);
-    const memo = new Map<string, unknown>();
+    const memo = new TensorMemo();
     const ctx: ProxyContext = {
       arch: this.archs.nb201Arch?.(index), net, x: this.x, labels: this.labels, numClasses: s.numClasses, counting: s.counting, bn: s.bn, seed,
       build: (over, netSeed) => this.archs.build(index, { ...config, ...over }, netSeed ?? seed),
-      memo: <T>(key: string, compute: () => T): T => {
-        if (!memo.has(key)) memo.set(key, keepTensors(compute()));
-        return memo.get(key) as T;
-      },
+      memo: memo.get,
     };
     const values: Record<string, ProxyValue> = {};
     const proxySeconds: Record<string, number> = {};
@@ -82,7 +80,7 @@ export class ArchScorer {
         proxySeconds[name] = (performance.now() - p0) / 1000;
       }
     } finally {
-      for (const v of memo.values()) for (const t of tensorsIn(v)) t.dispose();
+      memo.dispose();
       net.dispose();
     }
     return { index, arch: this.archs.archString(index), values, proxySeconds, seconds: (performance.now() - t0) / 1000 };
@@ -92,20 +90,4 @@ export class ArchScorer {
     this.x.dispose();
     this.labels.dispose();
   }
-}
-
-/** Tensors inside a memo value (tensor, array, Map or plain object, nested). */
-function tensorsIn(v: unknown, out: tf.Tensor[] = [], depth = 0): tf.Tensor[] {
-  if (v instanceof tf.Tensor) out.push(v);
-  else if (depth > 4 || v === null || typeof v !== 'object') return out;
-  else if (v instanceof Map) for (const x of v.values()) tensorsIn(x, out, depth + 1);
-  else if (Array.isArray(v)) for (const x of v) tensorsIn(x, out, depth + 1);
-  else if (!ArrayBuffer.isView(v)) for (const x of Object.values(v)) tensorsIn(x, out, depth + 1);
-  return out;
-}
-
-/** Keep a memo value's tensors alive past the proxy's tf.tidy (the scorer disposes them). */
-function keepTensors<T>(v: T): T {
-  for (const t of tensorsIn(v)) tf.keep(t);
-  return v;
 }

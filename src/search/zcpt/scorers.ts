@@ -16,6 +16,7 @@ import type { BnMode } from '../../engine/layers';
 import type { Network } from '../../engine/network';
 import type { ReluCounting } from '../../engine/taps';
 import { getProxy, type ProxyContext } from '../../proxies/registry';
+import { TensorMemo } from '../../proxies/memo';
 import { HammingKernel, layerDistances, type LayerDistances } from '../../proxies/hamming';
 import { naswotFromKernel } from '../../proxies/naswot';
 import type { Nb201Arch } from '../../spaces/nb201/arch';
@@ -118,7 +119,7 @@ export function registryScorer(name: string, opts: ScorerOptions = {}): ZcptScor
       }
       const seed = target.seed ?? 0;
       const numClasses = opts.numClasses ?? config?.numClasses ?? (net.params.get('classifier.bias')?.shape[0] as number | undefined) ?? 10;
-      const memo = new Map<string, unknown>();
+      const memo = new TensorMemo();
       const ctx: ProxyContext = {
         get arch(): Nb201Arch {
           if (arch === undefined) throw new Error(`proxy '${name}' reads the architecture: not available on the Zero-Cost-PT supernet`);
@@ -135,14 +136,7 @@ export function registryScorer(name: string, opts: ScorerOptions = {}): ZcptScor
           if (arch === undefined || config === undefined) throw new Error(`proxy '${name}' builds copies of the network: not available on the Zero-Cost-PT supernet`);
           return new Nb201Network(arch, { ...config, ...over }, netSeed ?? seed);
         },
-        memo: <T>(key: string, compute: () => T): T => {
-          if (!memo.has(key)) {
-            const v = compute();
-            for (const t of tensorsIn(v)) tf.keep(t);
-            memo.set(key, v);
-          }
-          return memo.get(key) as T;
-        },
+        memo: memo.get,
       };
       try {
         let value = NaN;
@@ -151,7 +145,7 @@ export function registryScorer(name: string, opts: ScorerOptions = {}): ZcptScor
         });
         return sign * value;
       } finally {
-        for (const v of memo.values()) for (const t of tensorsIn(v)) t.dispose();
+        memo.dispose();
       }
     },
   };
@@ -164,16 +158,6 @@ export function registryScorer(name: string, opts: ScorerOptions = {}): ZcptScor
 export function makeScorer(proxy: string, opts: ScorerOptions = {}): ZcptScorer {
   if (proxy === 'naswot' || proxy === 'nwot') return naswotScorer(proxy, opts);
   return registryScorer(proxy, opts);
-}
-
-/** Tensors inside a memo value (tensor, array, Map or plain object, nested). */
-function tensorsIn(v: unknown, out: tf.Tensor[] = [], depth = 0): tf.Tensor[] {
-  if (v instanceof tf.Tensor) out.push(v);
-  else if (depth > 4 || v === null || typeof v !== 'object') return out;
-  else if (v instanceof Map) for (const x of v.values()) tensorsIn(x, out, depth + 1);
-  else if (Array.isArray(v)) for (const x of v) tensorsIn(x, out, depth + 1);
-  else if (!ArrayBuffer.isView(v)) for (const x of Object.values(v)) tensorsIn(x, out, depth + 1);
-  return out;
 }
 
 /** Run `f` on a fresh batch from `next`, disposing the batch's tensors afterwards. */

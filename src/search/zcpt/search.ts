@@ -97,6 +97,23 @@ export interface ZcptSearchResult {
 /** Zero-Cost-PT normalisation (= NASLib's) for a CIFAR dataset. */
 const ZCPT_NORM = NASLIB_NORM;
 
+/** Settings every Zero-Cost-PT search has, whatever the space. */
+type CommonSettings = Pick<ZcptSettings, 'proposals' | 'valBatches' | 'batchSize' | 'valBatchSize' | 'seed' | 'dataset'>;
+
+/**
+ * Checks shared by the NB201 and DARTS searches: positive integer counts and sizes (plus the
+ * space's own `sizeKeys`), a finite seed, a CIFAR dataset, batches of at least 2. @throws naming the option.
+ */
+export function checkCommonSettings<S extends CommonSettings>(s: S, label: string, sizeKeys: readonly (keyof S & string)[]): void {
+  for (const k of ['proposals', 'valBatches', 'batchSize', 'valBatchSize', ...sizeKeys] as const) {
+    const v = (s as Record<string, unknown>)[k];
+    if (!(typeof v === 'number' && Number.isInteger(v) && v >= 1)) throw new Error(`${label}: ${k} must be a positive integer, got ${String(v)}`);
+  }
+  if (!Number.isFinite(s.seed)) throw new Error(`${label}: seed must be a finite number, got ${s.seed}`);
+  if (s.dataset !== 'cifar10' && s.dataset !== 'cifar100') throw new Error(`${label}: dataset must be cifar10 or cifar100, got '${String(s.dataset)}'`);
+  if (s.batchSize < 2 || s.valBatchSize < 2) throw new Error(`${label}: batch sizes must be at least 2 (NASWOT kernel)`);
+}
+
 /** Resolve defaults and check the options. @throws naming a bad option. */
 export function zcptSettings(opts: ZcptSearchOptions = {}): ZcptSettings {
   const s: ZcptSettings = {
@@ -114,15 +131,8 @@ export function zcptSettings(opts: ZcptSearchOptions = {}): ZcptSettings {
     counting: opts.counting ?? 'official',
     zeroOpTaps: opts.zeroOpTaps ?? 'reference',
   };
-  const posInt = (k: keyof ZcptSettings): void => {
-    const v = s[k];
-    if (!(typeof v === 'number' && Number.isInteger(v) && v >= 1)) throw new Error(`zc-pt: ${k} must be a positive integer, got ${String(v)}`);
-  };
-  (['proposals', 'valBatches', 'batchSize', 'valBatchSize', 'C', 'N'] as const).forEach(posInt);
-  if (!Number.isFinite(s.seed)) throw new Error(`zc-pt: seed must be a finite number, got ${s.seed}`);
+  checkCommonSettings(s, 'zc-pt', ['C', 'N']);
   if (!isEdgeOrder(s.edgeOrder)) throw new Error(`zc-pt: unknown edge order '${String(s.edgeOrder)}' (expected one of ${EDGE_ORDERS.join(', ')})`);
-  if (s.dataset !== 'cifar10' && s.dataset !== 'cifar100') throw new Error(`zc-pt: dataset must be cifar10 or cifar100, got '${String(s.dataset)}'`);
-  if (s.batchSize < 2 || s.valBatchSize < 2) throw new Error('zc-pt: batch sizes must be at least 2 (NASWOT kernel)');
   if (opts.workers !== undefined && !(Number.isInteger(opts.workers) && opts.workers >= 0)) {
     throw new Error(`zc-pt: workers must be a non-negative integer, got ${opts.workers}`);
   }
@@ -140,7 +150,7 @@ export interface ZcptSeeds {
   readonly validationNet: number;
 }
 
-export function zcptSeeds(s: ZcptSettings): ZcptSeeds {
+export function zcptSeeds(s: Pick<ZcptSettings, 'seed' | 'proposals'>): ZcptSeeds {
   const root = new Rng(s.seed);
   const supernet = root.u32();
   const proposals = Array.from({ length: s.proposals }, () => root.u32());

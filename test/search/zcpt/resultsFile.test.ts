@@ -78,9 +78,16 @@ test('summaries: seed rows, mean over seeds, proposals, optimum, kept ops, remov
   for (const row of kept) assert.equal(row.reduce((a, b) => a + b, 0), 4);
   const eff = meanRemovalEffect(results);
   assert.deepEqual(Object.keys(eff), [...NB201_OPS]);
-  // deviations from each edge's mean sum to 0 over the ops of a step, so their weighted total is ~0
-  const total = Object.values(eff).filter(Number.isFinite).reduce((a, b) => a + b, 0);
-  assert.ok(Number.isFinite(total));
+  // hand-made record: one step with scores none 1, skip 2, conv1x1 3, conv3x3 4, pool 5 (mean 3), and
+  // one step scoring only the two convs, 10 and 20 (mean 15): effects −2, −1, (0 − 5)/2, (1 + 5)/2, +2
+  const ops = [...NB201_OPS];
+  const step = (pairs: [number, number][]) => ({ edge: 0, op: ops[0]!, scorings: pairs.length, seconds: 0, removals: pairs.map(([o, score]) => ({ edge: 0, op: ops[o]!, score })) });
+  const fake = { ...results[0]!, proposals: [{ ...results[0]!.proposals[0]!, steps: [step([[0, 1], [1, 2], [2, 3], [3, 4], [4, 5]]), step([[2, 10], [3, 20]])] }] };
+  const conv1 = ops.indexOf('nor_conv_1x1');
+  const conv3 = ops.indexOf('nor_conv_3x3');
+  assert.equal(conv1, 2);
+  assert.equal(conv3, 3);
+  assert.deepEqual(Object.values(meanRemovalEffect([fake as ZcptSearchResult])), [-2, -1, -2.5, 3, 2]);
   assert.throws(() => zcptSummary([], table), /no searches/);
 });
 

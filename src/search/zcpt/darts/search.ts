@@ -19,7 +19,7 @@ import type { CifarDataset } from '../../../data/cifar';
 import { formatGenotype, type Genotype } from '../../../spaces/darts/genotype';
 import type { DartsNetConfig } from '../../../spaces/darts/plan';
 import { makeScorer, type ZcptBatch, type ZcptScorer } from '../scorers';
-import { zcptBatch } from '../search';
+import { checkCommonSettings, numClassesOf, zcptBatch, zcptSeeds, type ZcptSeeds } from '../search';
 import { dartsScoringsPerProposal, isTopologyMode, runDartsProposal, TOPOLOGY_MODES, type DartsProposal, type DartsScoreEvent, type TopologyMode } from './perturb';
 import { postValidateDarts, uniqueGenotypes, type DartsValidationResult } from './postValidate';
 import { DARTS_ZERO_OP_TAPS, DartsSupernet, type DartsZeroOpTaps } from './supernet';
@@ -105,15 +105,8 @@ export function zcptDartsSettings(opts: ZcptDartsSearchOptions = {}): ZcptDartsS
     zeroOpTaps: opts.zeroOpTaps ?? 'skip',
     topology: opts.topology ?? 'reference',
   };
-  const posInt = (k: 'proposals' | 'valBatches' | 'batchSize' | 'valBatchSize' | 'C' | 'layers'): void => {
-    const v = s[k];
-    if (!(typeof v === 'number' && Number.isInteger(v) && v >= 1)) throw new Error(`zc-pt darts: ${k} must be a positive integer, got ${String(v)}`);
-  };
-  (['proposals', 'valBatches', 'batchSize', 'valBatchSize', 'C', 'layers'] as const).forEach(posInt);
+  checkCommonSettings(s, 'zc-pt darts', ['C', 'layers']);
   if (s.C % 2 !== 0) throw new Error(`zc-pt darts: C must be even (FactorizedReduce), got ${s.C}`);
-  if (!Number.isFinite(s.seed)) throw new Error(`zc-pt darts: seed must be a finite number, got ${s.seed}`);
-  if (s.dataset !== 'cifar10' && s.dataset !== 'cifar100') throw new Error(`zc-pt darts: dataset must be cifar10 or cifar100, got '${String(s.dataset)}'`);
-  if (s.batchSize < 2 || s.valBatchSize < 2) throw new Error('zc-pt darts: batch sizes must be at least 2 (NASWOT kernel)');
   if (s.bn !== 'eval' && s.bn !== 'train') throw new Error(`zc-pt darts: bn must be eval or train, got '${String(s.bn)}'`);
   if (s.counting !== 'official' && s.counting !== 'naslib') throw new Error(`zc-pt darts: counting must be official or naslib, got '${String(s.counting)}'`);
   if (!DARTS_ZERO_OP_TAPS.includes(s.zeroOpTaps)) throw new Error(`zc-pt darts: zeroOpTaps must be ${DARTS_ZERO_OP_TAPS.join(' or ')}, got '${String(s.zeroOpTaps)}'`);
@@ -121,25 +114,9 @@ export function zcptDartsSettings(opts: ZcptDartsSearchOptions = {}): ZcptDartsS
   return s;
 }
 
-/** Seeds of one search, all derived from `settings.seed` (same scheme as NAS-Bench-201's). */
-export interface ZcptDartsSeeds {
-  readonly supernet: number;
-  /** One per proposal: its α, edge / node choices and batches. */
-  readonly proposals: readonly number[];
-  /** Validation batch v uses seed (validation + v) mod 2³². */
-  readonly validation: number;
-  /** Weights of every validation network. */
-  readonly validationNet: number;
-}
-
-export function zcptDartsSeeds(s: Pick<ZcptDartsSettings, 'seed' | 'proposals'>): ZcptDartsSeeds {
-  const root = new Rng(s.seed);
-  const supernet = root.u32();
-  const proposals = Array.from({ length: s.proposals }, () => root.u32());
-  return { supernet, proposals, validation: root.u32(), validationNet: root.u32() };
-}
-
-const numClassesOf = (s: Pick<ZcptDartsSettings, 'dataset'>): number => (s.dataset === 'cifar100' ? 100 : 10);
+/** Seeds of one search: the NAS-Bench-201 scheme (search.ts `zcptSeeds`), shared. */
+export type ZcptDartsSeeds = ZcptSeeds;
+export const zcptDartsSeeds = zcptSeeds;
 
 /** The search's scorer. */
 export function zcptDartsScorer(s: ZcptDartsSettings): ZcptScorer {
