@@ -3,7 +3,8 @@
  *   NASWOT on NAS-Bench-201, CIFAR-10, batch 128, one worker (in-process): median seconds per
  *   architecture over a fixed-seed sample, the backend, and live tensors (must stay flat).
  *   Every registered indicator on NB201 (CIFAR-10, NASLib preset: batch 32), one
- *   worker: median seconds per architecture, and `--proxies all` in one pass against the sum.
+ *   worker: median seconds per architecture, and `--proxies all` in one pass against the sum;
+ *   jacov and grad_norm again at batch 128 (the batch of the PyTorch reference timing).
  *   The worker pool (issue #5): NASWOT architectures per second with 1 worker and with all
  *   workers (one per core) on the same fixed-seed sample, and the parallel speed-up.
  *   One Zero-Cost-PT search on NB201 (issue #8) at the committed setting (N=10 proposals, V=20
@@ -57,7 +58,7 @@ async function benchProxies(): Promise<void> {
   const n = Number(process.env.BENCH_PROXY_ARCHS ?? 3);
   const names = proxyNames();
   const indices = new Rng(7).sampleWithoutReplacement(loadNb201Table().size, n);
-  // NASLib conventions (batch 32): gradient indicators at batch 128 exceed the wasm heap (4 GB).
+  // NASLib conventions (batch 32); the reference timings' batch 128 follows below.
   const base: Omit<ScoreSettings, 'proxies'> = { ...PRESETS.naslib, dataset: 'cifar10' };
   console.log(`\nIndicators, NB201, CIFAR-10, NASLib preset (batch ${base.batchSize}), 1 worker, median over ${n} architectures (seed 7):`);
   const sumOfMedians: number[] = [];
@@ -80,6 +81,15 @@ async function benchProxies(): Promise<void> {
   const all = indices.map((i) => scorer.score(i).seconds);
   scorer.dispose();
   console.log(`  --proxies all    ${median(all).toFixed(3)} s/arch in one pass vs ${median(perArchSum).toFixed(3)} s/arch for the parts run separately`);
+  // batch 128, as the PyTorch reference timing: differentiated stage by stage (engine/checkpoint.ts)
+  for (const name of ['jacov', 'grad_norm']) {
+    const s128 = await ArchScorer.create({ ...base, batchSize: 128, proxies: [name] }, { quiet: true });
+    s128.score(indices[0]);
+    const secs = indices.map((i) => s128.score(i).seconds);
+    s128.dispose();
+    const ref = PYTORCH_REFERENCE[name] ? `   (PyTorch reference here: ${PYTORCH_REFERENCE[name]})` : '';
+    console.log(`  ${name.padEnd(16)} ${median(secs).toFixed(3)} s/arch at batch 128, peak RSS ${(process.memoryUsage().rss / 1e9).toFixed(2)} GB${ref}`);
+  }
   console.log(`  live tensors after the indicator runs: ${tf.memory().numTensors}`);
 }
 

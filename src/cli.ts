@@ -59,6 +59,8 @@ commands:
   --counting MODE          official | naslib (NASWOT ReLU counting; preset default)
   --workers N              worker threads (default: cores; 0 = in-process)
   --out FILE               CSV to write; an existing file with the same settings is resumed
+  --repeats K              average each proxy over K draws (draw r: batch and network seeds from
+                           seed + r; draw 0 is the single-draw score; default 1)
   --quiet                  no progress bar`,
   eval: `zeronas eval --scores FILE [options]
   --benchmark NAME         ground truth: nb201 | nb101 | darts (the space the scores came from)
@@ -78,6 +80,7 @@ commands:
   --limit N                only the first N reference architectures
   --workers N              worker threads (default: cores)
   --out FILE               score cache (default .cache/parity-nb201-<dataset>.csv; resumed)
+  --repeats K              average our scores over K draws (batch and init; see score --help)
   Scores use the NASLib conventions (preset naslib: NASLib normalisation, crop+flip, single
   ReLU counting, train-mode BN, batch 32).`,
   search: `zeronas search table2a --scores FILE [options]   |   zeronas search zc-pt [options]
@@ -139,7 +142,7 @@ async function cmdScore(argv: string[]): Promise<void> {
       space: { type: 'string' }, proxies: { type: 'string' }, archs: { type: 'string' }, dataset: { type: 'string' },
       preset: { type: 'string' }, 'batch-size': { type: 'string' }, seed: { type: 'string' }, select: { type: 'string' },
       augment: { type: 'string' }, counting: { type: 'string' }, workers: { type: 'string' }, out: { type: 'string' },
-      quiet: { type: 'boolean' }, help: { type: 'boolean' },
+      repeats: { type: 'string' }, quiet: { type: 'boolean' }, help: { type: 'boolean' },
     },
   });
   if (v.help) return void console.log(HELP.score);
@@ -158,6 +161,7 @@ async function cmdScore(argv: string[]): Promise<void> {
     augment: oneOf<BatchAugment>(v.augment, 'augment', ['none', 'crop-flip'], preset.augment),
     counting: oneOf<ReluCounting>(v.counting, 'counting', ['official', 'naslib'], preset.counting),
     proxies: parseProxyList(v.proxies ?? 'naswot'),
+    ...repeatsOption(v.repeats),
   };
   if (!v.out) fail('score needs --out FILE');
   if (!v.archs) fail('score needs --archs all|sample:N|naslib:<dataset>|FILE');
@@ -190,7 +194,8 @@ async function cmdParity(argv: string[]): Promise<void> {
     args: argv,
     options: {
       space: { type: 'string' }, proxies: { type: 'string' }, dataset: { type: 'string' }, limit: { type: 'string' },
-      'batch-size': { type: 'string' }, workers: { type: 'string' }, out: { type: 'string' }, quiet: { type: 'boolean' }, help: { type: 'boolean' },
+      'batch-size': { type: 'string' }, workers: { type: 'string' }, out: { type: 'string' }, repeats: { type: 'string' },
+      quiet: { type: 'boolean' }, help: { type: 'boolean' },
     },
   });
   if (v.help) return void console.log(HELP.parity);
@@ -202,13 +207,22 @@ async function cmdParity(argv: string[]): Promise<void> {
     ...PRESETS.naslib, space, ...SPACE_NET_DEFAULTS[space].naslib, dataset,
     batchSize: int(v['batch-size'], 'batch-size', PRESETS.naslib.batchSize),
     proxies: parseProxyList(v.proxies ?? 'naswot,params'),
+    ...repeatsOption(v.repeats),
   };
   const ref = naslibReference(space, dataset);
   let indices = [...ref.keys()];
   if (v.limit !== undefined) indices = indices.slice(0, int(v.limit, 'limit', indices.length));
-  const out = v.out ?? path.join('.cache', space === 'nb201' ? `parity-nb201-${dataset}.csv` : `parity-${space}-${dataset}.csv`);
+  const draws = settings.repeats ? `-r${settings.repeats}` : '';
+  const out = v.out ?? path.join('.cache', space === 'nb201' ? `parity-nb201-${dataset}${draws}.csv` : `parity-${space}-${dataset}${draws}.csv`);
   const scores = await scoreToFile(settings, indices, out, { workers: int(v.workers, 'workers', defaultWorkers()), quiet: v.quiet ?? false });
   console.log(formatParity(parity(scores, dataset, ref), space === 'nb201' ? dataset : `${space} ${dataset}`));
+}
+
+/** `--repeats K`: K ≥ 2 draws averaged per proxy; 1 (the default) leaves the settings as single-draw. */
+function repeatsOption(v: string | undefined): { repeats?: number } {
+  const k = int(v, 'repeats', 1);
+  if (k < 1) fail(`--repeats must be at least 1, got ${k}`);
+  return k > 1 ? { repeats: k } : {};
 }
 
 /** Seeds from "3", "0,1,2,3" or "0-3". */

@@ -2,10 +2,11 @@
  * Layer functions whose forward *and* backward passes run on every tfjs backend, wasm included.
  *
  * The wasm backend has no `Conv2DBackpropFilter` kernel and `tf.batchNorm` has no gradient there,
- * so both get explicit gradients through `tf.customGrad`:
- *  - conv2d: dW as one convolution of the padded input with dY (see conv2dWeightGrad); dX as a
- *    convolution with the flipped kernel (stride 1) or `conv2dTranspose`.
- *  - batchNorm: y = γ·x̂ + β, x̂ = (x − μ)/√(σ² + ε). Train mode uses batch statistics with the
+ * so both get explicit gradients:
+ *  - conv2d: a replacement gradient of the Conv2D kernel (CONV2D_GRAD, below): dW as one
+ *    convolution of the padded input with dY (see conv2dWeightGrad); dX as a convolution with the
+ *    flipped kernel (stride 1) or `conv2dTranspose`; each only when the backward pass needs it.
+ *  - batchNorm (`tf.customGrad`): y = γ·x̂ + β, x̂ = (x − μ)/√(σ² + ε). Train mode uses batch statistics with the
  *    biased variance (PyTorch); the backward pass is the closed form
  *    dx = γ/(M·√(σ²+ε)) · (M·dy − Σdy − x̂·Σ(dy·x̂)), dγ = Σ dy·x̂, dβ = Σ dy (sums over N,H,W).
  *    Eval mode normalises with running statistics (μ=0, σ²=1 at init): dx = γ·dy/√(σ²+ε).
@@ -99,29 +100,92 @@ export function conv2dInputGrad(dy: tf.Tensor4D, w: tf.Tensor4D, xShape: [number
   return tf.conv2dTranspose(dy, w, xShape, stride, pad);
 }
 
-/**
- * 2-D convolution, NHWC, symmetric zero padding `pad`, with a gradient that works on wasm.
- * Input gradients for dilation > 1 are not supported by tfjs's Conv2DBackpropInput.
- */
-export function conv2d(x: tf.Tensor4D, w: tf.Tensor4D, stride = 1, pad = 0, dilation = 1): tf.Tensor4D {
-  const f = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
-    const [x4, w4, save] = args as [tf.Tensor4D, tf.Tensor4D, tf.GradSaveFunc];
-    save([x4, w4]);
-    const value = tf.conv2d(x4, w4, stride, explicitPad(pad), 'NHWC', dilation);
-    const gradFunc = (dy: tf.Tensor4D, saved: tf.Tensor[]): tf.Tensor[] => {
-      const [xs, ws] = saved as [tf.Tensor4D, tf.Tensor4D];
-      const dx = conv2dInputGrad(dy, ws, xs.shape, stride, pad, dilation);
-      const dw = conv2dWeightGrad(xs, dy as tf.Tensor4D, ws.shape[0], ws.shape[1], stride, pad, dilation);
-      return [dx, dw];
-    };
-    return { value, gradFunc };
-  });
-  return f(x, w) as tf.Tensor4D;
+/** A Conv2D `pad` attribute as one symmetric amount, or undefined when it is not one. */
+function symmetricPad(pad: unknown): number | undefined {
+  if (pad === 'valid') return 0;
+  if (typeof pad === 'number') return pad;
+  if (Array.isArray(pad) && pad.length === 4) {
+    const [n, h, w, c] = pad as number[][];
+    if (n?.[0] === 0 && n[1] === 0 && c?.[0] === 0 && c[1] === 0 && h?.[0] === h?.[1] && w?.[0] === w?.[1] && h?.[0] === w?.[0]) return h![0];
+  }
+  return undefined;
 }
 
-/** Per-channel sum over the rows of an [M, C] tensor. */
-function channelSum(x2: tf.Tensor2D): tf.Tensor1D {
-  return tf.sum(x2, 0);
+function sameScalar(v: unknown): number | undefined {
+  if (typeof v === 'number') return v;
+  if (Array.isArray(v) && v.length === 2 && v[0] === v[1]) return v[0] as number;
+  return undefined;
+}
+
+/**
+ * The Conv2D kernel's gradient as we replace it (tfjs's own needs the Conv2DBackpropFilter kernel
+ * that wasm lacks): NHWC convolutions with symmetric padding get conv2dInputGrad /
+ * conv2dWeightGrad; anything else keeps tfjs's gradient. Each gradient is computed only when the
+ * backward pass needs it (an input Jacobian computes no weight gradient).
+ */
+const CONV2D_GRAD: tf.GradConfig = {
+  kernelName: tf.Conv2D,
+  inputsToSave: ['x', 'filter'],
+  gradFunc: (dy, saved, attrs) => {
+    const a = attrs as unknown as { strides: unknown; pad: unknown; dataFormat: string; dilations: unknown };
+    const pad = symmetricPad(a.pad);
+    const stride = sameScalar(a.strides);
+    const dilation = sameScalar(a.dilations);
+    if (a.dataFormat !== 'NHWC' || pad === undefined || stride === undefined || dilation === undefined) {
+      if (!tfjsConv2dGrad) throw new Error('conv2d: no tfjs gradient to fall back on for this convolution');
+      return tfjsConv2dGrad.gradFunc(dy, saved, attrs);
+    }
+    const [x, w] = saved as [tf.Tensor4D, tf.Tensor4D];
+    const dy4 = dy as tf.Tensor4D;
+    return {
+      x: () => conv2dInputGrad(dy4, w, x.shape, stride, pad, dilation),
+      filter: () => conv2dWeightGrad(x, dy4, w.shape[0], w.shape[1], stride, pad, dilation),
+    };
+  },
+};
+let tfjsConv2dGrad: tf.GradConfig | undefined;
+
+/**
+ * Make CONV2D_GRAD the registered Conv2D gradient. Checked on every conv2d call because loading
+ * another tfjs-core copy (the probe for `@tensorflow/tfjs-node`) registers tfjs's gradients again.
+ */
+export function ensureConv2dGradient(): void {
+  const current = tf.getGradient(tf.Conv2D);
+  if (current === CONV2D_GRAD) return;
+  if (current) tfjsConv2dGrad = current;
+  tf.registerGradient(CONV2D_GRAD);
+}
+
+/**
+ * 2-D convolution, NHWC, symmetric zero padding `pad`; its gradient is the Conv2D gradient above,
+ * so it works on wasm. Input gradients for dilation > 1 need stride 1.
+ */
+export function conv2d(x: tf.Tensor4D, w: tf.Tensor4D, stride = 1, pad = 0, dilation = 1): tf.Tensor4D {
+  ensureConv2dGradient();
+  return tf.conv2d(x, w, stride, explicitPad(pad), 'NHWC', dilation);
+}
+
+/**
+ * Per-channel sum of an NHWC (or [N, C]) tensor: Σ over N, then over H·W, each a reduction over
+ * axis 0 with a long inner dimension (on wasm about twice as fast as one reduction of [N·H·W, C]).
+ */
+function channelSum(x: tf.Tensor): tf.Tensor1D {
+  const c = x.shape[x.shape.length - 1]!;
+  return tf.tidy(() => {
+    if (x.rank !== 4) return tf.sum(tf.reshape(x, [-1, c]), 0) as tf.Tensor1D;
+    const [n, h, w] = x.shape as [number, number, number, number];
+    return tf.sum(tf.reshape(tf.sum(tf.reshape(x, [n, h * w * c]), 0), [h * w, c]), 0) as tf.Tensor1D;
+  });
+}
+
+/** Batch mean and biased variance per channel (two-pass, as PyTorch: E[x²] − μ² loses precision). */
+function channelMoments(x: tf.Tensor): { mean: tf.Tensor1D; variance: tf.Tensor1D } {
+  return tf.tidy(() => {
+    const m = x.size / x.shape[x.shape.length - 1]!;
+    const mean = tf.div(channelSum(x), m) as tf.Tensor1D;
+    const variance = tf.div(channelSum(tf.square(tf.sub(x, mean))), m) as tf.Tensor1D;
+    return { mean, variance };
+  });
 }
 
 /** Running statistics of a BN layer (PyTorch initial values: mean 0, var 1). */
@@ -152,9 +216,7 @@ export function batchNorm(
     let variance: tf.Tensor1D;
     if (mode === 'train') {
       // two-pass biased variance mean((x − μ)²), as PyTorch (E[x²] − μ² loses precision in float32)
-      const moments = tf.moments(xi, xi.shape.slice(0, -1).map((_, i) => i));
-      mean = moments.mean as tf.Tensor1D;
-      variance = moments.variance as tf.Tensor1D;
+      ({ mean, variance } = channelMoments(xi));
     } else {
       mean = running?.mean ?? tf.zeros([c]);
       variance = running?.variance ?? tf.ones([c]);
@@ -164,18 +226,17 @@ export function batchNorm(
     save([xi, gi, mean, invStd]);
     const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]): tf.Tensor[] => {
       const [xs, gs, mu, inv] = saved as [tf.Tensor, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D];
-      const dy2 = tf.reshape(dy, [m, c]) as tf.Tensor2D;
-      const xhat = tf.mul(tf.sub(tf.reshape(xs, [m, c]), mu), inv) as tf.Tensor2D;
-      const sumDy = channelSum(dy2);
-      const sumDyXhat = channelSum(tf.mul(dy2, xhat) as tf.Tensor2D);
+      const xhat = tf.mul(tf.sub(xs, mu), inv);
+      const sumDy = channelSum(dy);
+      const sumDyXhat = channelSum(tf.mul(dy, xhat));
       let dx: tf.Tensor;
       if (mode === 'train') {
-        const inner = tf.sub(tf.sub(tf.mul(dy2, m), sumDy), tf.mul(xhat, sumDyXhat));
+        const inner = tf.sub(tf.sub(tf.mul(dy, m), sumDy), tf.mul(xhat, sumDyXhat));
         dx = tf.mul(inner, tf.div(tf.mul(gs, inv), m));
       } else {
-        dx = tf.mul(dy2, tf.mul(gs, inv));
+        dx = tf.mul(dy, tf.mul(gs, inv));
       }
-      return [tf.reshape(dx, xs.shape), sumDyXhat, sumDy];
+      return [dx, sumDyXhat, sumDy];
     };
     return { value, gradFunc };
   });
@@ -191,8 +252,10 @@ export function linear(x: tf.Tensor2D, w: tf.Tensor2D, b?: tf.Tensor1D): tf.Tens
 /**
  * Average pool k×k, stride s; with `same`, padding (k−1)/2 whose cells are not counted (PyTorch
  * count_include_pad=False; TensorFlow's SAME semantics). tfjs's own gradient divides by k² at the
- * borders too, so the `same` case carries its gradient: dx = AvgPoolGrad(dy · k²/count), count the
- * number of valid cells of each window.
+ * borders too, so the `same` case carries its gradient: with count the number of valid cells of
+ * each window, dx = Σ_{windows p ∋ q} dy_p / count_p, which for stride 1 is a zero-padded k×k box
+ * sum of dy/count (a depthwise convolution with ones, 6× faster than AvgPoolGrad on wasm) and
+ * otherwise AvgPoolGrad(dy · k²/count).
  */
 export function avgPool(x: tf.Tensor4D, k: number, stride: number, same: boolean): tf.Tensor4D {
   if (!same) return tf.avgPool(x, k, stride, 'valid');
@@ -203,6 +266,10 @@ export function avgPool(x: tf.Tensor4D, k: number, stride: number, same: boolean
     const gradFunc = (dy: tf.Tensor4D, saved: tf.Tensor[]): tf.Tensor => {
       const xs = saved[0] as tf.Tensor4D;
       const scale = tf.tensor4d(windowScale(xs.shape[1], xs.shape[2], dy.shape[1], dy.shape[2], k, stride), [1, dy.shape[1], dy.shape[2], 1]);
+      if (stride === 1 && k % 2 === 1) {
+        const box = tf.ones([k, k, xs.shape[3], 1]) as tf.Tensor4D;
+        return tf.depthwiseConv2d(tf.mul(dy, tf.div(scale, k * k)) as tf.Tensor4D, box, 1, 'same');
+      }
       const attrs = { filterSize: k, strides: stride, pad: 'same' } as unknown as tf.NamedAttrMap;
       return tf.engine().runKernel(tf.AvgPoolGrad, { dy: tf.mul(dy, scale), input: xs }, attrs) as tf.Tensor;
     };

@@ -34,6 +34,18 @@ export interface ForwardResult {
   readonly features: tf.Tensor2D;
 }
 
+/**
+ * One segment of a forward pass cut for gradient checkpointing (engine/checkpoint.ts): the
+ * network's logits are stages[n-1].run(… stages[0].run(x) …). Stages take no hooks or taps.
+ */
+export interface ForwardStage {
+  readonly name: string;
+  /** The parameters the stage reads (names of `Network.params`). */
+  readonly paramNames: readonly string[];
+  /** The stage's output from its input; the last stage returns the logits [N, K]. */
+  run(h: tf.Tensor, params: ParamMap): tf.Tensor;
+}
+
 export interface Network {
   readonly params: ParamMap;
   /** Kind of every parameter in `params`. */
@@ -41,5 +53,10 @@ export interface Network {
   readonly numParams: number;
   /** Forward pass on an NHWC batch; call inside `tf.tidy` or dispose the results. */
   forward(x: tf.Tensor4D, opts: ForwardOptions): ForwardResult;
+  /**
+   * The same forward pass (without hooks) cut into stages for memory-lean gradients; networks
+   * without it are differentiated on one tape.
+   */
+  stages?(bn: NetBnMode): readonly ForwardStage[];
   dispose(): void;
 }

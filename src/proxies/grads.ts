@@ -2,10 +2,28 @@
  * Gradients shared by several proxies, computed once per architecture through `ctx.memo`.
  * NASLib / zero-cost-nas conventions (PAPERS.md §6.1): train-mode BN, one batch, cross-entropy
  * loss, per-layer quantities summed over Conv2d and Linear weights (not biases, not BN).
+ * At large batches, networks that expose `stages` are differentiated stage by stage
+ * (engine/checkpoint.ts): the same gradients with one stage's tape in memory, so gradient proxies
+ * run at batch 128 and beyond.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Network } from '../engine/network';
+import { stagedGradients } from '../engine/checkpoint';
+import type { ForwardStage, Network } from '../engine/network';
 import type { ProxyContext } from './registry';
+
+/**
+ * Largest batch (samples × pixels) differentiated on one tape. One tape of the NB201 C=16 N=5
+ * network peaks near 1.5 GB at 32 CIFAR images, and the wasm heap ends at 4 GB; above this, networks
+ * that offer stages are differentiated stage by stage, which costs a second forward pass (about
+ * 1.5× the time at batch 32) but keeps one stage's tape in memory (batch 128: under 1 GB).
+ */
+export const ONE_TAPE_MAX_PIXELS = 48 * 32 * 32;
+
+/** The stages to differentiate `ctx.net` by, or undefined for one tape (small batch, or no stages). */
+export function stagesFor(ctx: Pick<ProxyContext, 'net' | 'x' | 'bn'>): readonly ForwardStage[] | undefined {
+  const [n, h, w] = ctx.x.shape;
+  return n * h * w > ONE_TAPE_MAX_PIXELS ? ctx.net.stages?.(ctx.bn) : undefined;
+}
 
 /** Names of the conv and linear weights of a network, in parameter order. */
 export function convLinearWeights(net: Network): string[] {
@@ -37,6 +55,11 @@ export function ceGradsAt(ctx: ProxyContext, weights: ReadonlyMap<string, tf.Ten
   const xs = names.map((n) => weights.get(n)!);
   const p = new Map(ctx.net.params);
   for (const [n, w] of weights) p.set(n, w);
+  const stages = stagesFor(ctx);
+  if (stages) {
+    const out = stagedGradients(stages, p, ctx.x, (logits) => crossEntropy(logits as tf.Tensor2D, ctx.labels, ctx.numClasses), { input: false, params: names });
+    return { grads: out.paramGrads, loss: out.value };
+  }
   const f = (): tf.Scalar => crossEntropy(ctx.net.forward(ctx.x, { bn: ctx.bn, params: p }).logits, ctx.labels, ctx.numClasses);
   const { value, grads } = tf.engine().gradients(f, xs, undefined, true);
   return { grads: new Map(names.map((n, i) => [n, grads[i] ?? tf.zerosLike(xs[i]!)])), loss: value };
@@ -60,6 +83,12 @@ export function ceWeightGrads(ctx: ProxyContext): WeightGrads {
  */
 export function inputJacobian(ctx: ProxyContext): tf.Tensor4D {
   return ctx.memo('input-jacobian', () => {
+    const stages = stagesFor(ctx);
+    if (stages) {
+      const out = stagedGradients(stages, ctx.net.params, ctx.x, (logits) => tf.sum(logits), { input: true, params: [] });
+      out.value.dispose();
+      return out.inputGrad as tf.Tensor4D;
+    }
     const out = tf.engine().gradients(() => tf.sum(ctx.net.forward(ctx.x, { bn: ctx.bn }).logits), [ctx.x], undefined, true);
     out.value.dispose();
     return (out.grads[0] ?? tf.zerosLike(ctx.x)) as tf.Tensor4D;

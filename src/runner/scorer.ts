@@ -10,7 +10,7 @@ import { initBackend } from '../engine/backend';
 import { getProxy, ProxyContext, ProxyValue } from '../proxies';
 import { TensorMemo } from '../proxies/memo';
 import { archSet, ArchSet } from './archSets';
-import { networkSeed, ScoreSettings } from './settings';
+import { drawSeeds, networkSeed, ScoreSettings } from './settings';
 
 export interface ScoreRow {
   readonly index: number;
@@ -29,37 +29,55 @@ export class ArchScorer {
   private constructor(
     readonly settings: ScoreSettings,
     private readonly archs: ArchSet,
-    private readonly x: tf.Tensor4D,
-    private readonly labels: tf.Tensor1D,
+    /** One input batch per draw (settings.repeats; one by default). */
+    private readonly batches: readonly { readonly seed: number; readonly x: tf.Tensor4D; readonly labels: tf.Tensor1D }[],
   ) {}
 
   static async create(settings: ScoreSettings, opts: { quiet?: boolean } = {}): Promise<ArchScorer> {
     await initBackend({ quiet: opts.quiet });
     for (const p of settings.proxies) getProxy(p);
-    const batch = makeBatch({
-      dataset: settings.dataset,
-      split: 'train',
-      batchSize: settings.batchSize,
-      seed: settings.seed,
-      select: settings.select,
-      augment: settings.augment,
-      norm: normFor(settings),
+    const batches = drawSeeds(settings).map((seed) => {
+      const batch = makeBatch({
+        dataset: settings.dataset,
+        split: 'train',
+        batchSize: settings.batchSize,
+        seed,
+        select: settings.select,
+        augment: settings.augment,
+        norm: normFor(settings),
+      });
+      return { seed, x: tf.tensor4d(batch.x, [...batch.shape]), labels: tf.tensor1d(batch.labels, 'int32') };
     });
-    const x = tf.tensor4d(batch.x, [...batch.shape]);
-    const labels = tf.tensor1d(batch.labels, 'int32');
-    return new ArchScorer(settings, archSet(settings.space), x, labels);
+    return new ArchScorer(settings, archSet(settings.space), batches);
   }
 
-  /** Score the architecture with index `index` of the space's arch set (NB201: official index). */
+  /**
+   * Score the architecture with index `index` of the space's arch set (NB201: official index).
+   * With several draws (settings.repeats) each proxy is the mean over the draws; a draw that is
+   * not 'ok' makes the proxy's result that draw's status and reason.
+   */
   score(index: number): ScoreRow {
-    const s = this.settings;
     const t0 = performance.now();
+    const draws = this.batches.map((b) => this.scoreDraw(index, b));
+    const values: Record<string, ProxyValue> = {};
+    const proxySeconds: Record<string, number> = {};
+    for (const name of this.settings.proxies) {
+      const vs = draws.map((d) => d.values[name]!);
+      const bad = vs.find((v) => v.status !== 'ok');
+      values[name] = bad ?? (vs.length === 1 ? vs[0]! : { value: vs.reduce((s, v) => s + v.value, 0) / vs.length, status: 'ok' });
+      proxySeconds[name] = draws.reduce((s, d) => s + d.proxySeconds[name]!, 0);
+    }
+    return { index, arch: this.archs.archString(index), values, proxySeconds, seconds: (performance.now() - t0) / 1000 };
+  }
+
+  private scoreDraw(index: number, batch: ArchScorer['batches'][number]): Pick<ScoreRow, 'values' | 'proxySeconds'> {
+    const s = this.settings;
     const config = { C: s.C, N: s.N, numClasses: s.numClasses };
-    const seed = networkSeed(s.seed, index);
+    const seed = networkSeed(batch.seed, index);
     const net = this.archs.build(index, config, seed);
     const memo = new TensorMemo();
     const ctx: ProxyContext = {
-      arch: this.archs.nb201Arch?.(index), net, x: this.x, labels: this.labels, numClasses: s.numClasses, counting: s.counting, bn: s.bn, seed,
+      arch: this.archs.nb201Arch?.(index), net, x: batch.x, labels: batch.labels, numClasses: s.numClasses, counting: s.counting, bn: s.bn, seed,
       build: (over, netSeed) => this.archs.build(index, { ...config, ...over }, netSeed ?? seed),
       memo: memo.get,
     };
@@ -83,11 +101,10 @@ export class ArchScorer {
       memo.dispose();
       net.dispose();
     }
-    return { index, arch: this.archs.archString(index), values, proxySeconds, seconds: (performance.now() - t0) / 1000 };
+    return { values, proxySeconds };
   }
 
   dispose(): void {
-    this.x.dispose();
-    this.labels.dispose();
+    for (const b of this.batches) tf.dispose([b.x, b.labels]);
   }
 }

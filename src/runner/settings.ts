@@ -26,6 +26,19 @@ export interface ScoreSettings {
   readonly N: number;
   readonly numClasses: number;
   readonly proxies: readonly string[];
+  /**
+   * Independent draws averaged per proxy (default 1): draw r uses batch seed `seed + r` and network
+   * seed `networkSeed(seed + r, index)`, so draw 0 is the single-draw score. Left out of the
+   * settings when 1, so single-draw files keep their settings key.
+   */
+  readonly repeats?: number;
+}
+
+/** The draws of a setting: [settings seed of draw r] for r < repeats. */
+export function drawSeeds(s: Pick<ScoreSettings, 'seed' | 'repeats'>): number[] {
+  const k = s.repeats ?? 1;
+  if (!(Number.isInteger(k) && k >= 1)) throw new Error(`repeats must be a positive integer, got ${k}`);
+  return Array.from({ length: k }, (_, r) => s.seed + r);
 }
 
 export type PresetName = 'naswot' | 'naslib';

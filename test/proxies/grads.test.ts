@@ -9,3 +9,30 @@ test('crossEntropy: ln K for uniform logits; a 1-output classifier (naswot prese
   assert.ok(Math.abs(crossEntropy(logits, labels, 10).dataSync()[0]! - Math.log(10)) < 1e-6);
   assert.throws(() => crossEntropy(tf.zeros([4, 1]) as tf.Tensor2D, tf.tensor1d([0, 0, 0, 0], 'int32'), 1), /at least 2 outputs, this network has 1 .*--preset naslib/);
 });
+
+test('large batches are differentiated stage by stage with the one-tape result (input Jacobian and CE weight gradients)', async () => {
+  const { Nb201Network } = await import('../../src/spaces/nb201/network');
+  const { parseNb201 } = await import('../../src/spaces/nb201/arch');
+  const { Rng } = await import('../../src/engine/rng');
+  const { toyContext } = await import('./gradFixtures');
+  const { ceWeightGrads, convLinearWeights, inputJacobian, ONE_TAPE_MAX_PIXELS, stagesFor } = await import('../../src/proxies/grads');
+  const net = new Nb201Network(parseNb201('|nor_conv_3x3~0|+|avg_pool_3x3~0|nor_conv_1x1~1|+|skip_connect~0|none~1|nor_conv_3x3~2|'), { C: 4, N: 1, numClasses: 10 }, 5);
+  const n = ONE_TAPE_MAX_PIXELS / (32 * 32) + 1;
+  const rng = new Rng(9);
+  const x = tf.tensor4d(Float32Array.from({ length: n * 32 * 32 * 3 }, () => rng.normal()), [n, 32, 32, 3]);
+  const labels = tf.tensor1d(Array.from({ length: n }, (_, i) => i % 10), 'int32');
+  const ctx = toyContext(net, x, labels, 10);
+  assert.ok(stagesFor(ctx), 'above the one-tape limit');
+  assert.equal(stagesFor({ ...ctx, x: tf.slice(x, 0, n - 1) }), undefined, 'at the limit: one tape');
+  const rel = (a: tf.Tensor, b: tf.Tensor): number => tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]! / tf.max(tf.abs(b)).dataSync()[0]!);
+  const jac = inputJacobian(ctx);
+  const jacRef = tf.grad((xi: tf.Tensor) => tf.sum(net.forward(xi as tf.Tensor4D, { bn: 'train' }).logits))(x);
+  assert.ok(rel(jac, jacRef) < 1e-5);
+  const names = convLinearWeights(net);
+  const { grads } = ceWeightGrads(ctx);
+  const ref = tf.engine().gradients(() => crossEntropy(net.forward(x, { bn: 'train' }).logits, labels, 10), names.map((m) => net.params.get(m)!), undefined, true);
+  names.forEach((m, i) => assert.ok(rel(grads.get(m)!, ref.grads[i]!) < 1e-5, m));
+  tf.dispose([jac, jacRef, ref.value, ...ref.grads.filter((g): g is tf.Tensor => !!g), x, labels]);
+  ctx.dispose();
+  net.dispose();
+});

@@ -15,7 +15,7 @@ import { avgPool, batchNorm, conv2d as conv2dRaw, globalAvgPool, linear } from '
 import { bias, convWeight, kaimingNormal, linearWeight } from '../../engine/init';
 import { Rng } from '../../engine/rng';
 import { countParams, disposeParams, param, ParamMap } from '../../engine/params';
-import type { ForwardOptions, ForwardResult, Network, ParamKind } from '../../engine/network';
+import type { ForwardOptions, ForwardResult, ForwardStage, NetBnMode, Network, ParamKind } from '../../engine/network';
 import { NB201_EDGES, Nb201Arch, Nb201Op } from './arch';
 
 export interface Nb201NetConfig {
@@ -42,6 +42,18 @@ export interface Nb201NetConfig {
 }
 
 export const NB201_DEFAULT_CONFIG: Nb201NetConfig = { C: 16, N: 5, numClasses: 10 };
+
+/** The layer helpers of one forward pass (parameters, hooks, BN mode bound). */
+interface Ops {
+  readonly P: ParamMap;
+  lo<T extends tf.Tensor>(t: T, w: string): T;
+  relu(h: tf.Tensor4D, name: string): tf.Tensor4D;
+  conv2d(x: tf.Tensor4D, w: string, s: number, p: number): tf.Tensor4D;
+  v1(n: string): tf.Tensor1D;
+  bn(h: tf.Tensor4D, n: string): tf.Tensor4D;
+  tap(h: tf.Tensor4D, name: string, inWrapper: boolean): void;
+  reluTapped(h: tf.Tensor4D, name: string, inWrapper: boolean): tf.Tensor4D;
+}
 
 type Block =
   | { kind: 'cell'; name: string; channels: number }
@@ -122,49 +134,71 @@ export class Nb201Network implements Network {
 
   /** Forward pass on an NHWC batch. Wrap in `tf.tidy` (or dispose the results). */
   forward(x: tf.Tensor4D, opts: ForwardOptions): ForwardResult {
+    const o = this.ops(opts);
+    const hook = opts.blockHook ?? ((h: tf.Tensor4D) => h);
+    let h = this.stemForward(x, o);
+    for (const block of this.blocks) h = hook(this.blockForward(block, h, o), block.name);
+    return this.headForward(h, o);
+  }
+
+  /** Stem, each cell and ResNet block, and the head (BN → ReLU → pool → classifier) as stages. */
+  stages(bn: NetBnMode): ForwardStage[] {
+    const names = [...this.params.keys()];
+    const under = (prefix: string): string[] => names.filter((n) => n.startsWith(prefix));
+    const ops = (P: ParamMap): Ops => this.ops({ bn, params: P });
+    const out: ForwardStage[] = [];
+    if (this.config.stem !== false) out.push({ name: 'stem', paramNames: under('stem.'), run: (h, P) => this.stemForward(h as tf.Tensor4D, ops(P)) });
+    for (const block of this.blocks) {
+      out.push({ name: block.name, paramNames: under(`${block.name}.`), run: (h, P) => this.blockForward(block, h as tf.Tensor4D, ops(P)) });
+    }
+    out.push({
+      name: 'head',
+      paramNames: [...under('lastact.'), ...under('classifier.')],
+      run: (h, P) => this.headForward(h as tf.Tensor4D, ops(P)).logits,
+    });
+    return out;
+  }
+
+  private ops(opts: Pick<ForwardOptions, 'bn' | 'params' | 'layerOutputHook' | 'reluHook' | 'taps'>): Ops {
     const P = opts.params ?? this.params;
-    const o = opts;
-    const lo = <T extends tf.Tensor>(t: T, w: string): T => (o.layerOutputHook ? (o.layerOutputHook(t, w) as T) : t);
-    const relu = (h: tf.Tensor4D, name: string): tf.Tensor4D => (o.reluHook ? (o.reluHook(h, name) as tf.Tensor4D) : tf.relu(h));
+    const lo = <T extends tf.Tensor>(t: T, w: string): T => (opts.layerOutputHook ? (opts.layerOutputHook(t, w) as T) : t);
+    const relu = (h: tf.Tensor4D, name: string): tf.Tensor4D => (opts.reluHook ? (opts.reluHook(h, name) as tf.Tensor4D) : tf.relu(h));
     const conv2d = (x: tf.Tensor4D, w: string, s: number, p: number): tf.Tensor4D => lo(conv2dRaw(x, param<tf.Tensor4D>(P, w), s, p), w);
     const taps = opts.taps;
     const mode = opts.bn;
     const v1 = (n: string): tf.Tensor1D => param<tf.Tensor1D>(P, n);
     const bn = (h: tf.Tensor4D, n: string): tf.Tensor4D =>
       mode === 'off' ? h : (batchNorm(h, mode, v1(`${n}.weight`), v1(`${n}.bias`)) as tf.Tensor4D);
-    const hook = opts.blockHook ?? ((h: tf.Tensor4D) => h);
     const tap = (h: tf.Tensor4D, name: string, inWrapper: boolean): void =>
       taps?.({ name, input: h, inWrapper, onOutputPath: true });
     const reluTapped = (h: tf.Tensor4D, name: string, inWrapper: boolean): tf.Tensor4D => {
       tap(h, name, inWrapper);
       return relu(h, name);
     };
+    return { P, lo, relu, conv2d, v1, bn, tap, reluTapped };
+  }
 
-    let h = this.config.stem === false ? x : bn(conv2d(x, 'stem.conv.weight', 1, 1), 'stem.bn');
-    for (const block of this.blocks) {
-      if (block.kind === 'resblock') {
-        const n = block.name;
-        const a = bn(conv2d(reluTapped(h, `${n}.conv_a.relu`, true), `${n}.conv_a.conv.weight`, 2, 1), `${n}.conv_a.bn`);
-        const b = bn(conv2d(reluTapped(a, `${n}.conv_b.relu`, true), `${n}.conv_b.conv.weight`, 1, 1), `${n}.conv_b.bn`);
-        const s = conv2d(avgPool(h, 2, 2, false), `${n}.downsample.conv.weight`, 1, 0);
-        h = hook(tf.add(s, b), n);
-      } else {
-        h = hook(this.cellForward(h, block.name, bn, tap, conv2d, relu), block.name);
-      }
-    }
-    const features = globalAvgPool(reluTapped(bn(h, 'lastact.bn'), 'lastact.relu', false));
-    const logits = lo(linear(features, param<tf.Tensor2D>(P, 'classifier.weight'), v1('classifier.bias')), 'classifier.weight');
+  private stemForward(x: tf.Tensor4D, o: Ops): tf.Tensor4D {
+    return this.config.stem === false ? x : o.bn(o.conv2d(x, 'stem.conv.weight', 1, 1), 'stem.bn');
+  }
+
+  private blockForward(block: Block, h: tf.Tensor4D, o: Ops): tf.Tensor4D {
+    if (block.kind === 'cell') return this.cellForward(h, block.name, o);
+    const n = block.name;
+    const a = o.bn(o.conv2d(o.reluTapped(h, `${n}.conv_a.relu`, true), `${n}.conv_a.conv.weight`, 2, 1), `${n}.conv_a.bn`);
+    const b = o.bn(o.conv2d(o.reluTapped(a, `${n}.conv_b.relu`, true), `${n}.conv_b.conv.weight`, 1, 1), `${n}.conv_b.bn`);
+    const s = o.conv2d(avgPool(h, 2, 2, false), `${n}.downsample.conv.weight`, 1, 0);
+    return tf.add(s, b);
+  }
+
+  private headForward(h: tf.Tensor4D, o: Ops): ForwardResult {
+    const features = globalAvgPool(o.reluTapped(o.bn(h, 'lastact.bn'), 'lastact.relu', false));
+    const logits = o.lo(linear(features, param<tf.Tensor2D>(o.P, 'classifier.weight'), o.v1('classifier.bias')), 'classifier.weight');
     return { logits, features };
   }
 
-  private cellForward(
-    input: tf.Tensor4D,
-    name: string,
-    bn: (h: tf.Tensor4D, n: string) => tf.Tensor4D,
-    tap: (h: tf.Tensor4D, name: string, inWrapper: boolean) => void,
-    conv2d: (x: tf.Tensor4D, w: string, s: number, p: number) => tf.Tensor4D,
-    relu: (h: tf.Tensor4D, name: string) => tf.Tensor4D,
-  ): tf.Tensor4D {
+  private cellForward(input: tf.Tensor4D, name: string, o: Ops): tf.Tensor4D {
+    const { bn, tap, conv2d, relu } = o;
     const nodes: tf.Tensor4D[] = [input];
     // ReLU(node i) is shared by every conv op reading node i (same values, separate taps).
     const relus = new Map<number, tf.Tensor4D>();

@@ -1,0 +1,78 @@
+/**
+ * Memory-lean gradients by checkpointing at stage boundaries (Chen et al. 2016, "Training Deep
+ * Nets with Sublinear Memory Cost"). A network that cuts its forward pass into stages
+ * h_{k+1} = s_k(h_k; θ_k), logits = s_{n-1}(h_{n-1}) (`Network.stages`) is differentiated as
+ *
+ *   forward:  h_1 … h_{n-1} computed without a tape (only the stage inputs are kept)
+ *   backward: for k = n-1 … 0:  (∂L/∂h_k, ∂L/∂θ_k) = VJP of s_k at h_k with cotangent ∂L/∂h_{k+1}
+ *             (s_k re-run on one tape, so peak memory is one stage's tape, not the network's)
+ *
+ * The result is the one-tape gradient (same ops, same batch statistics in train-mode BN) at the
+ * cost of a second forward pass. Weights that the loss does not reach get zero gradients, as with
+ * `allowNoGradients` on one tape.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { ForwardStage } from './network';
+import type { ParamMap } from './params';
+
+export interface StagedGradients {
+  /** The loss value. */
+  readonly value: tf.Scalar;
+  /** ∂L/∂x (only when asked for). */
+  readonly inputGrad?: tf.Tensor;
+  /** ∂L/∂θ for the requested parameters (zeros where the loss does not depend on θ). */
+  readonly paramGrads: Map<string, tf.Tensor>;
+}
+
+/**
+ * Gradients of `loss(logits)` w.r.t. the input and the parameters `wrt` (names of `params`),
+ * through `stages` run on `params`. Leaves only the returned tensors behind.
+ * @throws when a name of `wrt` is read by no stage.
+ */
+export function stagedGradients(
+  stages: readonly ForwardStage[],
+  params: ParamMap,
+  x: tf.Tensor,
+  loss: (logits: tf.Tensor) => tf.Scalar,
+  wrt: { readonly input: boolean; readonly params: readonly string[] },
+): StagedGradients {
+  if (stages.length === 0) throw new Error('stagedGradients: the network has no stages');
+  const owner = new Map<string, number>();
+  stages.forEach((s, k) => s.paramNames.forEach((n) => owner.set(n, k)));
+  for (const n of wrt.params) {
+    if (!owner.has(n)) throw new Error(`stagedGradients: parameter '${n}' belongs to no stage`);
+    if (!params.has(n)) throw new Error(`stagedGradients: missing parameter '${n}'`);
+  }
+  // forward without a tape: the input of every stage
+  const inputs: tf.Tensor[] = [x];
+  for (let k = 0; k < stages.length - 1; k++) inputs.push(tf.tidy(() => stages[k]!.run(inputs[k]!, params)));
+  const paramGrads = new Map<string, tf.Tensor>();
+  let dy: tf.Tensor | undefined;
+  let value: tf.Scalar | undefined;
+  try {
+    for (let k = stages.length - 1; k >= 0; k--) {
+      const h = inputs[k]!;
+      const names = wrt.params.filter((n) => owner.get(n) === k);
+      const xs = [h, ...names.map((n) => params.get(n)!)];
+      const last = k === stages.length - 1;
+      const f = (): tf.Tensor => (last ? loss(stages[k]!.run(h, params)) : stages[k]!.run(h, params));
+      const out = tf.engine().gradients(f, xs, dy, true);
+      if (last) value = out.value as tf.Scalar;
+      else out.value.dispose();
+      dy?.dispose();
+      names.forEach((n, i) => paramGrads.set(n, out.grads[i + 1] ?? tf.zerosLike(xs[i + 1]!)));
+      dy = out.grads[0] ?? tf.zerosLike(h);
+    }
+  } catch (e) {
+    dy?.dispose();
+    value?.dispose();
+    for (const g of paramGrads.values()) g.dispose();
+    throw e;
+  } finally {
+    for (let k = 1; k < inputs.length; k++) inputs[k]!.dispose();
+  }
+  let inputGrad: tf.Tensor | undefined;
+  if (wrt.input) inputGrad = dy;
+  else dy?.dispose();
+  return inputGrad ? { value: value!, inputGrad, paramGrads } : { value: value!, paramGrads };
+}
