@@ -165,27 +165,9 @@ export function conv2d(x: tf.Tensor4D, w: tf.Tensor4D, stride = 1, pad = 0, dila
   return tf.conv2d(x, w, stride, explicitPad(pad), 'NHWC', dilation);
 }
 
-/**
- * Per-channel sum of an NHWC (or [N, C]) tensor: Σ over N, then over H·W, each a reduction over
- * axis 0 with a long inner dimension (on wasm about twice as fast as one reduction of [N·H·W, C]).
- */
-function channelSum(x: tf.Tensor): tf.Tensor1D {
-  const c = x.shape[x.shape.length - 1]!;
-  return tf.tidy(() => {
-    if (x.rank !== 4) return tf.sum(tf.reshape(x, [-1, c]), 0) as tf.Tensor1D;
-    const [n, h, w] = x.shape as [number, number, number, number];
-    return tf.sum(tf.reshape(tf.sum(tf.reshape(x, [n, h * w * c]), 0), [h * w, c]), 0) as tf.Tensor1D;
-  });
-}
-
-/** Batch mean and biased variance per channel (two-pass, as PyTorch: E[x²] − μ² loses precision). */
-function channelMoments(x: tf.Tensor): { mean: tf.Tensor1D; variance: tf.Tensor1D } {
-  return tf.tidy(() => {
-    const m = x.size / x.shape[x.shape.length - 1]!;
-    const mean = tf.div(channelSum(x), m) as tf.Tensor1D;
-    const variance = tf.div(channelSum(tf.square(tf.sub(x, mean))), m) as tf.Tensor1D;
-    return { mean, variance };
-  });
+/** Per-channel sum over the rows of an [M, C] tensor. */
+function channelSum(x2: tf.Tensor2D): tf.Tensor1D {
+  return tf.sum(x2, 0);
 }
 
 /** Running statistics of a BN layer (PyTorch initial values: mean 0, var 1). */
@@ -216,7 +198,9 @@ export function batchNorm(
     let variance: tf.Tensor1D;
     if (mode === 'train') {
       // two-pass biased variance mean((x − μ)²), as PyTorch (E[x²] − μ² loses precision in float32)
-      ({ mean, variance } = channelMoments(xi));
+      const moments = tf.moments(xi, xi.shape.slice(0, -1).map((_, i) => i));
+      mean = moments.mean as tf.Tensor1D;
+      variance = moments.variance as tf.Tensor1D;
     } else {
       mean = running?.mean ?? tf.zeros([c]);
       variance = running?.variance ?? tf.ones([c]);
@@ -226,17 +210,18 @@ export function batchNorm(
     save([xi, gi, mean, invStd]);
     const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]): tf.Tensor[] => {
       const [xs, gs, mu, inv] = saved as [tf.Tensor, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D];
-      const xhat = tf.mul(tf.sub(xs, mu), inv);
-      const sumDy = channelSum(dy);
-      const sumDyXhat = channelSum(tf.mul(dy, xhat));
+      const dy2 = tf.reshape(dy, [m, c]) as tf.Tensor2D;
+      const xhat = tf.mul(tf.sub(tf.reshape(xs, [m, c]), mu), inv) as tf.Tensor2D;
+      const sumDy = channelSum(dy2);
+      const sumDyXhat = channelSum(tf.mul(dy2, xhat) as tf.Tensor2D);
       let dx: tf.Tensor;
       if (mode === 'train') {
-        const inner = tf.sub(tf.sub(tf.mul(dy, m), sumDy), tf.mul(xhat, sumDyXhat));
+        const inner = tf.sub(tf.sub(tf.mul(dy2, m), sumDy), tf.mul(xhat, sumDyXhat));
         dx = tf.mul(inner, tf.div(tf.mul(gs, inv), m));
       } else {
-        dx = tf.mul(dy, tf.mul(gs, inv));
+        dx = tf.mul(dy2, tf.mul(gs, inv));
       }
-      return [dx, sumDyXhat, sumDy];
+      return [tf.reshape(dx, xs.shape), sumDyXhat, sumDy];
     };
     return { value, gradFunc };
   });
@@ -252,10 +237,8 @@ export function linear(x: tf.Tensor2D, w: tf.Tensor2D, b?: tf.Tensor1D): tf.Tens
 /**
  * Average pool k×k, stride s; with `same`, padding (k−1)/2 whose cells are not counted (PyTorch
  * count_include_pad=False; TensorFlow's SAME semantics). tfjs's own gradient divides by k² at the
- * borders too, so the `same` case carries its gradient: with count the number of valid cells of
- * each window, dx = Σ_{windows p ∋ q} dy_p / count_p, which for stride 1 is a zero-padded k×k box
- * sum of dy/count (a depthwise convolution with ones, 6× faster than AvgPoolGrad on wasm) and
- * otherwise AvgPoolGrad(dy · k²/count).
+ * borders too, so the `same` case carries its gradient: dx = AvgPoolGrad(dy · k²/count), count the
+ * number of valid cells of each window.
  */
 export function avgPool(x: tf.Tensor4D, k: number, stride: number, same: boolean): tf.Tensor4D {
   if (!same) return tf.avgPool(x, k, stride, 'valid');
@@ -266,10 +249,6 @@ export function avgPool(x: tf.Tensor4D, k: number, stride: number, same: boolean
     const gradFunc = (dy: tf.Tensor4D, saved: tf.Tensor[]): tf.Tensor => {
       const xs = saved[0] as tf.Tensor4D;
       const scale = tf.tensor4d(windowScale(xs.shape[1], xs.shape[2], dy.shape[1], dy.shape[2], k, stride), [1, dy.shape[1], dy.shape[2], 1]);
-      if (stride === 1 && k % 2 === 1) {
-        const box = tf.ones([k, k, xs.shape[3], 1]) as tf.Tensor4D;
-        return tf.depthwiseConv2d(tf.mul(dy, tf.div(scale, k * k)) as tf.Tensor4D, box, 1, 'same');
-      }
       const attrs = { filterSize: k, strides: stride, pad: 'same' } as unknown as tf.NamedAttrMap;
       return tf.engine().runKernel(tf.AvgPoolGrad, { dy: tf.mul(dy, scale), input: xs }, attrs) as tf.Tensor;
     };
