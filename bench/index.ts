@@ -88,7 +88,7 @@ async function benchProxies(): Promise<void> {
     const secs = indices.map((i) => s128.score(i).seconds);
     s128.dispose();
     const ref = PYTORCH_REFERENCE[name] ? `   (PyTorch reference here: ${PYTORCH_REFERENCE[name]})` : '';
-    console.log(`  ${name.padEnd(16)} ${median(secs).toFixed(3)} s/arch at batch 128, peak RSS ${(process.memoryUsage().rss / 1e9).toFixed(2)} GB${ref}`);
+    console.log(`  ${name.padEnd(16)} ${median(secs).toFixed(3)} s/arch at batch 128 (bench process RSS now ${(process.memoryUsage().rss / 1e9).toFixed(2)} GB, all runs so far)${ref}`);
   }
   console.log(`  live tensors after the indicator runs: ${tf.memory().numTensors}`);
 }

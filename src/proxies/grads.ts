@@ -14,8 +14,8 @@ import type { ProxyContext } from './registry';
 /**
  * Largest batch (samples × pixels) differentiated on one tape. One tape of the NB201 C=16 N=5
  * network peaks near 1.5 GB at 32 CIFAR images, and the wasm heap ends at 4 GB; above this, networks
- * that offer stages are differentiated stage by stage, which costs a second forward pass (about
- * 1.5× the time at batch 32) but keeps one stage's tape in memory (batch 128: under 1 GB).
+ * that offer stages are differentiated stage by stage, which costs a second forward pass (1.4–2×
+ * the time at batch 32, measured) but keeps one stage's tape in memory (batch 128: under 1 GB).
  */
 export const ONE_TAPE_MAX_PIXELS = 48 * 32 * 32;
 

@@ -23,7 +23,9 @@ test('large batches are differentiated stage by stage with the one-tape result (
   const labels = tf.tensor1d(Array.from({ length: n }, (_, i) => i % 10), 'int32');
   const ctx = toyContext(net, x, labels, 10);
   assert.ok(stagesFor(ctx), 'above the one-tape limit');
-  assert.equal(stagesFor({ ...ctx, x: tf.slice(x, 0, n - 1) }), undefined, 'at the limit: one tape');
+  const atLimit = tf.slice(x, 0, n - 1) as tf.Tensor4D;
+  assert.equal(stagesFor({ ...ctx, x: atLimit }), undefined, 'at the limit: one tape');
+  atLimit.dispose();
   const rel = (a: tf.Tensor, b: tf.Tensor): number => tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]! / tf.max(tf.abs(b)).dataSync()[0]!);
   const jac = inputJacobian(ctx);
   const jacRef = tf.grad((xi: tf.Tensor) => tf.sum(net.forward(xi as tf.Tensor4D, { bn: 'train' }).logits))(x);

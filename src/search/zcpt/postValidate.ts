@@ -48,16 +48,59 @@ export interface PostValidateOptions {
   readonly onScore?: (v: number, candidate: number, score: number) => void;
 }
 
+/** Unique items (by `key`) in first-appearance order, with the positions of the proposals that gave each. */
+export function uniqueByKey<T>(items: readonly T[], key: (item: T) => string): { item: T; proposals: number[] }[] {
+  const byKey = new Map<string, { item: T; proposals: number[] }>();
+  items.forEach((item, i) => {
+    const k = key(item);
+    const prev = byKey.get(k);
+    if (prev) prev.proposals.push(i);
+    else byKey.set(k, { item, proposals: [i] });
+  });
+  return [...byKey.values()];
+}
+
 /** Unique architectures in first-appearance order, with the proposals that gave each. */
 export function uniqueArchs(archs: readonly Nb201Arch[]): { arch: Nb201Arch; proposals: number[] }[] {
-  const byString = new Map<string, { arch: Nb201Arch; proposals: number[] }>();
-  archs.forEach((arch, i) => {
-    const key = formatNb201(arch);
-    const prev = byString.get(key);
-    if (prev) prev.proposals.push(i);
-    else byString.set(key, { arch, proposals: [i] });
-  });
-  return [...byString.values()];
+  return uniqueByKey(archs, formatNb201).map(({ item, proposals }) => ({ arch: item, proposals }));
+}
+
+/**
+ * The validation loop of any space: for v < V, fetch batch v, score every candidate on it
+ * (`scoreBatch`: scores and seconds in candidate order), report each score, dispose the batch.
+ * Returns scores[c][v] and the seconds per candidate.
+ */
+export function scoreOnValidationBatches(
+  numCandidates: number,
+  opts: Pick<PostValidateOptions, 'valBatches' | 'batch' | 'onScore'>,
+  scoreBatch: (batch: ZcptBatch) => { scores: number[]; seconds: number[] },
+): { scores: number[][]; seconds: number[] } {
+  const V = opts.valBatches;
+  if (!(Number.isInteger(V) && V >= 1)) throw new Error(`post-validation needs a positive integer number of batches, got ${V}`);
+  const scores = Array.from({ length: numCandidates }, () => [] as number[]);
+  const seconds = new Array<number>(numCandidates).fill(0);
+  for (let v = 0; v < V; v++) {
+    const b = opts.batch(v);
+    try {
+      const r = scoreBatch(b);
+      r.scores.forEach((s, c) => {
+        scores[c]!.push(s);
+        seconds[c] += r.seconds[c]!;
+        opts.onScore?.(v, c, s);
+      });
+    } finally {
+      b.x.dispose();
+      b.labels.dispose();
+    }
+  }
+  return { scores, seconds };
+}
+
+/** Σ_v of each candidate's batch scores and the winner by nanargmax (NaN never wins; all NaN → 0). */
+export function largestSum(scores: readonly (readonly number[])[]): { sums: number[]; chosen: number } {
+  const sums = scores.map((row) => row.reduce((a, x) => a + x, 0));
+  const k = nanArgmax(sums);
+  return { sums, chosen: k < 0 ? 0 : k };
 }
 
 /**
@@ -91,47 +134,30 @@ export function validationResult(
   seconds: readonly number[],
   totalSeconds: number,
 ): ValidationResult {
+  const { sums, chosen } = largestSum(scores);
   const candidates = unique.map((u, c) => ({
     arch: u.arch,
     archString: formatNb201(u.arch),
     proposals: u.proposals,
     batchScores: scores[c]!,
-    score: scores[c]!.reduce((a, x) => a + x, 0),
+    score: sums[c]!,
     seconds: seconds[c]!,
   }));
-  const k = nanArgmax(candidates.map((c) => c.score));
-  return { candidates, chosen: k < 0 ? 0 : k, seconds: totalSeconds };
+  return { candidates, chosen, seconds: totalSeconds };
 }
 
 /** Score each unique proposal on V batches and pick the largest sum (in this thread). */
 export function postValidate(archs: readonly Nb201Arch[], opts: PostValidateOptions): ValidationResult {
-  const V = opts.valBatches;
-  if (!(Number.isInteger(V) && V >= 1)) throw new Error(`post-validation needs a positive integer number of batches, got ${V}`);
   if (archs.length === 0) throw new Error('post-validation needs at least one proposal');
   const t0 = performance.now();
   const unique = uniqueArchs(archs);
   const candidates = unique.map((u) => ({ arch: u.arch, net: new Nb201Network(u.arch, opts.netConfig, opts.netSeed) }));
-  const scores = unique.map(() => [] as number[]);
-  const secs = unique.map(() => 0);
   try {
-    for (let v = 0; v < V; v++) {
-      const b = opts.batch(v);
-      try {
-        const r = scoreValidationBatch(candidates, b, opts.scorer, opts.netConfig, opts.netSeed);
-        r.scores.forEach((s, c) => {
-          scores[c]!.push(s);
-          secs[c] += r.seconds[c]!;
-          opts.onScore?.(v, c, s);
-        });
-      } finally {
-        b.x.dispose();
-        b.labels.dispose();
-      }
-    }
+    const { scores, seconds } = scoreOnValidationBatches(candidates.length, opts, (b) => scoreValidationBatch(candidates, b, opts.scorer, opts.netConfig, opts.netSeed));
+    return validationResult(unique, scores, seconds, (performance.now() - t0) / 1000);
   } finally {
     for (const c of candidates) c.net.dispose();
   }
-  return validationResult(unique, scores, secs, (performance.now() - t0) / 1000);
 }
 
 /** Test accuracies (%, 200 epochs) of an NB201 architecture on the three benchmark datasets. */

@@ -13,7 +13,7 @@ import type { Network } from '../../../engine/network';
 import { formatGenotype, type Genotype } from '../../../spaces/darts/genotype';
 import { DartsNetwork } from '../../../spaces/darts/network';
 import type { DartsNetConfig } from '../../../spaces/darts/plan';
-import { nanArgmax } from '../../randomN';
+import { largestSum, scoreOnValidationBatches, uniqueByKey } from '../postValidate';
 import type { ZcptBatch, ZcptScorer } from '../scorers';
 
 export interface DartsValidationCandidate {
@@ -49,14 +49,7 @@ export interface DartsPostValidateOptions {
 
 /** Unique genotypes in first-appearance order, with the proposals that gave each. */
 export function uniqueGenotypes(genotypes: readonly Genotype[]): { genotype: Genotype; proposals: number[] }[] {
-  const byString = new Map<string, { genotype: Genotype; proposals: number[] }>();
-  genotypes.forEach((genotype, i) => {
-    const key = formatGenotype(genotype);
-    const prev = byString.get(key);
-    if (prev) prev.proposals.push(i);
-    else byString.set(key, { genotype, proposals: [i] });
-  });
-  return [...byString.values()];
+  return uniqueByKey(genotypes, formatGenotype).map(({ item, proposals }) => ({ genotype: item, proposals }));
 }
 
 /** A network whose taps all count (no backward-visited filter), sharing `net`'s parameters. */
@@ -75,42 +68,32 @@ export function allTapsNetwork(net: Network): Network {
 
 /** Score each unique proposal on V batches and pick the largest sum (NaN never wins; all NaN → the first). */
 export function postValidateDarts(genotypes: readonly Genotype[], opts: DartsPostValidateOptions): DartsValidationResult {
-  const V = opts.valBatches;
-  if (!(Number.isInteger(V) && V >= 1)) throw new Error(`post-validation needs a positive integer number of batches, got ${V}`);
   if (genotypes.length === 0) throw new Error('post-validation needs at least one proposal');
   const t0 = performance.now();
   const unique = uniqueGenotypes(genotypes);
   const nets: Network[] = [];
-  const scores = unique.map(() => [] as number[]);
-  const secs = unique.map(() => 0);
   try {
     for (const u of unique) nets.push(allTapsNetwork(new DartsNetwork(u.genotype, { ...opts.netConfig, auxiliary: false }, opts.netSeed)));
-    for (let v = 0; v < V; v++) {
-      const b = opts.batch(v);
-      try {
-        nets.forEach((net, c) => {
-          const s0 = performance.now();
-          const s = opts.scorer.score({ net, seed: opts.netSeed }, b);
-          secs[c] += (performance.now() - s0) / 1000;
-          scores[c]!.push(s);
-          opts.onScore?.(v, c, s);
-        });
-      } finally {
-        b.x.dispose();
-        b.labels.dispose();
+    const { scores, seconds } = scoreOnValidationBatches(nets.length, opts, (b) => {
+      const out = { scores: [] as number[], seconds: [] as number[] };
+      for (const net of nets) {
+        const s0 = performance.now();
+        out.scores.push(opts.scorer.score({ net, seed: opts.netSeed }, b));
+        out.seconds.push((performance.now() - s0) / 1000);
       }
-    }
+      return out;
+    });
+    const { sums, chosen } = largestSum(scores);
+    const candidates = unique.map((u, c) => ({
+      genotype: u.genotype,
+      genotypeString: formatGenotype(u.genotype),
+      proposals: u.proposals,
+      batchScores: scores[c]!,
+      score: sums[c]!,
+      seconds: seconds[c]!,
+    }));
+    return { candidates, chosen, seconds: (performance.now() - t0) / 1000 };
   } finally {
     for (const n of nets) n.dispose();
   }
-  const candidates = unique.map((u, c) => ({
-    genotype: u.genotype,
-    genotypeString: formatGenotype(u.genotype),
-    proposals: u.proposals,
-    batchScores: scores[c]!,
-    score: scores[c]!.reduce((a, x) => a + x, 0),
-    seconds: secs[c]!,
-  }));
-  const k = nanArgmax(candidates.map((c) => c.score));
-  return { candidates, chosen: k < 0 ? 0 : k, seconds: (performance.now() - t0) / 1000 };
 }
