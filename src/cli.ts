@@ -45,9 +45,12 @@ commands:
 'zeronas <command> --help' shows each command's options.`,
   score: `zeronas score [options]
   --space NAME             nb201 (official indices) | nb101 (distinct NAS-Bench-1Shot1 space-2
-                           cells, 3,258) | darts (NASLib's 725 NB301 genotypes); default nb201.
+                           cells, 3,258) | nb101-naslib (NASLib's 500 NB101 cells) | darts
+                           (NASLib's 725 NB301 genotypes); default nb201.
                            Network size: NB201 C16 N5; NB101 stem 16, 3 modules per stack
                            (naslib preset: stem 128); DARTS 32 channels, 8 cells
+  --width C                base width instead of the default above (NB201 first-stage channels,
+                           NB101 stem channels, DARTS initial channels)
   --proxies LIST           comma-separated proxy names or 'all' (default naswot)
   --archs SPEC             all | sample:N | naslib:<dataset> | FILE (one index or arch string per line)
   --dataset NAME           cifar10 | cifar100 (default cifar10)
@@ -63,15 +66,17 @@ commands:
                            seed + r; draw 0 is the single-draw score; default 1)
   --quiet                  no progress bar`,
   eval: `zeronas eval --scores FILE [options]
-  --benchmark NAME         ground truth: nb201 | nb101 | darts (the space the scores came from)
+  --benchmark NAME         ground truth: nb201 | nb101 | nb101-naslib | darts (the space the scores
+                           came from)
   --dataset NAME           cifar10 | cifar100 | ImageNet16-120 (default cifar10)
   --accuracy KEY           ground-truth column (nb201 default: the dataset's 200-epoch test
                            accuracy; nb101 default test-max, the best of 3 seeds as NASWOT)
                            nb201: ${NB201_ACCURACY_KEYS.join(', ')}
-                           nb101: test-max, test-mean, valid-mean
+                           nb101: test-max, test-mean, valid-mean; nb101-naslib: val-accuracy
   --bootstrap N            bootstrap resamples for the CIs (default 1000)`,
   parity: `zeronas parity [options]
-  --space NAME             nb201 (NASLib's 725/725/724 NB201 rows) | darts (NASLib's 725 NB301
+  --space NAME             nb201 (NASLib's 725/725/724 NB201 rows) | nb101-naslib (NASLib's 500
+                           NB101 cells, NASLib's network: stem 128) | darts (NASLib's 725 NB301
                            genotypes, NASLib's network: 32 channels, 8 cells); default nb201
   --proxies LIST           proxies to compare (default naswot,params)
   --batch-size N           scoring batch (default 32, NASLib's; gradient proxies on darts need 16
@@ -129,6 +134,12 @@ function int(v: string | undefined, name: string, dflt: number): number {
   return Number(v);
 }
 
+function width(v: string): number {
+  const c = int(v, 'width', 0);
+  if (c < 1) fail(`--width must be at least 1, got ${c}`);
+  return c;
+}
+
 function oneOf<T extends string>(v: string | undefined, name: string, allowed: readonly T[], dflt: T): T {
   if (v === undefined) return dflt;
   if (!allowed.includes(v as T)) fail(`--${name} must be one of ${allowed.join(', ')}, got '${v}'`);
@@ -142,7 +153,7 @@ async function cmdScore(argv: string[]): Promise<void> {
       space: { type: 'string' }, proxies: { type: 'string' }, archs: { type: 'string' }, dataset: { type: 'string' },
       preset: { type: 'string' }, 'batch-size': { type: 'string' }, seed: { type: 'string' }, select: { type: 'string' },
       augment: { type: 'string' }, counting: { type: 'string' }, workers: { type: 'string' }, out: { type: 'string' },
-      repeats: { type: 'string' }, quiet: { type: 'boolean' }, help: { type: 'boolean' },
+      repeats: { type: 'string' }, width: { type: 'string' }, quiet: { type: 'boolean' }, help: { type: 'boolean' },
     },
   });
   if (v.help) return void console.log(HELP.score);
@@ -154,6 +165,7 @@ async function cmdScore(argv: string[]): Promise<void> {
     ...preset,
     space,
     ...SPACE_NET_DEFAULTS[space][presetName],
+    ...(v.width !== undefined ? { C: width(v.width) } : {}),
     dataset: oneOf<CifarDataset>(v.dataset, 'dataset', ['cifar10', 'cifar100'], 'cifar10'),
     batchSize: int(v['batch-size'], 'batch-size', preset.batchSize),
     seed,
@@ -199,10 +211,10 @@ async function cmdParity(argv: string[]): Promise<void> {
     },
   });
   if (v.help) return void console.log(HELP.parity);
-  const space = oneOf(v.space, 'space', ['nb201', 'darts'] as const, 'nb201');
+  const space = oneOf(v.space, 'space', ['nb201', 'nb101-naslib', 'darts'] as const, 'nb201');
   const dataset = oneOf<NaslibDataset>(v.dataset, 'dataset', NASLIB_DATASETS, 'cifar10');
   if (dataset === 'ImageNet16-120') fail('ImageNet16-120 images are not available here (see data/README.md)');
-  if (space === 'darts' && dataset !== 'cifar10') fail("NASLib's NB301 table has cifar10 rows only");
+  if (space !== 'nb201' && dataset !== 'cifar10') fail(`NASLib's ${space === 'darts' ? 'NB301' : 'NB101'} table has cifar10 rows only`);
   const settings: ScoreSettings = {
     ...PRESETS.naslib, space, ...SPACE_NET_DEFAULTS[space].naslib, dataset,
     batchSize: int(v['batch-size'], 'batch-size', PRESETS.naslib.batchSize),

@@ -49,6 +49,22 @@ test('zeronas score --space nb101 and eval --benchmark nb101 print τ beside the
   assert.match(run('eval', '--scores', out, '--benchmark', 'nb101', '--accuracy', 'cifar10-test').stderr, /--accuracy must be one of test-max/);
 });
 
+test('zeronas score --space nb101-naslib --width 8: NASLib\'s NB101 cells at a chosen stem width, the TE-NAS pair included', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zn-cli101n-'));
+  const out = path.join(dir, 'nb101n.csv');
+  const r = run('score', '--space', 'nb101-naslib', '--preset', 'naslib', '--width', '8', '--proxies', 'nlr,cnntk,params', '--archs', 'sample:2', '--batch-size', '8', '--workers', '0', '--quiet', '--out', out);
+  assert.equal(r.status, 0, r.stderr);
+  const meta = JSON.parse(fs.readFileSync(`${out}.meta.json`, 'utf8'));
+  assert.deepEqual([meta.settings.space, meta.settings.C, meta.settings.N, meta.settings.numClasses], ['nb101-naslib', 8, 3, 10]);
+  const rows = fs.readFileSync(out, 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+  assert.equal(rows.length, 2);
+  for (const row of rows) {
+    assert.ok(Number(row[2]) >= 1 && Number(row[3]) >= 1, `nlr and cnntk are counts / condition numbers ≥ 1: ${row.join(',')}`);
+    assert.ok(Number(row[4]) > 0.001 && Number(row[4]) < 0.1, 'params (millions) of the width-8 network');
+  }
+  assert.match(run('score', '--archs', 'sample:2', '--width', '0', '--out', path.join(dir, 'x.csv')).stderr, /--width must be at least 1/);
+});
+
 test('zeronas search table2a prints the rebuilt table beside the paper', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zn-cli-s-'));
   const out = path.join(dir, 'pool.csv');

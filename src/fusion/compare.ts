@@ -11,7 +11,7 @@
  * `compareFusionTransfer` does the same with the fit on one dataset and the evaluation on another.
  */
 import { fitLinear1D, applyLinear1D, fitMetrics, metricValues } from '../stats/fitMetrics';
-import type { FitMetrics, FitMetricsOptions, Linear1D, MetricValues } from '../stats/fitMetrics';
+import type { FitMetrics, FitMetricsOptions, Linear1D, MetricValues, MetricWithCI } from '../stats/fitMetrics';
 import { crossValidatePrepared, type CrossValidation, type SplitSpec } from './cv';
 import { prepareData, type FusionData, type FusionTable, type PreparedData } from './data';
 import { fitPrepared, type FusionModel, type FusionOptions } from './model';
@@ -285,5 +285,37 @@ export function compareFusionTransfer(input: TransferInput): TransferResult {
     perIndicator,
     fusion: { name: 'FI', metrics: fitMetrics(fiPred, te.accuracy, input.metrics), predictions: fiPred },
     model,
+  };
+}
+
+/** FI against the best single indicator on one rank metric (higher is better), from held-out metrics with CIs. */
+export interface FusionVerdict {
+  readonly metric: 'srocc' | 'krocc';
+  readonly fi: MetricWithCI;
+  readonly best: { readonly name: string; readonly metric: MetricWithCI };
+  /** 'clear': FI higher and the CIs do not overlap; 'overlap': FI higher, CIs overlap; 'no': FI not higher. */
+  readonly outcome: 'clear' | 'overlap' | 'no';
+  /** One line: `FI v [lo, hi] vs the best single indicator NAME v [lo, hi]: FI …`. */
+  readonly text: string;
+}
+
+/** Does FI beat every single indicator on `metric`? (Works for held-out and transfer results.) */
+export function fusionVerdict(
+  r: { readonly perIndicator: readonly { readonly name: string; readonly metrics: FitMetrics }[]; readonly fusion: { readonly metrics: FitMetrics } },
+  metric: 'srocc' | 'krocc',
+): FusionVerdict {
+  if (r.perIndicator.length === 0) throw new Error('fusionVerdict: no single indicators to compare FI with');
+  const best = r.perIndicator.reduce((a, b) => (b.metrics[metric].value > a.metrics[metric].value ? b : a));
+  const fi = r.fusion.metrics[metric];
+  const b = best.metrics[metric];
+  const outcome = fi.value > b.value ? (fi.lo > b.hi ? 'clear' : 'overlap') : 'no';
+  const ci = (m: MetricWithCI): string => (Number.isFinite(m.lo) ? ` [${m.lo.toFixed(3)}, ${m.hi.toFixed(3)}]` : '');
+  const says = { clear: 'beats it clearly (CIs do not overlap)', overlap: 'is higher, but the CIs overlap', no: 'does NOT beat it' }[outcome];
+  return {
+    metric,
+    fi,
+    best: { name: best.name, metric: b },
+    outcome,
+    text: `FI ${fi.value.toFixed(3)}${ci(fi)} vs the best single indicator ${best.name} ${b.value.toFixed(3)}${ci(b)}: FI ${says}`,
   };
 }

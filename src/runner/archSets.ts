@@ -3,17 +3,20 @@
  * architectures addressable by index, a network builder, and ground-truth accuracies.
  *
  * Indices: NB201 — official benchmark index (0..15,624); NB101 — row of the distinct cells of the
- * NAS-Bench-1Shot1 search-space-2 table (3,258 cells with 3-seed 108-epoch accuracies); DARTS —
- * row of NASLib's NB301 zero-cost table (725 genotypes, surrogate validation accuracy).
+ * NAS-Bench-1Shot1 search-space-2 table (3,258 cells with 3-seed 108-epoch accuracies);
+ * NB101-NASLib — row of NASLib's NB101 zero-cost table (500 cells of the whole NB101 space,
+ * single-seed validation accuracy); DARTS — row of NASLib's NB301 zero-cost table (725
+ * genotypes, surrogate validation accuracy).
  *
  * Network size fields of the settings: `C` is the base width (NB201 first-stage channels, NB101
  * stem channels, DARTS init channels) and `N` the depth (NB201 cells per stage, NB101 modules per
  * stack, DARTS cells).
  */
-import { loadNb1Shot1Space2, Nb1Shot1Row, uniqueNb1Shot1 } from '../benchmarks/nb101';
+import { loadNaslibNb101, loadNb1Shot1Space2, NaslibNb101Row, Nb1Shot1Row, uniqueNb1Shot1 } from '../benchmarks/nb101';
 import { loadNb201Table, NB201_ACCURACY_KEYS, Nb201AccuracyKey, Nb201Table } from '../benchmarks/nb201';
 import type { Network } from '../engine/network';
-import { formatNb101, parseNb101 } from '../spaces/nb101/spec';
+import { formatNb101, parseNb101, type Nb101Spec } from '../spaces/nb101/spec';
+import { nb101MinWidth } from '../spaces/nb101/channels';
 import { nb101Hash } from '../spaces/nb101/hash';
 import { Nb101Network } from '../spaces/nb101/network';
 import { formatNb201, Nb201Arch, parseNb201 } from '../spaces/nb201/arch';
@@ -24,7 +27,7 @@ import { dartsGenotype, Genotype, parseGenotype } from '../spaces/darts/genotype
 import { parseNaslibCompact } from '../spaces/darts/naslib';
 import { DartsNetwork } from '../spaces/darts/network';
 
-/** Network options: the run's size plus per-proxy overrides (TE-NAS thin networks are NB201-only). */
+/** Network options: the run's size plus per-proxy overrides (TE-NAS thin networks: NB201 and NB101). */
 export type NetOptions = Pick<Nb201NetConfig, 'C' | 'N' | 'numClasses'> & Partial<Nb201NetConfig>;
 
 export interface ArchSet {
@@ -53,6 +56,7 @@ export interface ArchSet {
 export const SPACE_NET_DEFAULTS: Readonly<Record<SpaceName, Readonly<Record<'naswot' | 'naslib', { C: number; N: number }>>>> = {
   nb201: { naswot: { C: 16, N: 5 }, naslib: { C: 16, N: 5 } },
   nb101: { naswot: { C: 16, N: 3 }, naslib: { C: 128, N: 3 } },
+  'nb101-naslib': { naswot: { C: 16, N: 3 }, naslib: { C: 128, N: 3 } },
   // NASLib's NB301 network (init channels 32, 8 cells); no NASWOT-paper setting exists for it.
   darts: { naswot: { C: 32, N: 8 }, naslib: { C: 32, N: 8 } },
 };
@@ -87,36 +91,87 @@ export function nb201ArchSet(table: Nb201Table = loadNb201Table()): ArchSet {
 export const NB101_ACCURACY_KEYS = ['test-max', 'test-mean', 'valid-mean'] as const;
 
 export function nb101ArchSet(rows: readonly Nb1Shot1Row[] = uniqueNb1Shot1(loadNb1Shot1Space2())): ArchSet {
-  const byHash = new Map(rows.map((r, i) => [r.hash, i]));
-  const set: ArchSet = {
-    space: 'nb101',
-    size: rows.length,
+  return nb101CellSet('nb101', rows, {
     description: `distinct cells of NAS-Bench-1Shot1 search space 2 (${rows.length})`,
+    table: 'the 1Shot1 table',
+    accuracyKeys: NB101_ACCURACY_KEYS,
+    accuracy: (r, key) => (key === 'test-max' ? r.maxTestAccuracy : key === 'test-mean' ? r.meanTestAccuracy : r.meanValidAccuracy),
+  });
+}
+
+/**
+ * NASLib's NB101 zero-cost table as an arch set: its 500 cells in file order (isomorphic
+ * duplicates kept, `indexOfString` answers the first), NASLib's single-seed `val_accuracy`.
+ */
+export function nb101NaslibArchSet(rows: readonly NaslibNb101Row[] = loadNaslibNb101()): ArchSet {
+  return nb101CellSet('nb101-naslib', rows, {
+    description: `NASLib NB101 zero-cost cells (${rows.length}), single-seed validation accuracy`,
+    table: "NASLib's NB101 table",
+    accuracyKeys: ['val-accuracy'],
+    accuracy: (r) => r.valAccuracy,
+  });
+}
+
+/** An arch set over rows of NB101 cells (index = row; the first key is the default accuracy). */
+function nb101CellSet<R extends { readonly spec: Nb101Spec; readonly hash: string }>(
+  space: SpaceName,
+  rows: readonly R[],
+  o: { description: string; table: string; accuracyKeys: readonly string[]; accuracy: (row: R, key: string) => number },
+): ArchSet {
+  const byHash = new Map<string, number>();
+  rows.forEach((r, i) => {
+    if (!byHash.has(r.hash)) byHash.set(r.hash, i);
+  });
+  const set: ArchSet = {
+    space,
+    size: rows.length,
+    description: o.description,
     archString: (i) => {
       checkIndex(set, i);
       return formatNb101(rows[i].spec);
     },
     indexOfString: (s) => {
       const i = byHash.get(nb101Hash(parseNb101(s)));
-      if (i === undefined) throw new Error(`nb101: cell '${s}' is not in the ${rows.length} cells of the 1Shot1 table`);
+      if (i === undefined) throw new Error(`${space}: cell '${s}' is not in the ${rows.length} cells of ${o.table}`);
       return i;
     },
-    build: (i, o, seed) => {
+    build: (i, opts, seed) => {
       checkIndex(set, i);
-      if (o.stem !== undefined || o.depth !== undefined) throw new Error('nb101: thin TE-NAS networks (stem/depth options) are defined for NB201 only');
-      if (o.init !== undefined && o.init !== 'pytorch') throw new Error(`nb101: init '${o.init}' is not available (naswot or pytorch)`);
-      return new Nb101Network(rows[i].spec, { stemChannels: o.C, numStacks: 3, modulesPerStack: o.N, numClasses: o.numClasses, init: o.init ?? 'naswot' }, seed);
+      return buildNb101(rows[i].spec, opts, seed);
     },
-    accuracyKeys: NB101_ACCURACY_KEYS,
-    defaultAccuracyKey: 'test-max',
+    accuracyKeys: o.accuracyKeys,
+    defaultAccuracyKey: o.accuracyKeys[0]!,
     accuracy: (i, key) => {
       checkIndex(set, i);
-      checkKey('nb101', NB101_ACCURACY_KEYS, key);
-      const r = rows[i];
-      return key === 'test-max' ? r.maxTestAccuracy : key === 'test-mean' ? r.meanTestAccuracy : r.meanValidAccuracy;
+      checkKey(space, o.accuracyKeys, key);
+      return o.accuracy(rows[i], key);
     },
   };
   return set;
+}
+
+/**
+ * An NB101 network from the runner's options: `C` stem channels, 3 stacks of `N` modules, `init`
+ * (default NASWOT's explicit init). TE-NAS's thin networks, defined on NB201 (nlr: C=1, no stem,
+ * one cell; cnntk: C=3, N=1), carry over as: `stem: false` → no stem conv, the input has `C`
+ * channels; `depth` → the first `depth` modules; and since an NB101 module splits its width among
+ * the vertices feeding its output, a width below that fan-in (`nb101MinWidth`, ≤ 4) is raised to
+ * it, so every vertex keeps at least one channel (the C=1 analogue: one channel per vertex).
+ */
+export function buildNb101(spec: Nb101Spec, o: NetOptions, seed: number): Nb101Network {
+  return new Nb101Network(
+    spec,
+    {
+      stemChannels: Math.max(o.C, nb101MinWidth(spec.matrix)),
+      numStacks: 3,
+      modulesPerStack: o.N,
+      numClasses: o.numClasses,
+      init: o.init ?? 'naswot',
+      ...(o.stem === false ? { stem: false, inputChannels: o.C } : {}),
+      ...(o.depth !== undefined ? { depth: o.depth } : {}),
+    },
+    seed,
+  );
 }
 
 /**
@@ -181,7 +236,12 @@ export function dartsArchSet(rows: readonly Nb301ReferenceRow[] = loadNb301Refer
 }
 
 const cache = new Map<SpaceName, ArchSet>();
-const FACTORIES: Partial<Record<SpaceName, () => ArchSet>> = { nb201: () => nb201ArchSet(), nb101: () => nb101ArchSet(), darts: () => dartsArchSet() };
+const FACTORIES: Partial<Record<SpaceName, () => ArchSet>> = {
+  nb201: () => nb201ArchSet(),
+  nb101: () => nb101ArchSet(),
+  'nb101-naslib': () => nb101NaslibArchSet(),
+  darts: () => dartsArchSet(),
+};
 
 /** Register the builder of a space's arch set (spaces added later plug in here). */
 export function registerArchSet(space: SpaceName, factory: () => ArchSet): void {

@@ -5,6 +5,7 @@
  */
 import { naslibNb201Reference, NaslibDataset } from '../benchmarks/naslib';
 import { loadNb301Reference } from '../benchmarks/nb301';
+import { loadNaslibNb101 } from '../benchmarks/nb101';
 import { pairFinite } from '../stats/clean';
 import { spearman } from '../stats/correlation';
 import type { ScoreTable } from './results';
@@ -45,14 +46,19 @@ export interface ReferenceRow {
   readonly valAccuracy: number;
 }
 
+/** Spaces with a NASLib zero-cost table. */
+export type NaslibSpace = 'nb201' | 'nb101-naslib' | 'darts';
+
 /**
- * NASLib's reference rows keyed by our arch-set index: NB201 by official index, DARTS by row of
- * the NB301 table (our darts arch set indexes the same rows).
+ * NASLib's reference rows keyed by our arch-set index: NB201 by official index, NB101 and DARTS by
+ * row of NASLib's NB101 / NB301 table (the nb101-naslib and darts arch sets index the same rows).
  */
-export function naslibReference(space: 'nb201' | 'darts', dataset: NaslibDataset): Map<number, ReferenceRow> {
-  if (space === 'darts') {
-    if (dataset !== 'cifar10') throw new Error(`NASLib's NB301 table has cifar10 rows only, not ${dataset}`);
-    return new Map(loadNb301Reference().map((r, i) => [i, r]));
+export function naslibReference(space: NaslibSpace, dataset: NaslibDataset): Map<number, ReferenceRow> {
+  if (space === 'darts' || space === 'nb101-naslib') {
+    const what = space === 'darts' ? 'NB301' : 'NB101';
+    if (dataset !== 'cifar10') throw new Error(`NASLib's ${what} table has cifar10 rows only, not ${dataset}`);
+    const rows: readonly ReferenceRow[] = space === 'darts' ? loadNb301Reference() : loadNaslibNb101();
+    return new Map(rows.map((r, i) => [i, r]));
   }
   return new Map(naslibNb201Reference(dataset).map((r) => [r.nb201Index, r]));
 }
@@ -72,6 +78,7 @@ export function parity(scores: ScoreTable, dataset: NaslibDataset, ref: Readonly
       theirs.push(r.proxies[column]);
       acc.push(r.valAccuracy);
     }
+    if (ours.length === 0) continue; // the reference has no such column (e.g. nwot in NASLib's NB101 table)
     const both = pairFinite(ours, theirs);
     const keep = ours.map((v, i) => Number.isFinite(v) && Number.isFinite(theirs[i]));
     const pick = (a: number[]): number[] => a.filter((_, i) => keep[i]);

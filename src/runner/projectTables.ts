@@ -22,6 +22,12 @@ export interface ProjectScoreTable {
 /** Indicators of the fusion table: the FI four first, then the NASLib proxies (os_jacobian is left out: 30 s/arch). */
 export const FUSION_PROXIES = ['jacov', 'os_perturbation', 'nlr', 'cnntk', 'synflow', 'snip', 'grad_norm', 'fisher', 'grasp', 'params', 'flops', 'l2_norm', 'plain', 'zen', 'epe_nas', 'nwot'] as const;
 
+/**
+ * Indicators of the NB101 fusion table: the FI four and the cheaper NASLib proxies (fisher, grasp,
+ * l2_norm, plain, epe_nas, zen are left out to keep 500 cells affordable on two cores).
+ */
+export const NB101_FUSION_PROXIES = ['jacov', 'os_perturbation', 'nlr', 'cnntk', 'synflow', 'snip', 'grad_norm', 'params', 'nwot'] as const;
+
 const naswotTable = (dataset: 'cifar10' | 'cifar100'): ProjectScoreTable => {
   const file = `data/scores/nb201-${dataset}-naswot.csv`;
   return {
@@ -46,6 +52,14 @@ export const PROJECT_SCORE_TABLES = {
     file: 'data/scores/nb101-cifar10-naswot.csv',
     description: 'NASWOT (NASWOT NB101 network: stem 16, 3×3 modules, explicit init; batch 128 of CIFAR-10 train images, seed 1) and the DAS atoms on the distinct NAS-Bench-1Shot1 space-2 cells',
     command: 'node dist/cli.js score --space nb101 --preset naswot --proxies naswot,das_na,das_logdet_s --archs sample:3258 --seed 1 --dataset cifar10 --out data/scores/nb101-cifar10-naswot.csv',
+  },
+  'nb101-naslib-cifar10-fusion': {
+    name: 'nb101-naslib-cifar10-fusion',
+    file: 'data/scores/nb101-naslib-cifar10-fusion.csv',
+    description:
+      "The Fusion-Indicator four and the cheaper NASLib proxies on NASLib's 500 NB101 cells: NASLib conventions (batch 32 of CIFAR-10 train images, crop+flip, 10 classes, seed 1) " +
+      "on NASWOT's stem-16 NB101 network (NASLib scored stem 128: 64× the FLOPs); TE-NAS thin networks widened to each cell's output fan-in",
+    command: `node dist/cli.js score --space nb101-naslib --preset naslib --width 16 --proxies ${NB101_FUSION_PROXIES.join(',')} --archs sample:500 --seed 1 --dataset cifar10 --out data/scores/nb101-naslib-cifar10-fusion.csv`,
   },
 } as const satisfies Record<string, ProjectScoreTable>;
 

@@ -80,6 +80,23 @@ export function meanStd(x: readonly number[]): MeanStd {
   return ms(mean, Math.sqrt(x.reduce((s, v) => s + (v - mean) ** 2, 0) / x.length));
 }
 
+/**
+ * Random-N search repeated `runs` times from one seeded stream: mean ± std (population) of
+ * `accuracy(chosen)`, the chosen indices, and whether N is small against the pool (N·10 ≤ pool
+ * size; otherwise runs share most candidates and the std shrinks).
+ */
+export function randomNAccuracy(
+  pool: ScorePool,
+  n: number,
+  runs: number,
+  seed: number,
+  accuracy: (index: number) => number,
+): { accuracy: MeanStd; chosen: number[]; smallAgainstPool: boolean } {
+  const rng = new Rng(seed);
+  const chosen = Array.from({ length: runs }, () => randomN(pool, n, rng).chosen);
+  return { accuracy: meanStd(chosen.map(accuracy)), chosen, smallAgainstPool: n * 10 <= pool.indices.length };
+}
+
 function accuracyStats(table: Nb201Table, chosen: readonly number[]): Record<Table2aColumn, MeanStd> {
   return Object.fromEntries(TABLE2A_COLUMNS.map((k) => [k, meanStd(chosen.map((i) => table.accuracy(i, k)))])) as Record<Table2aColumn, MeanStd>;
 }

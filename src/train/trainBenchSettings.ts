@@ -53,6 +53,7 @@ export interface TrainBenchSettings {
 export const TRAIN_BENCH_NET_DEFAULTS: Readonly<Record<SpaceName, { readonly C: number; readonly N: number; readonly evalBn: EvalBn }>> = {
   nb201: { C: 16, N: 1, evalBn: 'running' },
   nb101: { C: 16, N: 1, evalBn: 'running' },
+  'nb101-naslib': { C: 16, N: 1, evalBn: 'running' },
   darts: { C: 16, N: 5, evalBn: 'batch' },
 };
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng } from '../../src/engine/rng';
-import { compareFusion, compareFusionTransfer, compareTableRows } from '../../src/fusion/compare';
+import { compareFusion, compareFusionTransfer, compareTableRows, fusionVerdict } from '../../src/fusion/compare';
 import { fitFusion } from '../../src/fusion/model';
 import { fitLinear1D, fitMetrics } from '../../src/stats/fitMetrics';
 import type { FusionTable } from '../../src/fusion/data';
@@ -112,4 +112,24 @@ test('compareFusionTransfer: lines and FI fitted on one dataset are scored uncha
   b.rows.forEach((x, i) => assert.ok(Math.abs(r.perIndicator[2].predictions[i] - (line.intercept + line.slope * Math.log(x.kappa))) < 1e-12));
   assert.deepEqual(r.fusion.metrics, fitMetrics(r.fusion.predictions, r.test.actual, { bootstrap: 0 }));
   for (const p of r.perIndicator) assert.ok(r.fusion.metrics.krocc.value > p.metrics.krocc.value, p.name);
+});
+
+test('fusionVerdict names the best single indicator and tells clear wins, overlapping CIs and losses apart', () => {
+  const m = (value: number, lo: number, hi: number) => ({ value, lo, hi, level: 0.95, resamples: 100, skipped: 0, n: 50, dropped: 0 });
+  const fm = (k: ReturnType<typeof m>) => ({ plcc: k, rmse: k, srocc: k, krocc: k, n: 50, dropped: 0 });
+  const r = (fi: ReturnType<typeof m>) => ({
+    perIndicator: [
+      { name: 'a', metrics: fm(m(0.4, 0.35, 0.45)) },
+      { name: 'b', metrics: fm(m(0.5, 0.45, 0.55)) },
+    ],
+    fusion: { metrics: fm(fi) },
+  });
+  const clear = fusionVerdict(r(m(0.6, 0.56, 0.64)), 'krocc');
+  assert.equal(clear.best.name, 'b');
+  assert.equal(clear.outcome, 'clear');
+  assert.equal(clear.text, 'FI 0.600 [0.560, 0.640] vs the best single indicator b 0.500 [0.450, 0.550]: FI beats it clearly (CIs do not overlap)');
+  assert.equal(fusionVerdict(r(m(0.52, 0.47, 0.57)), 'srocc').outcome, 'overlap');
+  assert.equal(fusionVerdict(r(m(0.5, 0.45, 0.55)), 'srocc').outcome, 'no', 'a tie is not a win');
+  assert.match(fusionVerdict(r(m(0.3, 0.2, 0.4)), 'krocc').text, /does NOT beat it$/);
+  assert.throws(() => fusionVerdict({ perIndicator: [], fusion: { metrics: fm(m(0.5, 0.4, 0.6)) } }, 'krocc'), /no single indicators/);
 });

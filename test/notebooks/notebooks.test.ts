@@ -33,7 +33,10 @@ const EXPECT: Record<string, RegExp[]> = {
   '03-fusion-indicator': [
     /fusion score table: \d+ NB201 architectures/, /re-scored 2 architectures \(jacov, os_perturbation\): max \|Δ\| vs the table = 0\.00e\+0/,
     /5-fold held-out predictions/, /FI fitted on all \d+ rows/, /FI over 15 indicators: held-out SROCC/, /Fitted on CIFAR-10, evaluated on CIFAR-100/,
-    /- KROCC: FI -?\d\.\d{3} \[.*\] vs the best single indicator/,
+    /- NB201 CIFAR-10, KROCC: FI -?\d\.\d{3} \[.*\] vs the best single indicator \w+ -?\d\.\d{3} \[.*\]: FI (beats it clearly|is higher, but the CIs overlap|does NOT beat it)/,
+    /Kendall τ-b of each raw indicator with NB201 CIFAR-10 test accuracy/, /CJ random-N, N=10/,
+    /NB101 table: \d+ of 500 NASLib cells/, /FI over NASLib's own 10 proxy scores \(all 500 cells\): held-out KROCC 0\.\d{3}/,
+    /- NB101 \(\d+ cells\), KROCC: FI -?\d\.\d{3}/, /- Fitted on CIFAR-10, judged on CIFAR-100 \(KROCC\): FI/,
   ],
   '04-zero-cost-pt': [
     /setting: supernet C=\d+, N=\d+; proxy naswot/, /Zero-Cost-PT results: \d+ seeds/, /op whose removal hurts the score most on average: \w+/,

@@ -2,11 +2,23 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { loadNb201Table } from '../../src/benchmarks/nb201';
 import { Rng } from '../../src/engine/rng';
-import { meanStd, naswotTable2a, PAPER_TABLE_2A, TABLE2A_COLUMNS } from '../../src/search/table2a';
+import { meanStd, naswotTable2a, PAPER_TABLE_2A, randomNAccuracy, TABLE2A_COLUMNS } from '../../src/search/table2a';
 
 test('meanStd uses the population standard deviation', () => {
   assert.deepEqual(meanStd([1, 3]), { mean: 2, std: 1 });
   assert.ok(Number.isNaN(meanStd([]).mean));
+});
+
+test('randomNAccuracy: N ≫ pool always finds the top score; N = 1 averages the pool; same seed, same runs', () => {
+  const pool = { proxy: 'p', indices: [7, 8, 9], scores: [1, 3, 2], seconds: [0, 0, 0] };
+  const acc = (i: number): number => i * 10;
+  const big = randomNAccuracy(pool, 200, 50, 1, acc);
+  assert.deepEqual(big.accuracy, { mean: 80, std: 0 }, 'index 8 has the top score');
+  assert.equal(big.smallAgainstPool, false);
+  const one = randomNAccuracy(pool, 1, 3000, 2, acc);
+  assert.ok(Math.abs(one.accuracy.mean - 80) < 1.5 && Math.abs(one.accuracy.std - Math.sqrt(200 / 3)) < 0.5, JSON.stringify(one.accuracy));
+  assert.deepEqual(randomNAccuracy(pool, 1, 20, 2, acc).chosen, one.chosen.slice(0, 20));
+  assert.equal(randomNAccuracy({ ...pool, indices: Array.from({ length: 30 }, (_, i) => i), scores: Array.from({ length: 30 }, () => 0), seconds: [] }, 3, 1, 1, acc).smallAgainstPool, true);
 });
 
 test('Table 2(a): rows, paper values beside them, oracle scores reach the optimum-in-sample', () => {

@@ -10,7 +10,6 @@
  * tf.stridedSlice has no gradient in tfjs, so subsampling x[:, ::s, ::s] goes through reshape + slice.
  */
 import * as tf from '@tensorflow/tfjs';
-import { spreadStride } from '../../engine/depthwise';
 import { avgPool } from '../../engine/layers';
 
 type Pad4 = [[number, number], [number, number], [number, number], [number, number]];
@@ -33,8 +32,9 @@ export function subsample(x: tf.Tensor4D, s: number): tf.Tensor4D {
 /**
  * PyTorch MaxPool2d(3, stride, padding=1), with its own gradient: the wasm backend's MaxPoolGrad
  * drops the gradient of some inputs that are the maximum of several overlapping windows (measured
- * against the cpu kernel and a naive loop). Backward: for the 9 window offsets in row-major order,
- * the first input equal to the window's maximum receives dy (PyTorch's first-max rule).
+ * against the cpu kernel and a naive loop). Backward (`maxPool3x3Backward`): for the 9 window
+ * offsets in row-major order, the first input equal to the window's maximum receives dy
+ * (PyTorch's first-max rule).
  */
 export function maxPool3x3(x: tf.Tensor4D, stride: number): tf.Tensor4D {
   const f = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
@@ -43,28 +43,73 @@ export function maxPool3x3(x: tf.Tensor4D, stride: number): tf.Tensor4D {
     save([xi, value]);
     const gradFunc = (dy: tf.Tensor4D, saved: tf.Tensor[]): tf.Tensor => {
       const [xs, ys] = saved as [tf.Tensor4D, tf.Tensor4D];
-      return tf.tidy(() => {
-        const [n, h, w, c] = xs.shape;
-        const [, ho, wo] = ys.shape;
-        const xp = tf.pad(xs, pad1, -Infinity);
-        let taken: tf.Tensor = tf.zeros(ys.shape, 'bool');
-        const parts: tf.Tensor4D[] = [];
-        for (let di = 0; di < 3; di++) {
-          for (let dj = 0; dj < 3; dj++) {
-            const v = tf.stridedSlice(xp, [0, di, dj, 0], [n, di + (ho - 1) * stride + 1, dj + (wo - 1) * stride + 1, c], [1, stride, stride, 1]);
-            const hit = tf.logicalAnd(tf.equal(v, ys), tf.logicalNot(taken));
-            taken = tf.logicalOr(taken, hit);
-            // place hit·dy at padded rows di + o·s, columns dj + p·s
-            const g = spreadStride(tf.where(hit, dy, tf.zerosLike(dy)) as tf.Tensor4D, stride, (ho - 1) * stride + 1, (wo - 1) * stride + 1);
-            parts.push(tf.pad(g, [[0, 0], [di, h + 2 - di - g.shape[1]], [dj, w + 2 - dj - g.shape[2]], [0, 0]]));
-          }
-        }
-        return tf.slice(tf.addN(parts), [0, 1, 1, 0], [n, h, w, c]);
-      });
+      const dx = maxPool3x3Backward(xs.dataSync() as Float32Array, xs.shape, ys.dataSync() as Float32Array, ys.shape, dy.dataSync() as Float32Array, stride);
+      return tf.tensor4d(dx, xs.shape);
     };
     return { value, gradFunc };
   });
   return f(x) as tf.Tensor4D;
+}
+
+/**
+ * dx of a 3×3, pad-1 max pool at `stride` (NHWC, row-major data): each output's dy goes to the first
+ * window offset (row-major; padding cells count as −∞) whose input equals the output, and each input
+ * sums what it receives in offset order (float32), so NaN windows pass nothing back. One pass on the
+ * host: the same numbers as masking the 9 shifted inputs on the backend, without its 100-odd kernels.
+ */
+export function maxPool3x3Backward(
+  x: Float32Array,
+  xShape: readonly number[],
+  y: Float32Array,
+  yShape: readonly number[],
+  dy: Float32Array,
+  stride: number,
+): Float32Array {
+  const [n, h, w, c] = xShape as [number, number, number, number];
+  const [, ho, wo] = yShape as [number, number, number, number];
+  if (x.length !== n * h * w * c || y.length !== n * ho * wo * c || dy.length !== y.length) {
+    throw new Error(`maxPool3x3Backward: sizes do not match shapes x [${xShape.join(', ')}], y [${yShape.join(', ')}]`);
+  }
+  // winner offset (0..8) of every output, −1 when none (NaN window)
+  const win = new Int8Array(y.length).fill(-1);
+  for (let b = 0; b < n; b++) {
+    for (let oi = 0; oi < ho; oi++) {
+      for (let oj = 0; oj < wo; oj++) {
+        const o = ((b * ho + oi) * wo + oj) * c;
+        for (let ch = 0; ch < c; ch++) {
+          const v = y[o + ch]!;
+          for (let k = 0; k < 9; k++) {
+            const i = oi * stride + ((k / 3) | 0) - 1;
+            const j = oj * stride + (k % 3) - 1;
+            const xv = i < 0 || j < 0 || i >= h || j >= w ? -Infinity : x[((b * h + i) * w + j) * c + ch]!;
+            if (xv === v) {
+              win[o + ch] = k;
+              break;
+            }
+          }
+        }
+      }
+    }
+  }
+  const dx = new Float32Array(x.length);
+  for (let k = 0; k < 9; k++) {
+    const di = ((k / 3) | 0) - 1;
+    const dj = (k % 3) - 1;
+    for (let b = 0; b < n; b++) {
+      for (let oi = 0; oi < ho; oi++) {
+        const i = oi * stride + di;
+        if (i < 0 || i >= h) continue;
+        for (let oj = 0; oj < wo; oj++) {
+          const j = oj * stride + dj;
+          if (j < 0 || j >= w) continue;
+          const o = ((b * ho + oi) * wo + oj) * c;
+          const xi = ((b * h + i) * w + j) * c;
+          for (let ch = 0; ch < c; ch++) if (win[o + ch] === k) dx[xi + ch] += dy[o + ch]!;
+        }
+      }
+    }
+  }
+  return dx;
 }
 
 /** 9/count per output cell of a 3×3, pad-1 window at `stride` (count = real cells in the window). */

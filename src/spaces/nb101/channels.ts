@@ -57,6 +57,14 @@ export interface Nb101MacroConfig {
   readonly numStacks: number;
   /** Modules (cells) per stack (3). */
   readonly modulesPerStack: number;
+  /**
+   * Thin networks (TE-NAS-style, see archSets' NB101 builder): `stem: false` drops the stem conv,
+   * so the first module reads the `inputChannels`-channel input directly (default: stem on);
+   * `depth` keeps only the first `depth` modules (default: all).
+   */
+  readonly stem?: boolean;
+  readonly inputChannels?: number;
+  readonly depth?: number;
 }
 
 /** One module (cell) of the network with its input/output channels. */
@@ -72,18 +80,32 @@ export interface Nb101Module {
 /** The modules in order, and the channels of the last one (the classifier's input). */
 export function nb101Modules(config: Nb101MacroConfig): { modules: Nb101Module[]; outChannels: number } {
   const { stemChannels, numStacks, modulesPerStack } = config;
-  for (const [k, v] of Object.entries({ stemChannels, numStacks, modulesPerStack })) {
+  const inputChannels = config.inputChannels ?? 3;
+  const depth = config.depth ?? numStacks * modulesPerStack;
+  for (const [k, v] of Object.entries({ stemChannels, numStacks, modulesPerStack, inputChannels, depth })) {
     if (!(Number.isInteger(v) && v >= 1)) throw new Error(`invalid NB101 network config: ${k} must be a positive integer, got ${v}`);
   }
   const modules: Nb101Module[] = [];
-  let cin = stemChannels;
+  let cin = config.stem === false ? inputChannels : stemChannels;
   let cout = stemChannels;
-  for (let s = 0; s < numStacks; s++) {
+  for (let s = 0; s < numStacks && modules.length < depth; s++) {
     if (s > 0) cout *= 2;
-    for (let m = 0; m < modulesPerStack; m++) {
+    for (let m = 0; m < modulesPerStack && modules.length < depth; m++) {
       modules.push({ name: `cells.${modules.length}`, stack: s, afterPool: s > 0 && m === 0, cin, cout });
       cin = cout;
     }
   }
-  return { modules, outChannels: cout };
+  return { modules, outChannels: modules[modules.length - 1]!.cout };
+}
+
+/**
+ * Fewest module channels a cell can be built with: the output's channels are split among the
+ * interior vertices that feed it, so a width below that fan-in would leave vertices with 0
+ * channels (1 when only the input feeds the output).
+ */
+export function nb101MinWidth(matrix: Nb101Matrix | readonly (readonly number[])[]): number {
+  const n = matrix.length;
+  let k = 0;
+  for (let v = 1; v < n - 1; v++) if (matrix[v]![n - 1]) k++;
+  return Math.max(1, k);
 }

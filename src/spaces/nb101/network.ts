@@ -15,10 +15,13 @@
  *  - output = concat (channels, vertex order) of the vertices feeding it, + Projection(x) to cout
  *    when input→output; just Projection(x) when only input feeds the output.
  * Initialisation: 'naswot' (default; the explicit `_initialize_weights` of both PyTorch ports:
- * conv N(0, 2/(k·k·C_out)), BN γ=1 β=0, linear N(0, 0.01²), biases 0) or 'pytorch' (PyTorch
- * defaults, engine/init.ts). Taps: every nn.ReLU (stem, projections, conv vertices) reports its
- * input once (`inWrapper` false: the BayesWatch hook matches class names containing "ReLU", and
- * NB101's `ConvBnRelu` does not), and every one is on an input→output path after pruning.
+ * conv N(0, 2/(k·k·C_out)), BN γ=1 β=0, linear N(0, 0.01²), biases 0), 'pytorch' (PyTorch
+ * defaults, engine/init.ts), or Kaiming-normal with fan_in / fan_out for conv and linear weights
+ * (TE-NAS's thin networks, as Nb201Network; biases as PyTorch). Thin networks: `stem: false`,
+ * `inputChannels` and `depth` (channels.ts). Taps: every nn.ReLU (stem, projections, conv
+ * vertices) reports its input once (`inWrapper` false: the BayesWatch hook matches class names
+ * containing "ReLU", and NB101's `ConvBnRelu` does not), and every one is on an input→output path
+ * after pruning.
  */
 import * as tf from '@tensorflow/tfjs';
 import { batchNorm, conv2d as conv2dRaw, globalAvgPool, linear } from '../../engine/layers';
@@ -31,16 +34,57 @@ import type { Nb101Spec } from './spec';
 import { maxPool3x3 } from '../darts/ops';
 
 /**
- * MaxPool2d(2, 2) on even sizes as a reshape and a max, so its gradient comes from tfjs's generic
- * ops: the wasm backend's MaxPoolGrad gave wrong input gradients for some entries (measured).
+ * MaxPool2d(2, 2) on even sizes: forward as a reshape and a max; backward on the host with PyTorch's
+ * rule (each output's dy goes to the first maximum of its window in row-major order; tfjs's max
+ * gradient sends it to every tied maximum instead, e.g. to all four zeros of a ReLU-dead window).
+ * The wasm backend's MaxPoolGrad gave wrong input gradients for some entries (measured).
  */
 function maxPool2x2(x: tf.Tensor4D): tf.Tensor4D {
   const [n, h, w, c] = x.shape;
   if (h % 2 || w % 2) throw new Error(`nb101: 2×2 max-pool needs even sizes, got ${h}×${w}`);
-  return tf.tidy(() => tf.max(tf.reshape(x, [n, h / 2, 2, w / 2, 2, c]), [2, 4]).reshape([n, h / 2, w / 2, c]));
+  const f = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const [xi, save] = args as [tf.Tensor4D, tf.GradSaveFunc];
+    const value = tf.tidy(() => tf.max(tf.reshape(xi, [n, h / 2, 2, w / 2, 2, c]), [2, 4]).reshape([n, h / 2, w / 2, c])) as tf.Tensor4D;
+    save([xi, value]);
+    const gradFunc = (dy: tf.Tensor4D, saved: tf.Tensor[]): tf.Tensor => {
+      const [xs, ys] = saved as [tf.Tensor4D, tf.Tensor4D];
+      return tf.tensor4d(maxPool2x2Backward(xs.dataSync() as Float32Array, xs.shape, ys.dataSync() as Float32Array, dy.dataSync() as Float32Array), xs.shape);
+    };
+    return { value, gradFunc };
+  });
+  return f(x) as tf.Tensor4D;
 }
 
-export type Nb101Init = 'naswot' | 'pytorch';
+/** dx of a 2×2/2 max pool (NHWC): dy to the first (row-major) input of each window equal to its output. */
+export function maxPool2x2Backward(x: Float32Array, xShape: readonly number[], y: Float32Array, dy: Float32Array): Float32Array {
+  const [n, h, w, c] = xShape as [number, number, number, number];
+  const ho = h / 2;
+  const wo = w / 2;
+  if (x.length !== n * h * w * c || y.length !== n * ho * wo * c || dy.length !== y.length) {
+    throw new Error(`maxPool2x2Backward: sizes do not match x [${xShape.join(', ')}]`);
+  }
+  const dx = new Float32Array(x.length);
+  for (let b = 0; b < n; b++) {
+    for (let oi = 0; oi < ho; oi++) {
+      for (let oj = 0; oj < wo; oj++) {
+        const o = ((b * ho + oi) * wo + oj) * c;
+        for (let ch = 0; ch < c; ch++) {
+          for (let k = 0; k < 4; k++) {
+            const xi = ((b * h + 2 * oi + (k >> 1)) * w + 2 * oj + (k & 1)) * c + ch;
+            if (x[xi] === y[o + ch]) {
+              dx[xi] = dy[o + ch]!;
+              break;
+            }
+          }
+        }
+      }
+    }
+  }
+  return dx;
+}
+
+export const NB101_INITS = Object.freeze(['naswot', 'pytorch', 'kaiming-normal-fan-in', 'kaiming-normal-fan-out'] as const);
+export type Nb101Init = (typeof NB101_INITS)[number];
 
 export interface Nb101NetConfig extends Nb101MacroConfig {
   /** Classifier outputs (NASWOT scores with 1; CIFAR-10 has 10). */
@@ -81,7 +125,7 @@ function cellParams(spec: Nb101Spec, m: Pick<Nb101Module, 'cin' | 'cout'>): numb
 export function nb101NumParams(spec: Nb101Spec, config: Omit<Nb101NetConfig, 'init'> = NB101_BENCHMARK_CONFIG): number {
   const { modules, outChannels } = nb101Modules(config);
   const c = config.stemChannels;
-  let p = 27 * c + 2 * c;
+  let p = config.stem === false ? 0 : 27 * c + 2 * c;
   for (const m of modules) p += cellParams(spec, m);
   return p + outChannels * config.numClasses + config.numClasses;
 }
@@ -102,7 +146,7 @@ export class Nb101Network implements Network {
     const { numClasses } = config;
     if (!(Number.isInteger(numClasses) && numClasses >= 1)) throw new Error(`invalid NB101 network config: numClasses must be a positive integer, got ${numClasses}`);
     const init = config.init ?? 'naswot';
-    if (init !== 'naswot' && init !== 'pytorch') throw new Error(`invalid NB101 network config: unknown init '${String(init)}' (expected naswot or pytorch)`);
+    if (!(NB101_INITS as readonly string[]).includes(init)) throw new Error(`invalid NB101 network config: unknown init '${String(init)}' (expected ${NB101_INITS.join(', ')})`);
     const { modules, outChannels } = nb101Modules(config);
     this.modules = modules;
     this.channels = modules.map((m) => computeVertexChannels(m.cin, m.cout, spec.matrix));
@@ -113,12 +157,13 @@ export class Nb101Network implements Network {
     };
     const addConvBn = (name: string, k: number, cin: number, cout: number): void => {
       const n = k * k * cin * cout;
-      const w = init === 'naswot' ? kaimingNormal(rng, n, k * k * cout) : convWeight(rng, k, k, cin, cout);
+      const w =
+        init === 'pytorch' ? convWeight(rng, k, k, cin, cout) : kaimingNormal(rng, n, init === 'kaiming-normal-fan-in' ? k * k * cin : k * k * cout);
       add(`${name}.conv.weight`, w, [k, k, cin, cout], 'conv');
       add(`${name}.bn.weight`, new Float32Array(cout).fill(1), [cout], 'bn-weight');
       add(`${name}.bn.bias`, new Float32Array(cout), [cout], 'bn-bias');
     };
-    addConvBn('stem', 3, 3, config.stemChannels);
+    if (config.stem !== false) addConvBn('stem', 3, 3, config.stemChannels);
     const n = spec.ops.length;
     modules.forEach((m, i) => {
       const ch = this.channels[i]!;
@@ -134,8 +179,11 @@ export class Nb101Network implements Network {
       for (let i = 0; i < wn; i++) w[i] = rng.normal() * 0.01;
       add('classifier.weight', w, [outChannels, numClasses], 'linear');
       add('classifier.bias', new Float32Array(numClasses), [numClasses], 'bias');
-    } else {
+    } else if (init === 'pytorch') {
       add('classifier.weight', linearWeight(rng, outChannels, numClasses), [outChannels, numClasses], 'linear');
+      add('classifier.bias', bias(rng, outChannels, numClasses), [numClasses], 'bias');
+    } else {
+      add('classifier.weight', kaimingNormal(rng, wn, init === 'kaiming-normal-fan-in' ? outChannels : numClasses), [outChannels, numClasses], 'linear');
       add('classifier.bias', bias(rng, outChannels, numClasses), [numClasses], 'bias');
     }
   }
@@ -169,7 +217,9 @@ export class Nb101Network implements Network {
       return opts.reluHook ? (opts.reluHook(y, rn) as tf.Tensor4D) : tf.relu(y);
     };
 
-    let h = convBnRelu(x, 'stem', 3);
+    const cin = this.config.stem === false ? this.modules[0]!.cin : 3;
+    if (x.shape[3] !== cin) throw new Error(`Nb101Network: input has ${x.shape[3]} channels, the network expects ${cin}`);
+    let h = this.config.stem === false ? x : convBnRelu(x, 'stem', 3);
     this.modules.forEach((m, i) => {
       if (m.afterPool) h = maxPool2x2(h);
       h = hook(this.cellForward(h, m, this.channels[i]!, convBnRelu), m.name);

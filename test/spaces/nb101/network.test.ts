@@ -5,7 +5,7 @@ import { Rng } from '../../../src/engine/rng';
 import type { ReluTap } from '../../../src/engine/taps';
 import type { NetBnMode } from '../../../src/engine/network';
 import { computeVertexChannels, nb101Modules } from '../../../src/spaces/nb101/channels';
-import { Nb101Network, nb101NumParams, NB101_BENCHMARK_CONFIG, NB101_NASWOT_CONFIG, type Nb101NetConfig } from '../../../src/spaces/nb101/network';
+import { maxPool2x2Backward, Nb101Network, nb101NumParams, NB101_BENCHMARK_CONFIG, NB101_NASWOT_CONFIG, type Nb101NetConfig } from '../../../src/spaces/nb101/network';
 import { sampleNb101Many } from '../../../src/spaces/nb101/sample';
 import { nb101Spec, parseNb101, type Nb101Spec } from '../../../src/spaces/nb101/spec';
 import { naswotFromKernel, naswotKernel } from '../../../src/proxies/naswot';
@@ -290,6 +290,36 @@ test('max-pool gradients work on this backend and equal the hand count of window
   tf.dispose([x, g3, g2]);
 });
 
+test('2×2 max-pool backward: dy to the first maximum of each window (PyTorch), also when ReLU zeros tie', () => {
+  // one image, 4×4, 2 channels: channel 0 all zeros (every window tied), channel 1 distinct values
+  const x = new Float32Array(32);
+  for (let p = 0; p < 16; p++) x[p * 2 + 1] = (p * 7) % 16;
+  const y = new Float32Array(8);
+  for (let oi = 0; oi < 2; oi++) {
+    for (let oj = 0; oj < 2; oj++) {
+      for (let ch = 0; ch < 2; ch++) {
+        let m = -Infinity;
+        for (const [a, b] of [[0, 0], [0, 1], [1, 0], [1, 1]]) m = Math.max(m, x[((2 * oi + a!) * 4 + 2 * oj + b!) * 2 + ch]!);
+        y[(oi * 2 + oj) * 2 + ch] = m;
+      }
+    }
+  }
+  const dy = Float32Array.from({ length: 8 }, (_, i) => i + 1);
+  const dx = maxPool2x2Backward(x, [1, 4, 4, 2], y, dy);
+  for (let oi = 0; oi < 2; oi++) {
+    for (let oj = 0; oj < 2; oj++) {
+      // tied zeros: only the window's top-left input gets dy
+      const o = (oi * 2 + oj) * 2;
+      assert.equal(dx[((2 * oi) * 4 + 2 * oj) * 2], dy[o]);
+      assert.equal(dx[((2 * oi) * 4 + 2 * oj + 1) * 2] + dx[((2 * oi + 1) * 4 + 2 * oj) * 2] + dx[((2 * oi + 1) * 4 + 2 * oj + 1) * 2], 0);
+    }
+  }
+  const ch1 = Array.from({ length: 16 }, (_, p) => dx[p * 2 + 1]);
+  assert.equal(ch1.filter((v) => v !== 0).length, 4, 'one arg-max per window');
+  assert.equal(ch1.reduce((s, v) => s + v, 0), dy[1]! + dy[3]! + dy[5]! + dy[7]!);
+  assert.throws(() => maxPool2x2Backward(x, [1, 4, 4, 3], y, dy), /sizes do not match/);
+});
+
 test('input gradient through a whole NB101 network is finite and non-zero, without leaks', () => {
   const x = randInput(4, 2);
   const net = new Nb101Network(QUERY, SMALL, 6);
@@ -335,4 +365,39 @@ test('NASWOT on NB101 networks (stem 16, 1 class): finite score, N_A as counted 
     }
   }
   x.dispose();
+});
+
+test('thin NB101 networks: no stem (input of inputChannels), first depth modules, Kaiming fan_in / fan_out init', () => {
+  const cfg: Nb101NetConfig = { stemChannels: 4, numStacks: 3, modulesPerStack: 1, numClasses: 10, stem: false, inputChannels: 1, depth: 1, init: 'kaiming-normal-fan-in' };
+  const { modules, outChannels } = nb101Modules(cfg);
+  assert.deepEqual(modules.map((m) => [m.cin, m.cout]), [[1, 4]], 'one module reading the 1-channel input');
+  assert.equal(outChannels, 4);
+  assert.deepEqual(nb101Modules({ ...cfg, stem: true, depth: 2 }).modules.map((m) => [m.cin, m.cout, m.afterPool]), [[4, 4, false], [4, 8, true]]);
+  assert.throws(() => nb101Modules({ ...cfg, depth: 0 }), /depth must be a positive integer/);
+  const net = new Nb101Network(STORED, cfg, 5);
+  try {
+    assert.ok(![...net.params.keys()].some((n) => n.startsWith('stem.')), 'no stem parameters');
+    assert.equal(net.numParams, nb101NumParams(STORED, cfg));
+    // fan_in of the 1×1 input projection to vertex 1 is cin = 1: std √2
+    const w = net.params.get('cells.0.input_op.1.conv.weight')!;
+    assert.deepEqual(w.shape, [1, 1, 1, 1]);
+    const x = tf.tensor4d(Float32Array.from({ length: 5 * 9 }, (_, i) => Math.cos(i)), [5, 3, 3, 1]);
+    const shape = tf.tidy(() => net.forward(x, { bn: 'train' }).logits).shape;
+    assert.deepEqual(shape, [5, 10]);
+    assert.throws(() => tf.tidy(() => net.forward(tf.zeros([2, 3, 3, 3]) as tf.Tensor4D, { bn: 'train' }).logits), /input has 3 channels, the network expects 1/);
+    x.dispose();
+  } finally {
+    net.dispose();
+  }
+  // Kaiming-normal: sample std of the 1×1 projection 64 → 128 channels matches √(2/fan)
+  for (const [init, fan] of [['kaiming-normal-fan-in', 64], ['kaiming-normal-fan-out', 128]] as const) {
+    const big = new Nb101Network(parseNb101('0101.0010.0001.0000:in-c3-c3-out'), { stemChannels: 64, numStacks: 2, modulesPerStack: 1, numClasses: 10, init }, 2);
+    try {
+      const v = Array.from(big.params.get('cells.1.input_op.1.conv.weight')!.dataSync());
+      const std = Math.sqrt(v.reduce((s, a) => s + a * a, 0) / v.length);
+      assert.ok(Math.abs(std / Math.sqrt(2 / fan) - 1) < 0.02, `${init}: std ${std} vs ${Math.sqrt(2 / fan)}`);
+    } finally {
+      big.dispose();
+    }
+  }
 });
