@@ -22,7 +22,7 @@ import { formatParity, naslibReference, parity } from './runner/parity';
 import { defaultWorkers } from './runner/pool';
 import { readScores } from './runner/results';
 import { scoreToFile } from './runner/scoreFile';
-import { PresetName, PRESETS, ScoreSettings, SPACE_NAMES, SpaceName } from './runner/settings';
+import { PresetName, presetFor, PRESETS, ScoreSettings, SPACE_NAMES, SpaceName } from './runner/settings';
 import { scorePool } from './search/scorePool';
 import { formatTable2a, naswotTable2a } from './search/table2a';
 import { cmdTrainBench } from './train/trainBench';
@@ -159,14 +159,15 @@ async function cmdScore(argv: string[]): Promise<void> {
   if (v.help) return void console.log(HELP.score);
   const space = oneOf<SpaceName>(v.space, 'space', SPACE_NAMES, 'nb201');
   const presetName = oneOf<PresetName>(v.preset, 'preset', ['naswot', 'naslib'], 'naswot');
-  const preset = PRESETS[presetName];
+  const dataset = oneOf<CifarDataset>(v.dataset, 'dataset', ['cifar10', 'cifar100'], 'cifar10');
+  const preset = presetFor(presetName, dataset);
   const seed = int(v.seed, 'seed', preset.seed);
   const settings: ScoreSettings = {
     ...preset,
     space,
     ...SPACE_NET_DEFAULTS[space][presetName],
     ...(v.width !== undefined ? { C: width(v.width) } : {}),
-    dataset: oneOf<CifarDataset>(v.dataset, 'dataset', ['cifar10', 'cifar100'], 'cifar10'),
+    dataset,
     batchSize: int(v['batch-size'], 'batch-size', preset.batchSize),
     seed,
     select: oneOf<BatchSelect>(v.select, 'select', ['random', 'first'], preset.select),
@@ -216,7 +217,7 @@ async function cmdParity(argv: string[]): Promise<void> {
   if (dataset === 'ImageNet16-120') fail('ImageNet16-120 images are not available here (see data/README.md)');
   if (space !== 'nb201' && dataset !== 'cifar10') fail(`NASLib's ${space === 'darts' ? 'NB301' : 'NB101'} table has cifar10 rows only`);
   const settings: ScoreSettings = {
-    ...PRESETS.naslib, space, ...SPACE_NET_DEFAULTS[space].naslib, dataset,
+    ...presetFor('naslib', dataset), space, ...SPACE_NET_DEFAULTS[space].naslib, dataset,
     batchSize: int(v['batch-size'], 'batch-size', PRESETS.naslib.batchSize),
     proxies: parseProxyList(v.proxies ?? 'naswot,params'),
     ...repeatsOption(v.repeats),

@@ -39,6 +39,10 @@ export interface Cifar100Images extends CifarImages {
 
 /** Datasets with a loader. */
 export type CifarDataset = 'cifar10' | 'cifar100';
+
+/** Number of (fine) classes of each dataset. */
+export const CIFAR_CLASSES: Readonly<Record<CifarDataset, number>> = Object.freeze({ cifar10: 10, cifar100: 100 });
+
 /** Official splits. */
 export type CifarSplit = 'train' | 'test';
 
@@ -160,10 +164,10 @@ export function loadCifar(dataset: CifarDataset, split: CifarSplit): CifarSet {
   let set: CifarSet;
   if (dataset === 'cifar10') {
     const imgs = concatImages(files.map(readCifar10Bin));
-    set = { ...imgs, dataset, split, numClasses: 10, files };
+    set = { ...imgs, dataset, split, numClasses: CIFAR_CLASSES.cifar10, files };
   } else {
     const imgs = readCifar100Bin(files[0]!);
-    set = { ...imgs, dataset, split, numClasses: 100, files };
+    set = { ...imgs, dataset, split, numClasses: CIFAR_CLASSES.cifar100, files };
   }
   cache.set(key, set);
   return set;

@@ -19,14 +19,17 @@ export interface ProjectScoreTable {
   readonly command: string;
 }
 
+/** The Fusion-Indicator four: CJ, OS, NLR, CNNTK. */
+export const FUSION_FOUR = ['jacov', 'os_perturbation', 'nlr', 'cnntk'] as const;
+
 /** Indicators of the fusion table: the FI four first, then the NASLib proxies (os_jacobian is left out: 30 s/arch). */
-export const FUSION_PROXIES = ['jacov', 'os_perturbation', 'nlr', 'cnntk', 'synflow', 'snip', 'grad_norm', 'fisher', 'grasp', 'params', 'flops', 'l2_norm', 'plain', 'zen', 'epe_nas', 'nwot'] as const;
+export const FUSION_PROXIES = [...FUSION_FOUR, 'synflow', 'snip', 'grad_norm', 'fisher', 'grasp', 'params', 'flops', 'l2_norm', 'plain', 'zen', 'epe_nas', 'nwot'] as const;
 
 /**
  * Indicators of the NB101 fusion table: the FI four and the cheaper NASLib proxies (fisher, grasp,
  * l2_norm, plain, epe_nas, zen are left out to keep 500 cells affordable on two cores).
  */
-export const NB101_FUSION_PROXIES = ['jacov', 'os_perturbation', 'nlr', 'cnntk', 'synflow', 'snip', 'grad_norm', 'params', 'nwot'] as const;
+export const NB101_FUSION_PROXIES = [...FUSION_FOUR, 'synflow', 'snip', 'grad_norm', 'params', 'nwot'] as const;
 
 const naswotTable = (dataset: 'cifar10' | 'cifar100'): ProjectScoreTable => {
   const file = `data/scores/nb201-${dataset}-naswot.csv`;
@@ -46,6 +49,12 @@ export const PROJECT_SCORE_TABLES = {
     file: 'data/scores/nb201-cifar10-fusion.csv',
     description: 'The Fusion-Indicator four (jacov = CJ, os_perturbation = OS, nlr, cnntk) and the NASLib zero-cost proxies on NB201, NASLib conventions (batch 32 of CIFAR-10 train images, crop+flip, seed 1)',
     command: `node dist/cli.js score --preset naslib --proxies ${FUSION_PROXIES.join(',')} --archs sample:15625 --seed 1 --dataset cifar10 --out data/scores/nb201-cifar10-fusion.csv`,
+  },
+  'nb201-cifar100-fusion': {
+    name: 'nb201-cifar100-fusion',
+    file: 'data/scores/nb201-cifar100-fusion.csv',
+    description: 'The Fusion-Indicator four on NB201 scored on CIFAR-100 itself: NASLib conventions with a batch of 32 CIFAR-100 train images and 100-class networks (crop+flip, seed 1)',
+    command: `node dist/cli.js score --preset naslib --proxies ${FUSION_FOUR.join(',')} --archs sample:15625 --seed 1 --dataset cifar100 --out data/scores/nb201-cifar100-fusion.csv`,
   },
   'nb101-cifar10-naswot': {
     name: 'nb101-cifar10-naswot',

@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { makeBatch } from '../data/batch';
+import { CIFAR_CLASSES } from '../data/cifar';
 import { NASLIB_NORM, NASWOT_NORM, NormConstants } from '../data/normalize';
 import { initBackend } from '../engine/backend';
 import { getProxy, ProxyContext, ProxyValue } from '../proxies';
@@ -23,6 +24,20 @@ export interface ScoreRow {
 
 export function normFor(settings: Pick<ScoreSettings, 'norm' | 'dataset'>): NormConstants {
   return settings.norm === 'naslib' ? NASLIB_NORM[settings.dataset] : NASWOT_NORM[settings.dataset];
+}
+
+/**
+ * A network with `numClasses` > 1 outputs must cover every label of the batch: a one-hot of a
+ * label ≥ numClasses is all zeros, so the cross-entropy proxies would silently lose those samples
+ * (e.g. CIFAR-100 labels on a 10-class network). numClasses = 1 (NASWOT) never reads labels.
+ */
+export function checkLabels(settings: Pick<ScoreSettings, 'numClasses' | 'dataset'>, labels: ArrayLike<number>): void {
+  if (settings.numClasses <= 1) return;
+  let max = -1;
+  for (let i = 0; i < labels.length; i++) max = Math.max(max, labels[i]!);
+  if (max >= settings.numClasses) {
+    throw new Error(`settings: numClasses ${settings.numClasses} but the ${settings.dataset} batch has label ${max}; score ${settings.dataset} with a ${CIFAR_CLASSES[settings.dataset]}-class network (presetFor(…, '${settings.dataset}'))`);
+  }
 }
 
 export class ArchScorer {
@@ -46,6 +61,7 @@ export class ArchScorer {
         augment: settings.augment,
         norm: normFor(settings),
       });
+      checkLabels(settings, batch.labels);
       return { seed, x: tf.tensor4d(batch.x, [...batch.shape]), labels: tf.tensor1d(batch.labels, 'int32') };
     });
     return new ArchScorer(settings, archSet(settings.space), batches);

@@ -4,7 +4,7 @@
  * and `naslib` (NASLib / NAS-Bench-Suite-Zero: NASLib normalisation, crop+flip, single counting).
  */
 import type { BatchAugment, BatchSelect } from '../data/batch';
-import type { CifarDataset } from '../data/cifar';
+import { CIFAR_CLASSES, type CifarDataset } from '../data/cifar';
 import type { BnMode } from '../engine/layers';
 import type { ReluCounting } from '../engine/taps';
 
@@ -53,6 +53,16 @@ export const PRESETS: Readonly<Record<PresetName, Omit<ScoreSettings, 'proxies' 
     counting: 'naslib', bn: 'train', C: 16, N: 5, numClasses: 10,
   },
 };
+
+/**
+ * A preset for one dataset. NASWOT scores a 1-output network (labels unused); NASLib builds the
+ * network with the dataset's classes (NB201 cifar100: 100 logits, e.g. its `params` column counts
+ * a 64×100 classifier), so the naslib preset's `numClasses` follows the dataset.
+ */
+export function presetFor(name: PresetName, dataset: CifarDataset): Omit<ScoreSettings, 'proxies' | 'dataset'> {
+  const p = PRESETS[name];
+  return name === 'naslib' ? { ...p, numClasses: CIFAR_CLASSES[dataset] } : p;
+}
 
 /** Settings as a stable JSON string (keys sorted), used to check that a results file matches. */
 export function settingsKey(s: ScoreSettings): string {

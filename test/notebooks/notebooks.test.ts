@@ -37,6 +37,7 @@ const EXPECT: Record<string, RegExp[]> = {
     /Kendall τ-b of each raw indicator with NB201 CIFAR-10 test accuracy/, /CJ random-N, N=10/,
     /NB101 table: \d+ of 500 NASLib cells/, /FI over NASLib's own 10 proxy scores \(all 500 cells\): held-out KROCC 0\.\d{3}/,
     /- NB101 \(\d+ cells\), KROCC: FI -?\d\.\d{3}/, /- Fitted on CIFAR-10, judged on CIFAR-100 \(KROCC\): FI/,
+    /CIFAR-100 fusion table: \d+ NB201 architectures/, /- NB201 CIFAR-100, scored on CIFAR-100 \(\d+ archs\), KROCC: FI/,
   ],
   '04-zero-cost-pt': [
     /setting: supernet C=\d+, N=\d+; proxy naswot/, /Zero-Cost-PT results: \d+ seeds/, /op whose removal hurts the score most on average: \w+/,

@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadNb201Table } from '../../src/benchmarks/nb201';
 import { selectArchs } from '../../src/runner/archs';
-import { FUSION_PROXIES, hasProjectScores, loadProjectScores, loadProjectTrainBench, NB101_FUSION_PROXIES, PROJECT_SCORE_TABLES } from '../../src/runner/projectTables';
+import { FUSION_FOUR, FUSION_PROXIES, hasProjectScores, loadProjectScores, loadProjectTrainBench, NB101_FUSION_PROXIES, PROJECT_SCORE_TABLES } from '../../src/runner/projectTables';
 import { archSet } from '../../src/runner/archSets';
 import { settingsKey, PRESETS } from '../../src/runner/settings';
 
@@ -31,11 +31,12 @@ test('the committed NB201 CIFAR-10 NASWOT table: NASWOT preset settings, a prefi
 
 for (const [name, space, proxies, extra, sample] of [
   ['nb201-cifar10-fusion', 'nb201', FUSION_PROXIES, {}, 'sample:15625'],
+  ['nb201-cifar100-fusion', 'nb201', FUSION_FOUR, { dataset: 'cifar100', numClasses: 100 }, 'sample:15625'],
   ['nb101-naslib-cifar10-fusion', 'nb101-naslib', NB101_FUSION_PROXIES, { space: 'nb101-naslib', C: 16, N: 3 }, 'sample:500'],
 ] as const) {
   test(`the committed ${name} table: NASLib preset at its command's settings, a prefix of the seed-1 permutation`, { skip: !hasProjectScores(name) && 'table not generated yet' }, () => {
     const t = loadProjectScores(name);
-    assert.equal(settingsKey(t.settings), settingsKey({ ...PRESETS.naslib, ...extra, dataset: 'cifar10', proxies: [...proxies] }));
+    assert.equal(settingsKey(t.settings), settingsKey({ ...PRESETS.naslib, dataset: 'cifar10', ...extra, proxies: [...proxies] }));
     assert.ok(t.info.command.includes(`--proxies ${proxies.join(',')} --archs ${sample} --seed 1`) && t.info.command.includes(t.info.file));
     const order = selectArchs(sample, archSet(space), 1);
     assert.deepEqual(new Set(t.rows.map((r) => r.index)), new Set(order.slice(0, t.rows.length)), 'the rows are exactly the first N of the permutation');

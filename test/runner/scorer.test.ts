@@ -32,3 +32,24 @@ test('ArchScorer with repeats: each proxy is the mean of the single-draw scores 
   [two, s1, s2].forEach((s) => s.dispose());
   assert.equal(tf.memory().numTensors, before);
 });
+
+test('NASLib preset per dataset: CIFAR-100 networks get 100 logits (NASLib params column exactly); a 10-class network refuses CIFAR-100 labels', { skip }, async () => {
+  const { presetFor } = await import('../../src/runner/settings');
+  const { naslibNb201Reference } = await import('../../src/benchmarks/naslib');
+  const { checkLabels } = await import('../../src/runner/scorer');
+  assert.equal(presetFor('naslib', 'cifar10').numClasses, 10);
+  assert.equal(presetFor('naslib', 'cifar100').numClasses, 100);
+  assert.equal(presetFor('naswot', 'cifar100').numClasses, 1, 'NASWOT scores a 1-output network');
+  const settings: ScoreSettings = { ...presetFor('naslib', 'cifar100'), dataset: 'cifar100', proxies: ['params'] };
+  const scorer = await ArchScorer.create(settings, { quiet: true });
+  try {
+    for (const r of naslibNb201Reference('cifar100').slice(0, 3)) {
+      assert.equal(scorer.score(r.nb201Index).values.params!.value, r.proxies.params, `NB201 #${r.nb201Index}`);
+    }
+  } finally {
+    scorer.dispose();
+  }
+  await assert.rejects(ArchScorer.create({ ...PRESETS.naslib, dataset: 'cifar100', proxies: ['params'] }, { quiet: true }), /numClasses 10 but the cifar100 batch has label \d+/);
+  assert.doesNotThrow(() => checkLabels({ numClasses: 1, dataset: 'cifar100' }, [99]));
+  assert.doesNotThrow(() => checkLabels({ numClasses: 10, dataset: 'cifar10' }, [0, 9]));
+});
