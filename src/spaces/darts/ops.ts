@@ -51,12 +51,7 @@ export function maxPool3x3(x: tf.Tensor4D, stride: number): tf.Tensor4D {
   return f(x) as tf.Tensor4D;
 }
 
-/**
- * dx of a 3×3, pad-1 max pool at `stride` (NHWC, row-major data): each output's dy goes to the first
- * window offset (row-major; padding cells count as −∞) whose input equals the output, and each input
- * sums what it receives in offset order (float32), so NaN windows pass nothing back. One pass on the
- * host: the same numbers as masking the 9 shifted inputs on the backend, without its 100-odd kernels.
- */
+/** dx of a 3×3, pad-1 max pool at `stride` (NHWC): `maxPoolBackward` with k = 3, pad = 1. */
 export function maxPool3x3Backward(
   x: Float32Array,
   xShape: readonly number[],
@@ -65,25 +60,43 @@ export function maxPool3x3Backward(
   dy: Float32Array,
   stride: number,
 ): Float32Array {
+  return maxPoolBackward(x, xShape, y, yShape, dy, { k: 3, stride, pad: 1 });
+}
+
+/**
+ * dx of a k×k max pool at `stride` with `pad` cells of −∞ padding (NHWC, row-major data), PyTorch's
+ * first-max rule: each output's dy goes to the first window offset (row-major) whose input equals
+ * the output, and each input sums what it receives in offset order (float32), so NaN windows pass
+ * nothing back. One pass on the host instead of masking k² shifted inputs on the backend.
+ */
+export function maxPoolBackward(
+  x: Float32Array,
+  xShape: readonly number[],
+  y: Float32Array,
+  yShape: readonly number[],
+  dy: Float32Array,
+  o: { readonly k: number; readonly stride: number; readonly pad: number },
+): Float32Array {
+  const { k, stride, pad } = o;
   const [n, h, w, c] = xShape as [number, number, number, number];
   const [, ho, wo] = yShape as [number, number, number, number];
   if (x.length !== n * h * w * c || y.length !== n * ho * wo * c || dy.length !== y.length) {
-    throw new Error(`maxPool3x3Backward: sizes do not match shapes x [${xShape.join(', ')}], y [${yShape.join(', ')}]`);
+    throw new Error(`maxPoolBackward: sizes do not match shapes x [${xShape.join(', ')}], y [${yShape.join(', ')}]`);
   }
-  // winner offset (0..8) of every output, −1 when none (NaN window)
+  // winner offset (0..k²−1) of every output, −1 when none (NaN window)
   const win = new Int8Array(y.length).fill(-1);
   for (let b = 0; b < n; b++) {
     for (let oi = 0; oi < ho; oi++) {
       for (let oj = 0; oj < wo; oj++) {
-        const o = ((b * ho + oi) * wo + oj) * c;
+        const out = ((b * ho + oi) * wo + oj) * c;
         for (let ch = 0; ch < c; ch++) {
-          const v = y[o + ch]!;
-          for (let k = 0; k < 9; k++) {
-            const i = oi * stride + ((k / 3) | 0) - 1;
-            const j = oj * stride + (k % 3) - 1;
+          const v = y[out + ch]!;
+          for (let q = 0; q < k * k; q++) {
+            const i = oi * stride + ((q / k) | 0) - pad;
+            const j = oj * stride + (q % k) - pad;
             const xv = i < 0 || j < 0 || i >= h || j >= w ? -Infinity : x[((b * h + i) * w + j) * c + ch]!;
             if (xv === v) {
-              win[o + ch] = k;
+              win[out + ch] = q;
               break;
             }
           }
@@ -92,9 +105,9 @@ export function maxPool3x3Backward(
     }
   }
   const dx = new Float32Array(x.length);
-  for (let k = 0; k < 9; k++) {
-    const di = ((k / 3) | 0) - 1;
-    const dj = (k % 3) - 1;
+  for (let q = 0; q < k * k; q++) {
+    const di = ((q / k) | 0) - pad;
+    const dj = (q % k) - pad;
     for (let b = 0; b < n; b++) {
       for (let oi = 0; oi < ho; oi++) {
         const i = oi * stride + di;
@@ -102,9 +115,9 @@ export function maxPool3x3Backward(
         for (let oj = 0; oj < wo; oj++) {
           const j = oj * stride + dj;
           if (j < 0 || j >= w) continue;
-          const o = ((b * ho + oi) * wo + oj) * c;
+          const out = ((b * ho + oi) * wo + oj) * c;
           const xi = ((b * h + i) * w + j) * c;
-          for (let ch = 0; ch < c; ch++) if (win[o + ch] === k) dx[xi + ch] += dy[o + ch]!;
+          for (let ch = 0; ch < c; ch++) if (win[out + ch] === q) dx[xi + ch] += dy[out + ch]!;
         }
       }
     }

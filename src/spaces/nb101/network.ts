@@ -31,7 +31,7 @@ import { countParams, disposeParams, param, ParamMap } from '../../engine/params
 import type { ForwardOptions, ForwardResult, Network, ParamKind } from '../../engine/network';
 import { computeVertexChannels, nb101Modules, type Nb101MacroConfig, type Nb101Module } from './channels';
 import type { Nb101Spec } from './spec';
-import { maxPool3x3 } from '../darts/ops';
+import { maxPool3x3, maxPoolBackward } from '../darts/ops';
 
 /**
  * MaxPool2d(2, 2) on even sizes: forward as a reshape and a max; backward on the host with PyTorch's
@@ -58,29 +58,7 @@ function maxPool2x2(x: tf.Tensor4D): tf.Tensor4D {
 /** dx of a 2×2/2 max pool (NHWC): dy to the first (row-major) input of each window equal to its output. */
 export function maxPool2x2Backward(x: Float32Array, xShape: readonly number[], y: Float32Array, dy: Float32Array): Float32Array {
   const [n, h, w, c] = xShape as [number, number, number, number];
-  const ho = h / 2;
-  const wo = w / 2;
-  if (x.length !== n * h * w * c || y.length !== n * ho * wo * c || dy.length !== y.length) {
-    throw new Error(`maxPool2x2Backward: sizes do not match x [${xShape.join(', ')}]`);
-  }
-  const dx = new Float32Array(x.length);
-  for (let b = 0; b < n; b++) {
-    for (let oi = 0; oi < ho; oi++) {
-      for (let oj = 0; oj < wo; oj++) {
-        const o = ((b * ho + oi) * wo + oj) * c;
-        for (let ch = 0; ch < c; ch++) {
-          for (let k = 0; k < 4; k++) {
-            const xi = ((b * h + 2 * oi + (k >> 1)) * w + 2 * oj + (k & 1)) * c + ch;
-            if (x[xi] === y[o + ch]) {
-              dx[xi] = dy[o + ch]!;
-              break;
-            }
-          }
-        }
-      }
-    }
-  }
-  return dx;
+  return maxPoolBackward(x, xShape, y, [n, h / 2, w / 2, c], dy, { k: 2, stride: 2, pad: 0 });
 }
 
 export const NB101_INITS = Object.freeze(['naswot', 'pytorch', 'kaiming-normal-fan-in', 'kaiming-normal-fan-out'] as const);
