@@ -25,6 +25,7 @@ export * from './runner/results';
 export * from './runner/scoreFile';
 export * from './runner/archs';
 export * from './runner/projectTables';
+export * from './runner/reproduce';
 export * from './search';
 export * from './fusion';
 export * as train from './train';

@@ -395,6 +395,34 @@ test('avgPool 3×3 same gradient matches central finite differences', () => {
   assertClose(got, fd, 1e-4, 'avgPool grad vs finite differences');
 });
 
+test('avgPool k×k same, stride 1 (k = 3, 5): the padded-pool gradient equals Σ over covering windows of r/count, by brute force', () => {
+  const [n, h, w, c] = [2, 6, 5, 3];
+  for (const k of [3, 5]) {
+    const xa = randArray(60 + k, n * h * w * c);
+    const ra = randArray(70 + k, n * h * w * c);
+    const got = tf.tidy(() => {
+      const r = tf.tensor4d(ra, [n, h, w, c]);
+      return data(tf.grad((x: tf.Tensor) => tf.sum(tf.mul(avgPool(x as tf.Tensor4D, k, 1, true), r)))(tf.tensor4d(xa, [n, h, w, c])));
+    });
+    const p = (k - 1) / 2;
+    const expect = new Float64Array(n * h * w * c);
+    const at = (b: number, i: number, j: number, ch: number): number => ((b * h + i) * w + j) * c + ch;
+    for (let b = 0; b < n; b++) {
+      for (let i = 0; i < h; i++) {
+        for (let j = 0; j < w; j++) {
+          const rows = [Math.max(0, i - p), Math.min(h - 1, i + p)];
+          const cols = [Math.max(0, j - p), Math.min(w - 1, j + p)];
+          const count = (rows[1]! - rows[0]! + 1) * (cols[1]! - cols[0]! + 1);
+          for (let ch = 0; ch < c; ch++) {
+            for (let a = rows[0]!; a <= rows[1]!; a++) for (let e = cols[0]!; e <= cols[1]!; e++) expect[at(b, a, e, ch)] += ra[at(b, i, j, ch)]! / count;
+          }
+        }
+      }
+    }
+    assertClose(got, Array.from(expect), 1e-5, `avgPool ${k}×${k} same grad`);
+  }
+});
+
 test('globalAvgPool and linear', () => {
   const out = tf.tidy(() => {
     const x = tf.tensor4d([1, 10, 2, 20, 3, 30, 4, 40], [1, 2, 2, 2]);

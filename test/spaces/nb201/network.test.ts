@@ -298,7 +298,8 @@ test('gradients through the whole network (wasm, batch 2): finite, right shapes,
  * Central finite differences of L = Σ logits·R (accumulated in float64) against tf.grads, with
  * eval-mode BN: with all ReLU signs fixed the network is linear in one conv weight, so once eps is
  * small enough that no tapped pre-activation changes sign between w−eps, w and w+eps, the central
- * difference is exact up to float32 rounding. Checks the 2 coordinates with the largest |gradient|.
+ * difference is exact up to float32 rounding. Checks 2 of the 8 coordinates with the largest
+ * |gradient|: those whose pattern-keeping eps moves the loss most.
  */
 function fdCheck(archStr: string, name: string): { worst: number; detail: string[] } {
   const cfg: Nb201NetConfig = { C: 8, N: 2, numClasses: 10 };
@@ -330,9 +331,11 @@ function fdCheck(archStr: string, name: string): { worst: number; detail: string
     const base = run(wa).codes;
     const same = (a: Uint8Array): boolean => a.length === base.length && a.every((v, i) => v === base[i]);
     const order = Array.from(g.keys()).sort((a, b) => Math.abs(g[b]!) - Math.abs(g[a]!));
-    let worst = 0;
-    const detail: string[] = [];
-    for (const i of order.slice(0, 2)) {
+    // Per candidate coordinate (the 8 largest |gradient|), the largest eps ∈ 1e-2·2^-k that keeps
+    // every ReLU sign; the 2 with the largest change eps·|g| of the loss are checked (their central
+    // differences are least affected by float32 rounding of the loss, ≈ 1e-6 relative here).
+    const found: { i: number; eps: number; fd: number }[] = [];
+    for (const i of order.slice(0, 8)) {
       let eps = 1e-2;
       for (let attempt = 0; attempt < 12; attempt++, eps /= 2) {
         const p = wa.slice();
@@ -342,13 +345,17 @@ function fdCheck(archStr: string, name: string): { worst: number; detail: string
         const rp = run(p);
         const rm = run(m);
         if (!(same(rp.codes) && same(rm.codes))) continue;
-        const fd = (rp.loss - rm.loss) / (p[i]! - m[i]!);
-        const rel = Math.abs(fd - g[i]!) / Math.abs(g[i]!);
-        worst = Math.max(worst, rel);
-        detail.push(`${name}[${i}]: grad ${g[i]!.toExponential(4)}, fd ${fd.toExponential(4)} (eps ${eps.toExponential(1)})`);
+        found.push({ i, eps, fd: (rp.loss - rm.loss) / (p[i]! - m[i]!) });
         break;
       }
-      assert.ok(detail.length > 0 && detail[detail.length - 1]!.startsWith(`${name}[${i}]`), `${name}[${i}]: no eps keeps the ReLU pattern`);
+    }
+    const checked = found.sort((a, b) => b.eps * Math.abs(g[b.i]!) - a.eps * Math.abs(g[a.i]!)).slice(0, 2);
+    assert.equal(checked.length, 2, `${name}: fewer than 2 of the 8 largest-gradient coordinates keep the ReLU pattern for some eps`);
+    let worst = 0;
+    const detail: string[] = [];
+    for (const { i, eps, fd } of checked) {
+      worst = Math.max(worst, Math.abs(fd - g[i]!) / Math.abs(g[i]!));
+      detail.push(`${name}[${i}]: grad ${g[i]!.toExponential(4)}, fd ${fd.toExponential(4)} (eps ${eps.toExponential(1)})`);
     }
     return { worst, detail };
   } finally {
