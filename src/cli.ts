@@ -18,9 +18,9 @@ import { parseProxyList } from './proxies';
 import { selectArchs } from './runner/archs';
 import { DEFAULT_ACCURACY_KEY, evaluateScores, formatEvaluation, paperKey } from './runner/evaluate';
 import { archSet, SPACE_NET_DEFAULTS } from './runner/archSets';
-import { formatParity, naslibReference, parity } from './runner/parity';
+import { formatParity, formatParityAcrossDraws, naslibReference, parity, parityAcrossDraws } from './runner/parity';
 import { defaultWorkers } from './runner/pool';
-import { readScores } from './runner/results';
+import { readScores, type ScoreTable } from './runner/results';
 import { scoreToFile } from './runner/scoreFile';
 import { PresetName, presetFor, PRESETS, ScoreSettings, SPACE_NAMES, SpaceName } from './runner/settings';
 import { scorePool } from './search/scorePool';
@@ -86,6 +86,10 @@ commands:
   --workers N              worker threads (default: cores)
   --out FILE               score cache (default .cache/parity-nb201-<dataset>.csv; resumed)
   --repeats K              average our scores over K draws (batch and init; see score --help)
+  --seeds LIST             score with each seed (batch and init), e.g. 1-8 or 1,2,3 (default 1);
+                           with several, print how ρ(ours, acc) spreads over the draws, how our
+                           draws agree with each other, and whether NASLib's ρ(ref, acc) falls
+                           inside our range (seed s ≠ 1 caches to FILE-s<s>.csv)
   Scores use the NASLib conventions (preset naslib: NASLib normalisation, crop+flip, single
   ReLU counting, train-mode BN, batch 32).`,
   search: `zeronas search table2a --scores FILE [options]   |   zeronas search zc-pt [options]
@@ -208,7 +212,7 @@ async function cmdParity(argv: string[]): Promise<void> {
     options: {
       space: { type: 'string' }, proxies: { type: 'string' }, dataset: { type: 'string' }, limit: { type: 'string' },
       'batch-size': { type: 'string' }, workers: { type: 'string' }, out: { type: 'string' }, repeats: { type: 'string' },
-      quiet: { type: 'boolean' }, help: { type: 'boolean' },
+      seeds: { type: 'string' }, quiet: { type: 'boolean' }, help: { type: 'boolean' },
     },
   });
   if (v.help) return void console.log(HELP.parity);
@@ -227,8 +231,16 @@ async function cmdParity(argv: string[]): Promise<void> {
   if (v.limit !== undefined) indices = indices.slice(0, int(v.limit, 'limit', indices.length));
   const draws = settings.repeats ? `-r${settings.repeats}` : '';
   const out = v.out ?? path.join('.cache', space === 'nb201' ? `parity-nb201-${dataset}${draws}.csv` : `parity-${space}-${dataset}${draws}.csv`);
-  const scores = await scoreToFile(settings, indices, out, { workers: int(v.workers, 'workers', defaultWorkers()), quiet: v.quiet ?? false });
-  console.log(formatParity(parity(scores, dataset, ref), space === 'nb201' ? dataset : `${space} ${dataset}`));
+  const seeds = parseSeeds(v.seeds ?? String(settings.seed), 'seeds');
+  const label = space === 'nb201' ? dataset : `${space} ${dataset}`;
+  const tables: ScoreTable[] = [];
+  for (const seed of seeds) {
+    const file = seed === settings.seed ? out : out.replace(/(\.csv)?$/, `-s${seed}$1`);
+    if (seeds.length > 1) console.log(`seed ${seed} → ${file}`);
+    tables.push(await scoreToFile({ ...settings, seed }, indices, file, { workers: int(v.workers, 'workers', defaultWorkers()), quiet: v.quiet ?? false }));
+  }
+  if (seeds.length === 1) return void console.log(formatParity(parity(tables[0], dataset, ref), label));
+  console.log(formatParityAcrossDraws(parityAcrossDraws(tables, seeds, dataset, ref), label));
 }
 
 /** `--repeats K`: K ≥ 2 draws averaged per proxy; 1 (the default) leaves the settings as single-draw. */

@@ -102,3 +102,17 @@ test('zeronas search zc-pt --seeds … --out: one line per seed, a rerun skips t
   assert.notEqual(other.status, 0);
   assert.match(other.stderr, /hold another setting/);
 });
+
+test('zeronas parity --seeds: one cache per seed and the spread of ρ over the draws', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zn-cliparity-'));
+  const out = path.join(dir, 'parity.csv');
+  const r = run('parity', '--proxies', 'params,plain', '--limit', '6', '--seeds', '1,2', '--workers', '0', '--quiet', '--out', out);
+  assert.equal(r.status, 0, r.stderr);
+  assert.ok(fs.existsSync(out) && fs.existsSync(path.join(dir, 'parity-s2.csv')), fs.readdirSync(dir).join(' '));
+  assert.equal(JSON.parse(fs.readFileSync(path.join(dir, 'parity-s2.csv.meta.json'), 'utf8')).settings.seed, 2);
+  assert.match(r.stdout, /over 2 draws of ours \(seeds 1,2\)/);
+  // params does not depend on the draw: both draws rank alike and match NASLib exactly
+  assert.match(r.stdout, /\nparams\s+1\.000\s+1\.000\s+(-?\d\.\d{3}) ± 0\.000 \[\1, \1\]\s+\1\s+0\.000\s+yes/);
+  assert.match(r.stdout, /\nplain\s+-?\d\.\d{3}/);
+  assert.match(run('parity', '--seeds', '3-1').stderr, /--seeds range must be ascending/);
+});

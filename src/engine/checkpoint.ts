@@ -22,19 +22,52 @@ export interface StagedGradients {
   readonly inputGrad?: tf.Tensor;
   /** ∂L/∂θ for the requested parameters (zeros where the loss does not depend on θ). */
   readonly paramGrads: Map<string, tf.Tensor>;
+  /** ∂L/∂t for the requested other tensors, in their order (zeros where the loss does not depend on t). */
+  readonly otherGrads: tf.Tensor[];
 }
 
 /**
- * Gradients of `loss(logits)` w.r.t. the input and the parameters `wrt` (names of `params`),
- * through `stages` run on `params`. Leaves only the returned tensors behind.
- * @throws when a name of `wrt` is read by no stage.
+ * A tensor other than a parameter that one stage reads, e.g. through a hook given to
+ * `Network.stages` (fisher's per-layer output probes); `stage` is its index in the stage list.
+ */
+export interface StageTensor {
+  readonly tensor: tf.Tensor;
+  readonly stage: number;
+}
+
+/**
+ * Runs `stages` on `params` from `x` keeping only one stage's tensors at a time, for what the
+ * stages' hooks record; disposes everything it makes, the logits included.
+ */
+export function forwardByStages(stages: readonly ForwardStage[], params: ParamMap, x: tf.Tensor): void {
+  let h = x;
+  for (const s of stages) {
+    const next = tf.tidy(() => s.run(h, params));
+    if (h !== x) h.dispose();
+    h = next;
+  }
+  if (h !== x) h.dispose();
+}
+
+/** Index of the stage that reads parameter `name`. @throws when no stage reads it. */
+export function stageOf(stages: readonly ForwardStage[], name: string): number {
+  const k = stages.findIndex((s) => s.paramNames.includes(name));
+  if (k < 0) throw new Error(`stageOf: parameter '${name}' belongs to no stage`);
+  return k;
+}
+
+/**
+ * Gradients of `loss(logits)` w.r.t. the input, the parameters `wrt.params` (names of `params`) and
+ * the other tensors `wrt.others`, through `stages` run on `params`. Leaves only the returned tensors
+ * behind.
+ * @throws when a name of `wrt.params` is read by no stage, or an other tensor names no stage.
  */
 export function stagedGradients(
   stages: readonly ForwardStage[],
   params: ParamMap,
   x: tf.Tensor,
   loss: (logits: tf.Tensor) => tf.Scalar,
-  wrt: { readonly input: boolean; readonly params: readonly string[] },
+  wrt: { readonly input: boolean; readonly params: readonly string[]; readonly others?: readonly StageTensor[] },
 ): StagedGradients {
   if (stages.length === 0) throw new Error('stagedGradients: the network has no stages');
   const owner = new Map<string, number>();
@@ -43,6 +76,13 @@ export function stagedGradients(
     if (!owner.has(n)) throw new Error(`stagedGradients: parameter '${n}' belongs to no stage`);
     if (!params.has(n)) throw new Error(`stagedGradients: missing parameter '${n}'`);
   }
+  const others = wrt.others ?? [];
+  others.forEach((o, i) => {
+    if (!(Number.isInteger(o.stage) && o.stage >= 0 && o.stage < stages.length)) {
+      throw new Error(`stagedGradients: other tensor ${i} names stage ${o.stage}, the network has stages 0..${stages.length - 1}`);
+    }
+  });
+  const otherGrads: (tf.Tensor | undefined)[] = others.map(() => undefined);
   // forward without a tape: the input of every stage
   const inputs: tf.Tensor[] = [x];
   for (let k = 0; k < stages.length - 1; k++) inputs.push(tf.tidy(() => stages[k]!.run(inputs[k]!, params)));
@@ -53,7 +93,8 @@ export function stagedGradients(
     for (let k = stages.length - 1; k >= 0; k--) {
       const h = inputs[k]!;
       const names = wrt.params.filter((n) => owner.get(n) === k);
-      const xs = [h, ...names.map((n) => params.get(n)!)];
+      const mine = others.flatMap((o, i) => (o.stage === k ? [i] : []));
+      const xs = [h, ...names.map((n) => params.get(n)!), ...mine.map((i) => others[i]!.tensor)];
       const last = k === stages.length - 1;
       const f = (): tf.Tensor => (last ? loss(stages[k]!.run(h, params)) : stages[k]!.run(h, params));
       const out = tf.engine().gradients(f, xs, dy, true);
@@ -61,12 +102,14 @@ export function stagedGradients(
       else out.value.dispose();
       dy?.dispose();
       names.forEach((n, i) => paramGrads.set(n, out.grads[i + 1] ?? tf.zerosLike(xs[i + 1]!)));
+      mine.forEach((o, j) => (otherGrads[o] = out.grads[names.length + 1 + j] ?? tf.zerosLike(others[o]!.tensor)));
       dy = out.grads[0] ?? tf.zerosLike(h);
     }
   } catch (e) {
     dy?.dispose();
     value?.dispose();
     for (const g of paramGrads.values()) g.dispose();
+    for (const g of otherGrads) g?.dispose();
     throw e;
   } finally {
     for (let k = 1; k < inputs.length; k++) inputs[k]!.dispose();
@@ -74,5 +117,6 @@ export function stagedGradients(
   let inputGrad: tf.Tensor | undefined;
   if (wrt.input) inputGrad = dy;
   else dy?.dispose();
-  return inputGrad ? { value: value!, inputGrad, paramGrads } : { value: value!, paramGrads };
+  const done = { value: value!, paramGrads, otherGrads: otherGrads as tf.Tensor[] };
+  return inputGrad ? { ...done, inputGrad } : done;
 }

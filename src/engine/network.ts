@@ -34,9 +34,13 @@ export interface ForwardResult {
   readonly features: tf.Tensor2D;
 }
 
+/** The forward hooks a network's stages accept (no block hooks, no taps). */
+export type StageHooks = Pick<ForwardOptions, 'layerOutputHook' | 'reluHook'>;
+
 /**
  * One segment of a forward pass cut for gradient checkpointing (engine/checkpoint.ts): the
- * network's logits are stages[n-1].run(… stages[0].run(x) …). Stages take no hooks or taps.
+ * network's logits are stages[n-1].run(… stages[0].run(x) …). Stages take the hooks given to
+ * `Network.stages` (layer outputs, ReLUs), no block hooks and no taps.
  */
 export interface ForwardStage {
   readonly name: string;
@@ -54,9 +58,9 @@ export interface Network {
   /** Forward pass on an NHWC batch; call inside `tf.tidy` or dispose the results. */
   forward(x: tf.Tensor4D, opts: ForwardOptions): ForwardResult;
   /**
-   * The same forward pass (without hooks) cut into stages for memory-lean gradients; networks
-   * without it are differentiated on one tape.
+   * The same forward pass (with the given layer-output / ReLU hooks) cut into stages for
+   * memory-lean gradients; networks without it are differentiated on one tape.
    */
-  stages?(bn: NetBnMode): readonly ForwardStage[];
+  stages?(bn: NetBnMode, hooks?: StageHooks): readonly ForwardStage[];
   dispose(): void;
 }

@@ -19,11 +19,13 @@
  * samples leaves every ℓ_n unchanged). Only the per-(sample, channel) split of a·∂L/∂a carries the
  * signal, and weight gradients cannot give it. A network that does not call `layerOutputHook`
  * yields status 'error'. Layers whose outputs the hook never sees (no path to the loss) count 0,
- * as NASLib's zero fisher for layers without gradient.
+ * as NASLib's zero fisher for layers without gradient. Above `ONE_TAPE_MAX_PIXELS` the probes'
+ * gradients are taken stage by stage (engine/checkpoint.ts), the same values in less memory.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { ForwardOptions } from '../engine/network';
-import { convLinearWeights, crossEntropy } from './grads';
+import { stagedGradients, stageOf } from '../engine/checkpoint';
+import type { ForwardOptions, LayerOutputHook } from '../engine/network';
+import { convLinearWeights, crossEntropy, stagesFor } from './grads';
 import { proxyValue, registerProxy, type ProxyContext, type ProxyValue } from './registry';
 
 /** Forward options with the conv/linear output hook (engine/network.ts). */
@@ -53,18 +55,22 @@ export function fisherScore(ctx: ProxyContext): FisherResult {
       probes.set(name, tf.zeros(w.rank === 2 ? [n, cout] : [n, ...new Array<number>(w.rank - 2).fill(1), cout]));
     }
     const seen = new Set<string>();
-    const opts: LayerHookForwardOptions = {
-      bn: ctx.bn,
-      layerOutputHook: (out, name) => {
-        const p = probes.get(name);
-        if (!p) return out;
-        seen.add(name);
-        return tf.add(out, tf.mul(out, p));
-      },
+    const layerOutputHook: LayerOutputHook = (out, name) => {
+      const p = probes.get(name);
+      if (!p) return out;
+      seen.add(name);
+      return tf.add(out, tf.mul(out, p));
     };
-    const f = (): tf.Scalar => crossEntropy(ctx.net.forward(ctx.x, opts).logits, ctx.labels, ctx.numClasses);
     const list = names.map((name) => probes.get(name)!);
-    const { grads } = tf.engine().gradients(f, list, undefined, true);
+    const loss = (logits: tf.Tensor): tf.Scalar => crossEntropy(logits as tf.Tensor2D, ctx.labels, ctx.numClasses);
+    const stages = stagesFor(ctx, { layerOutputHook });
+    const grads: readonly (tf.Tensor | null | undefined)[] = stages
+      ? stagedGradients(stages, ctx.net.params, ctx.x, loss, {
+          input: false,
+          params: [],
+          others: names.map((name, i) => ({ tensor: list[i]!, stage: stageOf(stages, name) })),
+        }).otherGrads
+      : tf.engine().gradients(() => loss(ctx.net.forward(ctx.x, { bn: ctx.bn, layerOutputHook }).logits), list, undefined, true).grads;
     state.hooked = seen.size > 0;
     if (!state.hooked) return new Float32Array(0);
     const terms = names.map((name, i) => {

@@ -8,7 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { stagedGradients } from '../engine/checkpoint';
-import type { ForwardStage, Network } from '../engine/network';
+import type { ForwardStage, Network, StageHooks } from '../engine/network';
 import type { ProxyContext } from './registry';
 
 /**
@@ -19,10 +19,13 @@ import type { ProxyContext } from './registry';
  */
 export const ONE_TAPE_MAX_PIXELS = 48 * 32 * 32;
 
-/** The stages to differentiate `ctx.net` by, or undefined for one tape (small batch, or no stages). */
-export function stagesFor(ctx: Pick<ProxyContext, 'net' | 'x' | 'bn'>): readonly ForwardStage[] | undefined {
+/**
+ * The stages (running `hooks`) to differentiate `ctx.net` by, or undefined for one tape (small
+ * batch, or no stages).
+ */
+export function stagesFor(ctx: Pick<ProxyContext, 'net' | 'x' | 'bn'>, hooks?: StageHooks): readonly ForwardStage[] | undefined {
   const [n, h, w] = ctx.x.shape;
-  return n * h * w > ONE_TAPE_MAX_PIXELS ? ctx.net.stages?.(ctx.bn) : undefined;
+  return n * h * w > ONE_TAPE_MAX_PIXELS ? ctx.net.stages?.(ctx.bn, hooks) : undefined;
 }
 
 /** Names of the conv and linear weights of a network, in parameter order. */

@@ -48,6 +48,8 @@
  *    in t and δ = 1e-2 under-estimates |grasp| by ≈ 25 % (−5.2·10⁴ vs ≈ −7·10⁴); `extrapolate`
  *    (Richardson over δ and δ/2, two more gradient passes) removes most of that. It never changed
  *    a rank on the 30 archs tried, because in such nets grasp changes sign between seeds anyway.
+ *    Above `ONE_TAPE_MAX_PIXELS` the mask-recording forward and both gradient passes run stage by
+ *    stage (engine/checkpoint.ts), so batch 128 fits the wasm heap.
  *    Without frozen masks a finite difference is useless: every pre-activation that crosses zero
  *    adds a jump that does not shrink with ε (measured: −1400 instead of 3.4).
  *
@@ -72,7 +74,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { avgPool, batchNorm, conv2d } from '../engine/layers';
 import type { ReluHook, ForwardOptions } from '../engine/network';
-import { ceWeightGrads, convLinearWeights, crossEntropy } from './grads';
+import { forwardByStages, stagedGradients } from '../engine/checkpoint';
+import { ceWeightGrads, convLinearWeights, crossEntropy, stagesFor } from './grads';
 import { proxyValue, registerProxy, type ProxyContext, type ProxyValue } from './registry';
 
 /** Largest part of the batch run through the nested (second-order) tape at once. */
@@ -102,22 +105,21 @@ export function graspFrozenRelu(ctx: ProxyContext, opts: GraspFdOptions = {}): n
   if (names.length === 0) return 0;
   const masks = new Map<string, tf.Tensor>();
   try {
-    tf.tidy(() => {
-      const record: ReluHookForwardOptions = {
-        bn: ctx.bn,
-        reluHook: (h, name) => {
-          if (!masks.has(name)) masks.set(name, tf.keep(tf.cast(tf.greater(h, 0), 'float32')));
-          return tf.relu(h);
-        },
-      };
-      ctx.net.forward(ctx.x, record);
-    });
+    const record: ReluHook = (h, name) => {
+      if (!masks.has(name)) masks.set(name, tf.keep(tf.cast(tf.greater(h, 0), 'float32')));
+      return tf.relu(h);
+    };
+    const recordStages = stagesFor(ctx, { reluHook: record });
+    if (recordStages) forwardByStages(recordStages, ctx.net.params, ctx.x);
+    else tf.tidy(() => void ctx.net.forward(ctx.x, { bn: ctx.bn, reluHook: record }));
     if (masks.size === 0) return undefined;
     const { grads } = ceWeightGrads(ctx);
     const frozen: ReluHook = (h, name) => {
       const m = masks.get(name);
       return m ? tf.mul(h, m) : tf.relu(h);
     };
+    const frozenStages = stagesFor(ctx, { reluHook: frozen });
+    const loss = (logits: tf.Tensor): tf.Scalar => crossEntropy(logits as tf.Tensor2D, ctx.labels, ctx.numClasses);
     /** −⟨g, ∇L(W(1+d)) − ∇L(W(1−d))⟩ / 2d with the masks frozen (gradients subtracted before the dot product). */
     const central = (d: number): number =>
       tf.tidy(() => {
@@ -125,8 +127,12 @@ export function graspFrozenRelu(ctx: ProxyContext, opts: GraspFdOptions = {}): n
           const p = new Map(ctx.net.params);
           const ws = names.map((n) => tf.mul(p.get(n)!, scale));
           names.forEach((n, i) => p.set(n, ws[i]!));
+          if (frozenStages) {
+            const out = stagedGradients(frozenStages, p, ctx.x, loss, { input: false, params: names });
+            return names.map((n) => out.paramGrads.get(n)!);
+          }
           const fo: ReluHookForwardOptions = { bn: ctx.bn, params: p, reluHook: frozen };
-          return gradsOrZeros(() => crossEntropy(ctx.net.forward(ctx.x, fo).logits, ctx.labels, ctx.numClasses), ws);
+          return gradsOrZeros(() => loss(ctx.net.forward(ctx.x, fo).logits), ws);
         };
         const plus = gradsAt(1 + d);
         const minus = gradsAt(1 - d);

@@ -6,6 +6,7 @@
 import { naslibNb201Reference, NaslibDataset } from '../benchmarks/naslib';
 import { loadNb301Reference } from '../benchmarks/nb301';
 import { loadNaslibNb101 } from '../benchmarks/nb101';
+import { mean as ssMean, sampleStandardDeviation } from 'simple-statistics';
 import { pairFinite } from '../stats/clean';
 import { spearman } from '../stats/correlation';
 import type { ScoreTable } from './results';
@@ -105,6 +106,90 @@ export function formatParity(rows: readonly ParityRow[], dataset: string): strin
       `${r.proxy.padEnd(10)} ${r.column.padEnd(11)} ${String(r.n).padEnd(5)} ${r.rhoOursRef.toFixed(3).padStart(11)}  ` +
         `${r.rhoOursAcc.toFixed(3).padStart(11)}  ${r.rhoRefAcc.toFixed(3).padStart(10)}` +
         (r.dropped ? `  (dropped ${r.dropped} non-finite)` : ''),
+    );
+  }
+  return lines.join('\n');
+}
+
+const mean = (a: readonly number[]): number => ssMean([...a]);
+
+/** One proxy's parity over several independent draws (seeds) of our scores. */
+export interface DrawSpreadRow {
+  readonly proxy: string;
+  readonly column: string;
+  readonly seeds: readonly number[];
+  /** ρ(ours, accuracy) of each draw, in seed order. */
+  readonly rhoOursAcc: readonly number[];
+  /** ρ(ours, NASLib) of each draw. */
+  readonly rhoOursRef: readonly number[];
+  /** NASLib's own ρ(ref, accuracy) (mean over the draws' finite sets; equal when nothing is dropped). */
+  readonly rhoRefAcc: number;
+  /** Mean Spearman ρ between two of our draws over the architectures finite in both (NaN for one draw). */
+  readonly rhoBetweenDraws: number;
+}
+
+/**
+ * How far one draw of a proxy can be trusted: for each proxy, ρ(ours, acc) and ρ(ours, ref) per draw
+ * and the agreement of our draws with each other. A proxy whose draws agree with each other at ρ r
+ * cannot be expected to agree with NASLib's single draw much above r, and the spread of ρ(ours, acc)
+ * over draws is the noise against which a gap to NASLib's ρ(ref, acc) must be judged.
+ */
+export function parityAcrossDraws(
+  tables: readonly ScoreTable[],
+  seeds: readonly number[],
+  dataset: NaslibDataset,
+  ref: ReadonlyMap<number, ReferenceRow> = naslibReference('nb201', dataset),
+): DrawSpreadRow[] {
+  if (tables.length === 0 || tables.length !== seeds.length) throw new Error(`parityAcrossDraws: ${tables.length} score tables for ${seeds.length} seeds`);
+  const perDraw = tables.map((t) => parity(t, dataset, ref));
+  return perDraw[0].map((first) => {
+    const rows = perDraw.map((p, d) => {
+      const r = p.find((x) => x.proxy === first.proxy);
+      if (!r) throw new Error(`parityAcrossDraws: proxy '${first.proxy}' missing from the draw of seed ${seeds[d]}`);
+      return r;
+    });
+    const byIndex = tables.map((t) => new Map(t.rows.map((r) => [r.index, r.values[first.proxy]])));
+    const pairs: number[] = [];
+    for (let a = 0; a < tables.length; a++) {
+      for (let b = a + 1; b < tables.length; b++) {
+        const x: number[] = [];
+        const y: number[] = [];
+        for (const [i, v] of byIndex[a]) if (ref.has(i) && byIndex[b].has(i)) (x.push(v), y.push(byIndex[b].get(i)!));
+        const both = pairFinite(x, y);
+        if (both.n >= 2) pairs.push(spearman(both.x, both.y));
+      }
+    }
+    return {
+      proxy: first.proxy,
+      column: first.column,
+      seeds,
+      rhoOursAcc: rows.map((r) => r.rhoOursAcc),
+      rhoOursRef: rows.map((r) => r.rhoOursRef),
+      rhoRefAcc: mean(rows.map((r) => r.rhoRefAcc)),
+      rhoBetweenDraws: pairs.length ? mean(pairs) : NaN,
+    };
+  });
+}
+
+/** Sample standard deviation (n − 1); 0 for one draw. */
+const sd = (a: readonly number[]): number => (a.length < 2 ? 0 : sampleStandardDeviation([...a]));
+
+export function formatParityAcrossDraws(rows: readonly DrawSpreadRow[], dataset: string): string {
+  const k = rows[0]?.seeds.length ?? 0;
+  const lines = [
+    `parity with NASLib reference (${dataset}) over ${k} draws of ours (seeds ${rows[0]?.seeds.join(',') ?? ''}); ` +
+      'ρ(ours,acc) as mean ± sd [min, max] over draws',
+    'proxy      ρ(ours,ours)  ρ(ours,ref)  ρ(ours,acc)                      ρ(ref,acc)  |mean−ref|  ref in range',
+  ];
+  const f = (v: number): string => v.toFixed(3);
+  for (const r of rows) {
+    const lo = Math.min(...r.rhoOursAcc);
+    const hi = Math.max(...r.rhoOursAcc);
+    const m = mean(r.rhoOursAcc);
+    lines.push(
+      `${r.proxy.padEnd(10)} ${f(r.rhoBetweenDraws).padStart(12)}  ${f(mean(r.rhoOursRef)).padStart(11)}  ` +
+        `${`${f(m)} ± ${f(sd(r.rhoOursAcc))} [${f(lo)}, ${f(hi)}]`.padEnd(31)}  ${f(r.rhoRefAcc).padStart(10)}  ` +
+        `${f(Math.abs(m - r.rhoRefAcc)).padStart(10)}  ${r.rhoRefAcc >= lo && r.rhoRefAcc <= hi ? 'yes' : 'no'}`,
     );
   }
   return lines.join('\n');

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { tf } from '../../src/engine/backend';
-import { stagedGradients } from '../../src/engine/checkpoint';
+import { stagedGradients, stageOf } from '../../src/engine/checkpoint';
 import { conv2d, ensureConv2dGradient } from '../../src/engine/layers';
 import { Rng } from '../../src/engine/rng';
 import { parseNb201 } from '../../src/spaces/nb201/arch';
@@ -69,6 +69,9 @@ test('stagedGradients: only the requested gradients come back; an unknown parame
   tf.dispose([st.value, ...st.paramGrads.values()]);
   assert.equal(tf.memory().numTensors, before);
   assert.throws(() => stagedGradients(net.stages('train'), net.params, x, (l) => tf.sum(l), { input: true, params: ['cells.9.nope.weight'] }), /'cells\.9\.nope\.weight' belongs to no stage/);
+  assert.throws(() => stagedGradients(net.stages('train'), net.params, x, (l) => tf.sum(l), { input: true, params: [], others: [{ tensor: x, stage: 99 }] }), /other tensor 0 names stage 99, the network has stages 0\.\.6/);
+  assert.throws(() => stageOf(net.stages('train'), 'nope'), /'nope' belongs to no stage/);
+  assert.equal(stageOf(net.stages('train'), 'classifier.weight'), net.stages('train').length - 1);
   assert.equal(tf.memory().numTensors, before);
   net.dispose();
   x.dispose();

@@ -38,3 +38,34 @@ test('NASWOT (paper conventions) correlates with CIFAR-10 accuracy on a small sa
   console.log(`Kendall τ on ${s.n} archs (batch 64; ${s.dropped} singular dropped): ${tau.toFixed(3)}`);
   assert.ok(tau > 0.3, `τ = ${tau}`);
 });
+
+test('parityAcrossDraws: per-draw ρ, agreement between draws, and whether NASLib lies inside our range', async () => {
+  const { parityAcrossDraws, formatParityAcrossDraws } = await import('../../src/runner/parity');
+  // six reference archs: NASLib's plain ranks them like accuracy except one swapped pair
+  const acc = [10, 20, 30, 40, 50, 60];
+  const refPlain = [1, 2, 4, 3, 5, 6];
+  const ref = new Map(acc.map((a, i) => [i, { proxies: { plain: refPlain[i] }, valAccuracy: a }]));
+  const table = (vals: number[]) => ({ proxies: ['plain'], rows: vals.map((v, i) => ({ index: i, arch: `a${i}`, seconds: 0, values: { plain: v } })) });
+  const up = [1, 2, 3, 4, 5, 6]; // ρ with accuracy 1
+  const down = [6, 5, 4, 3, 2, 1]; // ρ with accuracy −1
+  const [row] = parityAcrossDraws([table(up), table(down)], [1, 2], 'cifar10', ref);
+  assert.deepEqual(row.seeds, [1, 2]);
+  const near = (a: number, b: number) => assert.ok(Math.abs(a - b) < 1e-12, `${a} ≠ ${b}`);
+  near(row.rhoOursAcc[0], 1);
+  near(row.rhoOursAcc[1], -1);
+  near(row.rhoBetweenDraws, -1);
+  // Spearman of refPlain with accuracy: d² = 1 + 1 → 1 − 6·2/(6·35) = 0.942857…
+  near(row.rhoRefAcc, 1 - 12 / 210);
+  near(row.rhoOursRef[0], row.rhoRefAcc);
+  const text = formatParityAcrossDraws([row], 'cifar10');
+  assert.match(text, /over 2 draws of ours \(seeds 1,2\)/);
+  assert.match(text, /plain\s+-1\.000\s+0\.000\s+0\.000 ± 1\.414 \[-1\.000, 1\.000\]\s+0\.943\s+0\.943\s+yes/);
+  // two identical draws agree perfectly, and NASLib's 0.943 is outside [1, 1]
+  const [same] = parityAcrossDraws([table(up), table(up)], [3, 4], 'cifar10', ref);
+  near(same.rhoBetweenDraws, 1);
+  assert.match(formatParityAcrossDraws([same], 'cifar10'), /no$/);
+  // a NaN in one draw is dropped from the pair, not ranked
+  const [nan] = parityAcrossDraws([table([NaN, 2, 3, 4, 5, 6]), table(up)], [1, 2], 'cifar10', ref);
+  near(nan.rhoBetweenDraws, 1);
+  assert.throws(() => parityAcrossDraws([table(up)], [1, 2], 'cifar10', ref), /1 score tables for 2 seeds/);
+});

@@ -15,7 +15,7 @@ import { avgPool, batchNorm, conv2d as conv2dRaw, globalAvgPool, linear } from '
 import { bias, convWeight, kaimingNormal, linearWeight } from '../../engine/init';
 import { Rng } from '../../engine/rng';
 import { countParams, disposeParams, param, ParamMap } from '../../engine/params';
-import type { ForwardOptions, ForwardResult, ForwardStage, NetBnMode, Network, ParamKind } from '../../engine/network';
+import type { ForwardOptions, ForwardResult, ForwardStage, NetBnMode, Network, ParamKind, StageHooks } from '../../engine/network';
 import { NB201_EDGES, Nb201Arch, Nb201Op } from './arch';
 
 export interface Nb201NetConfig {
@@ -142,10 +142,10 @@ export class Nb201Network implements Network {
   }
 
   /** Stem, each cell and ResNet block, and the head (BN → ReLU → pool → classifier) as stages. */
-  stages(bn: NetBnMode): ForwardStage[] {
+  stages(bn: NetBnMode, hooks: StageHooks = {}): ForwardStage[] {
     const names = [...this.params.keys()];
     const under = (prefix: string): string[] => names.filter((n) => n.startsWith(prefix));
-    const ops = (P: ParamMap): Ops => this.ops({ bn, params: P });
+    const ops = (P: ParamMap): Ops => this.ops({ ...hooks, bn, params: P });
     const out: ForwardStage[] = [];
     if (this.config.stem !== false) out.push({ name: 'stem', paramNames: under('stem.'), run: (h, P) => this.stemForward(h as tf.Tensor4D, ops(P)) });
     for (const block of this.blocks) {
