@@ -12,7 +12,7 @@
  * kinks contribute nothing.
  *
  * NASLib's zc_nasbench201.json, checked against its code (scripts/zc + runners/zc/benchmarks,
- * predictors/zerocost.py, pruners/predictive.py, measures/grasp.py; notes in scratch/grasp-notes.md):
+ * predictors/zerocost.py, pruners/predictive.py, measures/grasp.py):
  * T = 1 (logits not divided by GraSP's T = 200), num_iters = 1, one `next(iter(train_loader))`
  * batch of 32 (config default), crop + flip, fresh PyTorch-default-initialised network per
  * architecture, train-mode BN (a fresh nn.Module is in training mode and nothing calls eval()),
@@ -22,7 +22,8 @@
  * absolute value, summed. This module computes the same quantity, and the parity gap is noise, not a
  * convention: our grasp under settings seeds 1 and 2 (new batch and init) agrees to Spearman ρ 0.79
  * on the first 30 NASLib cifar10 reference archs and 0.52 on the next 30, and ours vs NASLib's
- * single-draw column is 0.80 / 0.85 and 0.60 / 0.50 on the same archs (scratch/grasp-notes.md).
+ * single-draw column is 0.80 / 0.85 and 0.60 / 0.50 on the same archs (all 60: our draws 0.66,
+ * as `zeronas parity --proxies grasp --limit 60 --seeds 1,2` prints).
  *
  * Two ways to get −Wᵀ H g, tried in this order by the registered proxy:
  *
