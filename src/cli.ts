@@ -232,6 +232,8 @@ async function cmdParity(argv: string[]): Promise<void> {
   const draws = settings.repeats ? `-r${settings.repeats}` : '';
   const out = v.out ?? path.join('.cache', space === 'nb201' ? `parity-nb201-${dataset}${draws}.csv` : `parity-${space}-${dataset}${draws}.csv`);
   const seeds = parseSeeds(v.seeds ?? String(settings.seed), 'seeds');
+  // draw r of seed s uses seed s + r: several seeds with --repeats would share draws
+  if (seeds.length > 1 && settings.repeats) fail('give --repeats or several --seeds, not both (their draws would overlap)');
   const label = space === 'nb201' ? dataset : `${space} ${dataset}`;
   const tables: ScoreTable[] = [];
   for (const seed of seeds) {

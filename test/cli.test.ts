@@ -115,4 +115,5 @@ test('zeronas parity --seeds: one cache per seed and the spread of ρ over the d
   assert.match(r.stdout, /\nparams\s+1\.000\s+1\.000\s+(-?\d\.\d{3}) ± 0\.000 \[\1, \1\]\s+\1\s+0\.000\s+yes/);
   assert.match(r.stdout, /\nplain\s+-?\d\.\d{3}/);
   assert.match(run('parity', '--seeds', '3-1').stderr, /--seeds range must be ascending/);
+  assert.match(run('parity', '--seeds', '1,2', '--repeats', '2').stderr, /give --repeats or several --seeds, not both/);
 });

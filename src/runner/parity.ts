@@ -154,7 +154,11 @@ export function parityAcrossDraws(
       for (let b = a + 1; b < tables.length; b++) {
         const x: number[] = [];
         const y: number[] = [];
-        for (const [i, v] of byIndex[a]) if (ref.has(i) && byIndex[b].has(i)) (x.push(v), y.push(byIndex[b].get(i)!));
+        for (const [i, v] of byIndex[a]) {
+          if (!ref.has(i) || !byIndex[b].has(i)) continue;
+          x.push(v);
+          y.push(byIndex[b].get(i)!);
+        }
         const both = pairFinite(x, y);
         if (both.n >= 2) pairs.push(spearman(both.x, both.y));
       }
