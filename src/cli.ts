@@ -235,11 +235,12 @@ async function cmdParity(argv: string[]): Promise<void> {
   // draw r of seed s uses seed s + r: several seeds with --repeats would share draws
   if (seeds.length > 1 && settings.repeats) fail('give --repeats or several --seeds, not both (their draws would overlap)');
   const label = space === 'nb201' ? dataset : `${space} ${dataset}`;
+  const opts = { workers: int(v.workers, 'workers', defaultWorkers()), quiet: v.quiet ?? false };
   const tables: ScoreTable[] = [];
   for (const seed of seeds) {
     const file = seed === settings.seed ? out : out.replace(/(\.csv)?$/, `-s${seed}$1`);
     if (seeds.length > 1) console.log(`seed ${seed} → ${file}`);
-    tables.push(await scoreToFile({ ...settings, seed }, indices, file, { workers: int(v.workers, 'workers', defaultWorkers()), quiet: v.quiet ?? false }));
+    tables.push(await scoreToFile({ ...settings, seed }, indices, file, opts));
   }
   if (seeds.length === 1) return void console.log(formatParity(parity(tables[0], dataset, ref), label));
   console.log(formatParityAcrossDraws(parityAcrossDraws(tables, seeds, dataset, ref), label));

@@ -58,9 +58,10 @@ export function stageOf(stages: readonly ForwardStage[], name: string): number {
 
 /**
  * Gradients of `loss(logits)` w.r.t. the input, the parameters `wrt.params` (names of `params`) and
- * the other tensors `wrt.others`, through `stages` run on `params`. Leaves only the returned tensors
- * behind.
- * @throws when a name of `wrt.params` is read by no stage, or an other tensor names no stage.
+ * the other tensors `wrt.others`, through `stages` run on `params`. The backward pass stops at the
+ * lowest stage that holds something asked for. Leaves only the returned tensors behind.
+ * @throws when a name of `wrt.params` is read by no stage, an other tensor names no stage, or
+ * nothing is asked for.
  */
 export function stagedGradients(
   stages: readonly ForwardStage[],
@@ -83,6 +84,10 @@ export function stagedGradients(
     }
   });
   const otherGrads: (tf.Tensor | undefined)[] = others.map(() => undefined);
+  // the backward pass goes down to the lowest stage that holds something asked for
+  const asked = [...wrt.params.map((n) => owner.get(n)!), ...others.map((o) => o.stage)];
+  if (!wrt.input && asked.length === 0) throw new Error('stagedGradients: nothing to differentiate (no input, parameter or other tensor asked for)');
+  const lowest = wrt.input ? 0 : Math.min(...asked);
   // forward without a tape: the input of every stage
   const inputs: tf.Tensor[] = [x];
   for (let k = 0; k < stages.length - 1; k++) inputs.push(tf.tidy(() => stages[k]!.run(inputs[k]!, params)));
@@ -90,20 +95,23 @@ export function stagedGradients(
   let dy: tf.Tensor | undefined;
   let value: tf.Scalar | undefined;
   try {
-    for (let k = stages.length - 1; k >= 0; k--) {
+    for (let k = stages.length - 1; k >= lowest; k--) {
       const h = inputs[k]!;
       const names = wrt.params.filter((n) => owner.get(n) === k);
       const mine = others.flatMap((o, i) => (o.stage === k ? [i] : []));
-      const xs = [h, ...names.map((n) => params.get(n)!), ...mine.map((i) => others[i]!.tensor)];
+      // ∂L/∂h is needed above the lowest stage, and at it only when the input gradient is asked for
+      const withH = k > lowest || wrt.input ? 1 : 0;
+      const xs = [...(withH ? [h] : []), ...names.map((n) => params.get(n)!), ...mine.map((i) => others[i]!.tensor)];
       const last = k === stages.length - 1;
       const f = (): tf.Tensor => (last ? loss(stages[k]!.run(h, params)) : stages[k]!.run(h, params));
       const out = tf.engine().gradients(f, xs, dy, true);
       if (last) value = out.value as tf.Scalar;
       else out.value.dispose();
       dy?.dispose();
-      names.forEach((n, i) => paramGrads.set(n, out.grads[i + 1] ?? tf.zerosLike(xs[i + 1]!)));
-      mine.forEach((o, j) => (otherGrads[o] = out.grads[names.length + 1 + j] ?? tf.zerosLike(others[o]!.tensor)));
-      dy = out.grads[0] ?? tf.zerosLike(h);
+      dy = undefined;
+      names.forEach((n, i) => paramGrads.set(n, out.grads[withH + i] ?? tf.zerosLike(xs[withH + i]!)));
+      mine.forEach((o, j) => (otherGrads[o] = out.grads[withH + names.length + j] ?? tf.zerosLike(others[o]!.tensor)));
+      if (withH) dy = out.grads[0] ?? tf.zerosLike(h);
     }
   } catch (e) {
     dy?.dispose();

@@ -25,7 +25,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { stagedGradients, stageOf } from '../engine/checkpoint';
 import type { ForwardOptions, LayerOutputHook } from '../engine/network';
-import { convLinearWeights, crossEntropy, stagesFor } from './grads';
+import { convLinearWeights, crossEntropy, gradientStages } from './grads';
 import { proxyValue, registerProxy, type ProxyContext, type ProxyValue } from './registry';
 
 /** Forward options with the conv/linear output hook (engine/network.ts). */
@@ -63,21 +63,16 @@ export function fisherScore(ctx: ProxyContext): FisherResult {
     };
     const list = names.map((name) => probes.get(name)!);
     const loss = (logits: tf.Tensor): tf.Scalar => crossEntropy(logits as tf.Tensor2D, ctx.labels, ctx.numClasses);
-    const stages = stagesFor(ctx, { layerOutputHook });
-    const grads: readonly (tf.Tensor | null | undefined)[] = stages
-      ? stagedGradients(stages, ctx.net.params, ctx.x, loss, {
-          input: false,
-          params: [],
-          others: names.map((name, i) => ({ tensor: list[i]!, stage: stageOf(stages, name) })),
-        }).otherGrads
-      : tf.engine().gradients(() => loss(ctx.net.forward(ctx.x, { bn: ctx.bn, layerOutputHook }).logits), list, undefined, true).grads;
+    const stages = gradientStages(ctx, { layerOutputHook });
+    const others = names.map((name, i) => ({ tensor: list[i]!, stage: stageOf(stages, name) }));
+    const grads = stagedGradients(stages, ctx.net.params, ctx.x, loss, { input: false, params: [], others }).otherGrads;
     state.hooked = seen.size > 0;
     if (!state.hooked) return new Float32Array(0);
     const terms = names.map((name, i) => {
       const g = grads[i];
       const w = ctx.net.params.get(name)!;
       const cout = w.shape[w.rank - 1]!;
-      if (!g || !seen.has(name)) return tf.scalar(0);
+      if (!seen.has(name)) return tf.scalar(0);
       const u = tf.reshape(g, [n, cout]);
       return tf.mul(tf.sum(tf.mul(tf.mean(tf.square(u), 0), 0.5)), w.size / cout);
     });

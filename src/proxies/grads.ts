@@ -28,6 +28,15 @@ export function stagesFor(ctx: Pick<ProxyContext, 'net' | 'x' | 'bn'>, hooks?: S
   return n * h * w > ONE_TAPE_MAX_PIXELS ? ctx.net.stages?.(ctx.bn, hooks) : undefined;
 }
 
+/**
+ * The stages every gradient here is taken through: `stagesFor` above the one-tape limit, else the
+ * whole forward pass (with `hooks`) as a single stage, i.e. one tape. One route for both cases.
+ */
+export function gradientStages(ctx: Pick<ProxyContext, 'net' | 'x' | 'bn'>, hooks: StageHooks = {}): readonly ForwardStage[] {
+  const { net, bn } = ctx;
+  return stagesFor(ctx, hooks) ?? [{ name: 'network', paramNames: [...net.params.keys()], run: (h, P) => net.forward(h as tf.Tensor4D, { ...hooks, bn, params: P }).logits }];
+}
+
 /** Names of the conv and linear weights of a network, in parameter order. */
 export function convLinearWeights(net: Network): string[] {
   return [...net.paramKinds].filter(([, k]) => k === 'conv' || k === 'linear').map(([n]) => n);
@@ -54,18 +63,11 @@ export interface WeightGrads {
  * Zero op multiplies by 0), where `tf.grads` would throw.
  */
 export function ceGradsAt(ctx: ProxyContext, weights: ReadonlyMap<string, tf.Tensor>): { grads: Map<string, tf.Tensor>; loss: tf.Scalar } {
-  const names = [...weights.keys()];
-  const xs = names.map((n) => weights.get(n)!);
   const p = new Map(ctx.net.params);
   for (const [n, w] of weights) p.set(n, w);
-  const stages = stagesFor(ctx);
-  if (stages) {
-    const out = stagedGradients(stages, p, ctx.x, (logits) => crossEntropy(logits as tf.Tensor2D, ctx.labels, ctx.numClasses), { input: false, params: names });
-    return { grads: out.paramGrads, loss: out.value };
-  }
-  const f = (): tf.Scalar => crossEntropy(ctx.net.forward(ctx.x, { bn: ctx.bn, params: p }).logits, ctx.labels, ctx.numClasses);
-  const { value, grads } = tf.engine().gradients(f, xs, undefined, true);
-  return { grads: new Map(names.map((n, i) => [n, grads[i] ?? tf.zerosLike(xs[i]!)])), loss: value };
+  const loss = (logits: tf.Tensor): tf.Scalar => crossEntropy(logits as tf.Tensor2D, ctx.labels, ctx.numClasses);
+  const out = stagedGradients(gradientStages(ctx), p, ctx.x, loss, { input: false, params: [...weights.keys()] });
+  return { grads: out.paramGrads, loss: out.value };
 }
 
 /** ∂L/∂W of the batch's cross-entropy for every conv/linear weight (memo key 'ce-weight-grads'). */
@@ -86,14 +88,8 @@ export function ceWeightGrads(ctx: ProxyContext): WeightGrads {
  */
 export function inputJacobian(ctx: ProxyContext): tf.Tensor4D {
   return ctx.memo('input-jacobian', () => {
-    const stages = stagesFor(ctx);
-    if (stages) {
-      const out = stagedGradients(stages, ctx.net.params, ctx.x, (logits) => tf.sum(logits), { input: true, params: [] });
-      out.value.dispose();
-      return out.inputGrad as tf.Tensor4D;
-    }
-    const out = tf.engine().gradients(() => tf.sum(ctx.net.forward(ctx.x, { bn: ctx.bn }).logits), [ctx.x], undefined, true);
+    const out = stagedGradients(gradientStages(ctx), ctx.net.params, ctx.x, (logits) => tf.sum(logits), { input: true, params: [] });
     out.value.dispose();
-    return (out.grads[0] ?? tf.zerosLike(ctx.x)) as tf.Tensor4D;
+    return out.inputGrad as tf.Tensor4D;
   });
 }

@@ -76,7 +76,7 @@ import * as tf from '@tensorflow/tfjs';
 import { avgPool, batchNorm, conv2d } from '../engine/layers';
 import type { ReluHook, ForwardOptions } from '../engine/network';
 import { forwardByStages, stagedGradients } from '../engine/checkpoint';
-import { ceWeightGrads, convLinearWeights, crossEntropy, stagesFor } from './grads';
+import { ceWeightGrads, convLinearWeights, crossEntropy, gradientStages } from './grads';
 import { proxyValue, registerProxy, type ProxyContext, type ProxyValue } from './registry';
 
 /** Largest part of the batch run through the nested (second-order) tape at once. */
@@ -110,16 +110,14 @@ export function graspFrozenRelu(ctx: ProxyContext, opts: GraspFdOptions = {}): n
       if (!masks.has(name)) masks.set(name, tf.keep(tf.cast(tf.greater(h, 0), 'float32')));
       return tf.relu(h);
     };
-    const recordStages = stagesFor(ctx, { reluHook: record });
-    if (recordStages) forwardByStages(recordStages, ctx.net.params, ctx.x);
-    else tf.tidy(() => void ctx.net.forward(ctx.x, { bn: ctx.bn, reluHook: record }));
+    forwardByStages(gradientStages(ctx, { reluHook: record }), ctx.net.params, ctx.x);
     if (masks.size === 0) return undefined;
     const { grads } = ceWeightGrads(ctx);
     const frozen: ReluHook = (h, name) => {
       const m = masks.get(name);
       return m ? tf.mul(h, m) : tf.relu(h);
     };
-    const frozenStages = stagesFor(ctx, { reluHook: frozen });
+    const frozenStages = gradientStages(ctx, { reluHook: frozen });
     const loss = (logits: tf.Tensor): tf.Scalar => crossEntropy(logits as tf.Tensor2D, ctx.labels, ctx.numClasses);
     /** −⟨g, ∇L(W(1+d)) − ∇L(W(1−d))⟩ / 2d with the masks frozen (gradients subtracted before the dot product). */
     const central = (d: number): number =>
@@ -128,12 +126,8 @@ export function graspFrozenRelu(ctx: ProxyContext, opts: GraspFdOptions = {}): n
           const p = new Map(ctx.net.params);
           const ws = names.map((n) => tf.mul(p.get(n)!, scale));
           names.forEach((n, i) => p.set(n, ws[i]!));
-          if (frozenStages) {
-            const out = stagedGradients(frozenStages, p, ctx.x, loss, { input: false, params: names });
-            return names.map((n) => out.paramGrads.get(n)!);
-          }
-          const fo: ReluHookForwardOptions = { bn: ctx.bn, params: p, reluHook: frozen };
-          return gradsOrZeros(() => loss(ctx.net.forward(ctx.x, fo).logits), ws);
+          const out = stagedGradients(frozenStages, p, ctx.x, loss, { input: false, params: names });
+          return names.map((n) => out.paramGrads.get(n)!);
         };
         const plus = gradsAt(1 + d);
         const minus = gradsAt(1 - d);

@@ -15,6 +15,8 @@
  * A real change of definition, batch or initialisation moves a score by far more.
  * Non-finite values reproduce only as the same non-finite value.
  */
+import type { ScoreTable } from './results';
+
 export const REPRODUCE_REL_TOL: Readonly<Record<string, number>> = {
   naswot: 1e-5,
   nwot: 1e-5,
@@ -29,10 +31,8 @@ export function reproductionTolerance(proxy: string): number {
   return REPRODUCE_REL_TOL[proxy] ?? 1e-3;
 }
 
-interface Scored {
-  readonly index: number;
-  readonly values: Readonly<Record<string, number>>;
-}
+/** A score-file row, as far as the check reads it. */
+type Scored = Pick<ScoreTable['rows'][number], 'index' | 'values'>;
 
 export interface ReproductionCheck {
   /** (architecture, proxy) pairs compared. */

@@ -67,6 +67,14 @@ test('stagedGradients: only the requested gradients come back; an unknown parame
   assert.equal(st.inputGrad, undefined);
   assert.deepEqual([...st.paramGrads.keys()], ['classifier.weight']);
   tf.dispose([st.value, ...st.paramGrads.values()]);
+  // a parameter of a middle stage: the backward pass stops there, with the one-tape gradient
+  const mid = [...net.params.keys()].find((n) => n.startsWith('cells.2.') && n.endsWith('conv.weight'))!;
+  const loss = (l: tf.Tensor): tf.Scalar => tf.sum(tf.square(l));
+  const part = stagedGradients(net.stages('train'), net.params, x, loss, { input: false, params: [mid] });
+  const ref = tf.engine().gradients(() => loss(net.forward(x, { bn: 'train' }).logits), [net.params.get(mid)!], undefined, true);
+  assert.ok(relDiff(ref.grads[0]!, part.paramGrads.get(mid)!) < 1e-6, mid);
+  tf.dispose([part.value, ...part.paramGrads.values(), ref.value, ref.grads[0]!]);
+  assert.throws(() => stagedGradients(net.stages('train'), net.params, x, loss, { input: false, params: [] }), /nothing to differentiate/);
   assert.equal(tf.memory().numTensors, before);
   assert.throws(() => stagedGradients(net.stages('train'), net.params, x, (l) => tf.sum(l), { input: true, params: ['cells.9.nope.weight'] }), /'cells\.9\.nope\.weight' belongs to no stage/);
   assert.throws(() => stagedGradients(net.stages('train'), net.params, x, (l) => tf.sum(l), { input: true, params: [], others: [{ tensor: x, stage: 99 }] }), /other tensor 0 names stage 99, the network has stages 0\.\.6/);

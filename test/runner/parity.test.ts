@@ -4,7 +4,7 @@ import { loadNb201Table } from '../../src/benchmarks/nb201';
 import { naslibNb201Reference } from '../../src/benchmarks/naslib';
 import { summarize } from '../../src/stats/summary';
 import { selectArchs } from '../../src/runner/archs';
-import { formatParity, parity } from '../../src/runner/parity';
+import { formatParity, formatParityAcrossDraws, parity, parityAcrossDraws } from '../../src/runner/parity';
 import { scoreIndices } from '../../src/runner/pool';
 import { PRESETS, ScoreSettings } from '../../src/runner/settings';
 
@@ -39,8 +39,7 @@ test('NASWOT (paper conventions) correlates with CIFAR-10 accuracy on a small sa
   assert.ok(tau > 0.3, `τ = ${tau}`);
 });
 
-test('parityAcrossDraws: per-draw ρ, agreement between draws, and whether NASLib lies inside our range', async () => {
-  const { parityAcrossDraws, formatParityAcrossDraws } = await import('../../src/runner/parity');
+test('parityAcrossDraws: per-draw ρ, agreement between draws, and whether NASLib lies inside our range', () => {
   // six reference archs: NASLib's plain ranks them like accuracy except one swapped pair
   const acc = [10, 20, 30, 40, 50, 60];
   const refPlain = [1, 2, 4, 3, 5, 6];
