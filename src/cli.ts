@@ -6,6 +6,7 @@
  *   parity  our proxies vs the NASLib reference table on its architectures
  *   search  searches over a score table (NASWOT Table 2(a): random-N, REA, AREA, random search)
  *   train-bench  short training of a sample of architectures with per-epoch atoms (DAS mini bench)
+ *   provenance   show or re-derive the provenance sidecar of result files
  */
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -20,15 +21,22 @@ import { DEFAULT_ACCURACY_KEY, evaluateScores, formatEvaluation, paperKey } from
 import { archSet, SPACE_NET_DEFAULTS } from './runner/archSets';
 import { formatParity, formatParityAcrossDraws, naslibReference, parity, parityAcrossDraws } from './runner/parity';
 import { defaultWorkers } from './runner/pool';
-import { readScores, type ScoreTable } from './runner/results';
+import type { ScoreTable } from './runner/results';
+import { readScoresForBenchmark } from './runner/checkedScores';
 import { scoreToFile } from './runner/scoreFile';
-import { PresetName, presetFor, PRESETS, ScoreSettings, SPACE_NAMES, SpaceName } from './runner/settings';
+import { MAX_SEED, PresetName, presetFor, PRESETS, ScoreSettings, SPACE_NAMES, SpaceName } from './runner/settings';
+import { describeUncaughtFsError } from './provenance/fsErrors';
+import { cmdProvenance } from './runner/rederive';
 import { scorePool } from './search/scorePool';
 import { formatTable2a, naswotTable2a } from './search/table2a';
 import { cmdTrainBench } from './train/trainBench';
 import { EDGE_ORDERS, EdgeOrder } from './search/zcpt/perturb';
 import { zcptSearchNb201, zcptSettings } from './search/zcpt/search';
-import { appendZcptResult, pendingSeeds } from './search/zcpt/resultsFile';
+import { appendZcptResult, pendingSeeds, zcptSidecar } from './search/zcpt/resultsFile';
+import { announceDataRoots } from './data/identity';
+import { acquireLock } from './provenance/lock';
+import { prepareOutput } from './provenance/resultFile';
+import { zcptDartsSidecar } from './search/zcpt/darts/resultsFile';
 import { appendZcptDartsResult, DARTS_ZERO_OP_TAPS, pendingDartsSeeds, TOPOLOGY_MODES, zcptDartsSettings, zcptSearchDarts, type DartsZeroOpTaps, type TopologyMode } from './search/zcpt/darts';
 
 const HELP: Record<string, string> = {
@@ -41,6 +49,7 @@ commands:
   search   NASWOT Table 2(a) from a score file: random-N, random, optimum in sample, REA, AREA, RS
   train-bench  train a fixed-seed sample of architectures a few epochs: per-epoch accuracy and
            NASWOT/DAS atoms (CSV, resumable)
+  provenance  show a result file's provenance sidecar; --rederive fills in its data identity
 
 'zeronas <command> --help' shows each command's options.`,
   score: `zeronas score [options]
@@ -56,7 +65,8 @@ commands:
   --dataset NAME           cifar10 | cifar100 (default cifar10)
   --preset NAME            naswot (paper: batch 128, no augmentation, official counting) | naslib
   --batch-size N           images in the scoring batch (preset default)
-  --seed N                 seed of the batch, the sample and the network weights (default 1)
+  --seed N                 seed of the batch, the sample and the network weights, 0..2^32-1
+                           (default 1)
   --select MODE            random | first (batch images; default random)
   --augment MODE           none | crop-flip (preset default)
   --counting MODE          official | naslib (NASWOT ReLU counting; preset default)
@@ -66,9 +76,10 @@ commands:
                            seed + r; draw 0 is the single-draw score; default 1)
   --quiet                  no progress bar`,
   eval: `zeronas eval --scores FILE [options]
-  --benchmark NAME         ground truth: nb201 | nb101 | nb101-naslib | darts (the space the scores
-                           came from)
-  --dataset NAME           cifar10 | cifar100 | ImageNet16-120 (default cifar10)
+  --benchmark NAME         nb201 | nb101 | nb101-naslib | darts: optional; the benchmark is the
+                           space recorded in FILE's sidecar, and a different one is refused
+  --dataset NAME           cifar10 | cifar100 | ImageNet16-120 (nb201 only; default: the dataset
+                           the scores were computed on)
   --accuracy KEY           ground-truth column (nb201 default: the dataset's 200-epoch test
                            accuracy; nb101 default test-max, the best of 3 seeds as NASWOT)
                            nb201: ${NB201_ACCURACY_KEYS.join(', ')}
@@ -82,7 +93,7 @@ commands:
   --batch-size N           scoring batch (default 32, NASLib's; gradient proxies on darts need 16
                            on the wasm heap)
   --dataset NAME           NASLib reference rows: cifar10 | cifar100 (default cifar10)
-  --limit N                only the first N reference architectures
+  --limit N                only the first N reference architectures (N ≥ 1)
   --workers N              worker threads (default: cores)
   --out FILE               score cache (default .cache/parity-nb201-<dataset>.csv; resumed)
   --repeats K              average our scores over K draws (batch and init; see score --help)
@@ -97,6 +108,7 @@ commands:
 zeronas search table2a:
   --proxy NAME             score column to search with (default naswot)
   --runs N                 runs per method (default 500, as the paper)
+  The score file must hold NB201 scores (its sidecar says so) whose rows match the NB201 table.
   --area-runs N            AREA runs (default 50, as the paper)
   --ns LIST                NASWOT sample sizes N (default 10,100,1000)
   --budget N               queried architectures per REA / AREA / random-search run (default 100;
@@ -134,8 +146,22 @@ function fail(msg: string): never {
 
 function int(v: string | undefined, name: string, dflt: number): number {
   if (v === undefined) return dflt;
-  if (!/^\d+$/.test(v)) fail(`--${name} must be a non-negative integer, got '${v}'`);
+  if (!/^\d+$/.test(v) || !Number.isSafeInteger(Number(v))) fail(`--${name} must be a non-negative integer, got '${v}'`);
   return Number(v);
+}
+
+/** A positive integer option (a count: --runs, --limit, --budget …). */
+function positive(v: string | undefined, name: string, dflt: number): number {
+  const n = int(v, name, dflt);
+  if (n < 1) fail(`--${name} must be at least 1, got ${n}`);
+  return n;
+}
+
+/** A seed: 0..2^32−1 (seeds are 32-bit; a larger one would silently wrap onto a smaller one). */
+function seedArg(v: string | undefined, name: string, dflt: number): number {
+  const n = int(v, name, dflt);
+  if (n > MAX_SEED) fail(`--${name} must be in 0..${MAX_SEED} (seeds are 32-bit), got ${v}`);
+  return n;
 }
 
 function width(v: string): number {
@@ -165,7 +191,7 @@ async function cmdScore(argv: string[]): Promise<void> {
   const presetName = oneOf<PresetName>(v.preset, 'preset', ['naswot', 'naslib'], 'naswot');
   const dataset = oneOf<CifarDataset>(v.dataset, 'dataset', ['cifar10', 'cifar100'], 'cifar10');
   const preset = presetFor(presetName, dataset);
-  const seed = int(v.seed, 'seed', preset.seed);
+  const seed = seedArg(v.seed, 'seed', preset.seed);
   const settings: ScoreSettings = {
     ...preset,
     space,
@@ -183,7 +209,8 @@ async function cmdScore(argv: string[]): Promise<void> {
   if (!v.out) fail('score needs --out FILE');
   if (!v.archs) fail('score needs --archs all|sample:N|naslib:<dataset>|FILE');
   const indices = selectArchs(v.archs, archSet(space), seed);
-  await scoreToFile(settings, indices, v.out, { workers: int(v.workers, 'workers', defaultWorkers()), quiet: v.quiet ?? false });
+  const command = ['zeronas', 'score', ...argv.filter((a) => a !== '--quiet')].join(' ');
+  await scoreToFile(settings, indices, v.out, { workers: int(v.workers, 'workers', defaultWorkers()), quiet: v.quiet ?? false, command });
 }
 
 function cmdEval(argv: string[]): void {
@@ -196,12 +223,15 @@ function cmdEval(argv: string[]): void {
   });
   if (v.help) return void console.log(HELP.eval);
   if (!v.scores) fail('eval needs --scores FILE');
-  const space = oneOf<SpaceName>(v.benchmark, 'benchmark', SPACE_NAMES, 'nb201');
-  const dataset = oneOf(v.dataset, 'dataset', ['cifar10', 'cifar100', 'ImageNet16-120'] as const, 'cifar10');
-  if (space !== 'nb201' && dataset !== 'cifar10') fail(`--benchmark ${space} has CIFAR-10 accuracies only`);
-  const set = archSet(space);
+  const asked = v.benchmark === undefined ? undefined : oneOf<SpaceName>(v.benchmark, 'benchmark', SPACE_NAMES, 'nb201');
+  const bootstrap = int(v.bootstrap, 'bootstrap', 1000);
+  const { table, settings, set } = readScoresForBenchmark(v.scores, asked);
+  const space = settings.space;
+  const dataset = oneOf(v.dataset, 'dataset', ['cifar10', 'cifar100', 'ImageNet16-120'] as const, space === 'nb201' ? settings.dataset : 'cifar10');
+  if (space !== 'nb201' && dataset !== 'cifar10') fail(`the ${space} benchmark has CIFAR-10 accuracies only`);
   const key = oneOf(v.accuracy, 'accuracy', set.accuracyKeys, space === 'nb201' ? DEFAULT_ACCURACY_KEY[dataset] : set.defaultAccuracyKey);
-  const evals = evaluateScores(readScores(v.scores), set, key, { bootstrap: int(v.bootstrap, 'bootstrap', 1000) });
+  const evals = evaluateScores(table, set, key, { bootstrap });
+  for (const e of evals) if (e.unusable) process.stderr.write(`zeronas: column '${e.proxy}' of ${v.scores} is not evaluated: ${e.unusable}\n`);
   console.log(`benchmark: ${set.description}`);
   console.log(formatEvaluation(evals, paperKey(space, dataset), key));
 }
@@ -217,8 +247,8 @@ async function cmdParity(argv: string[]): Promise<void> {
   });
   if (v.help) return void console.log(HELP.parity);
   const space = oneOf(v.space, 'space', ['nb201', 'nb101-naslib', 'darts'] as const, 'nb201');
-  const dataset = oneOf<NaslibDataset>(v.dataset, 'dataset', NASLIB_DATASETS, 'cifar10');
-  if (dataset === 'ImageNet16-120') fail('ImageNet16-120 images are not available here (see data/README.md)');
+  // NASLib's ImageNet16-120 rows exist, but its images are not available to score
+  const dataset = oneOf<CifarDataset>(v.dataset, 'dataset', ['cifar10', 'cifar100'], 'cifar10');
   if (space !== 'nb201' && dataset !== 'cifar10') fail(`NASLib's ${space === 'darts' ? 'NB301' : 'NB101'} table has cifar10 rows only`);
   const settings: ScoreSettings = {
     ...presetFor('naslib', dataset), space, ...SPACE_NET_DEFAULTS[space].naslib, dataset,
@@ -228,14 +258,15 @@ async function cmdParity(argv: string[]): Promise<void> {
   };
   const ref = naslibReference(space, dataset);
   let indices = [...ref.keys()];
-  if (v.limit !== undefined) indices = indices.slice(0, int(v.limit, 'limit', indices.length));
+  if (v.limit !== undefined) indices = indices.slice(0, positive(v.limit, 'limit', indices.length));
   const draws = settings.repeats ? `-r${settings.repeats}` : '';
   const out = v.out ?? path.join('.cache', space === 'nb201' ? `parity-nb201-${dataset}${draws}.csv` : `parity-${space}-${dataset}${draws}.csv`);
   const seeds = parseSeeds(v.seeds ?? String(settings.seed), 'seeds');
+  const command = ['zeronas', 'parity', ...argv.filter((a) => a !== '--quiet')].join(' ');
   // draw r of seed s uses seed s + r: several seeds with --repeats would share draws
   if (seeds.length > 1 && settings.repeats) fail('give --repeats or several --seeds, not both (their draws would overlap)');
   const label = space === 'nb201' ? dataset : `${space} ${dataset}`;
-  const opts = { workers: int(v.workers, 'workers', defaultWorkers()), quiet: v.quiet ?? false };
+  const opts = { workers: int(v.workers, 'workers', defaultWorkers()), quiet: v.quiet ?? false, command };
   const tables: ScoreTable[] = [];
   for (const seed of seeds) {
     const file = seed === settings.seed ? out : out.replace(/(\.csv)?$/, `-s${seed}$1`);
@@ -259,10 +290,16 @@ function parseSeeds(v: string, name: string): number[] {
   if (range) {
     const [a, b] = [Number(range[1]), Number(range[2])];
     if (b < a) fail(`--${name} range must be ascending, got '${v}'`);
+    if (b > MAX_SEED) fail(`--${name}: seeds must be in 0..${MAX_SEED} (32-bit), got '${v}'`);
+    if (b - a >= 100_000) fail(`--${name} range '${v}' holds more than 100,000 seeds`);
     return Array.from({ length: b - a + 1 }, (_, i) => a + i);
   }
   if (!/^\d+(,\d+)*$/.test(v)) fail(`--${name} must be a list like 0,1,2,3 or a range like 0-3, got '${v}'`);
-  return [...new Set(v.split(',').map(Number))];
+  const seeds = v.split(',').map(Number);
+  if (seeds.some((x) => !Number.isSafeInteger(x) || x > MAX_SEED)) fail(`--${name}: seeds must be in 0..${MAX_SEED} (32-bit), got '${v}'`);
+  const twice = [...new Set(seeds.filter((x, i) => seeds.indexOf(x) !== i))];
+  if (twice.length) fail(`--${name} lists seed ${twice.join(', ')} more than once`);
+  return seeds;
 }
 
 async function cmdZcpt(argv: string[]): Promise<void> {
@@ -278,7 +315,7 @@ async function cmdZcpt(argv: string[]): Promise<void> {
   if (v.help) return void console.log(HELP.search);
   const space = oneOf(v.space, 'space', ['nb201', 'darts'] as const, 'nb201');
   if (v.seed !== undefined && v.seeds !== undefined) fail('give --seed or --seeds, not both');
-  const seeds = v.seeds !== undefined ? parseSeeds(v.seeds, 'seeds') : [int(v.seed, 'seed', 0)];
+  const seeds = v.seeds !== undefined ? parseSeeds(v.seeds, 'seeds') : [seedArg(v.seed, 'seed', 0)];
   const command = ['zeronas', 'search', 'zc-pt', ...argv].join(' ');
   if (space === 'darts') return zcptDarts(v, seeds, command);
   for (const k of ['channels', 'layers', 'topology', 'zero-op-taps'] as const) if (v[k] !== undefined) fail(`--${k} applies to --space darts only`);
@@ -291,21 +328,34 @@ async function cmdZcpt(argv: string[]): Promise<void> {
     dataset: oneOf<CifarDataset>(v.dataset, 'dataset', ['cifar10', 'cifar100'], 'cifar10'),
   };
   let todo = seeds;
-  if (v.out) {
-    todo = pendingSeeds(v.out, zcptSettings({ ...base, seed: seeds[0]! }), seeds);
-    if (todo.length < seeds.length) console.log(`${v.out}: ${seeds.length - todo.length} of ${seeds.length} seeds already done; running ${todo.length}`);
-  }
-  for (const seed of todo) {
-    const r = await zcptSearchNb201({ ...base, seed, workers: int(v.workers, 'workers', 0) });
-    console.log(`Zero-Cost-PT on NB201 (proxy ${r.settings.proxy}, seed ${r.settings.seed}, N=${r.settings.proposals}, V=${r.settings.valBatches}, batch ${r.settings.batchSize}, edge order ${r.settings.edgeOrder}, ${r.settings.dataset})`);
-    console.log(`chosen: ${r.archString}`);
-    if (r.accuracies) {
-      const a = r.accuracies;
-      console.log(`NB201 index ${a.index}: test accuracy CIFAR-10 ${a.cifar10.toFixed(2)} %, CIFAR-100 ${a.cifar100.toFixed(2)} %, ImageNet16-120 ${a.imagenet16.toFixed(2)} %`);
+  const first = zcptSettings({ ...base, seed: seeds[0]! });
+  announceDataRoots(zcptSidecar(first).data!, false);
+  const release = v.out ? lockOutput(v.out) : () => {};
+  try {
+    if (v.out) {
+      todo = pendingSeeds(v.out, first, seeds);
+      if (todo.length < seeds.length) console.log(`${v.out}: ${seeds.length - todo.length} of ${seeds.length} seeds already done; running ${todo.length}`);
     }
-    console.log(`search time ${r.timing.totalSeconds.toFixed(1)} s (proposals ${r.timing.proposalSeconds.toFixed(1)} s, validation ${r.timing.validationSeconds.toFixed(1)} s)`);
-    if (v.out) appendZcptResult(v.out, r, command);
+    for (const seed of todo) {
+      const r = await zcptSearchNb201({ ...base, seed, workers: int(v.workers, 'workers', 0) });
+      console.log(`Zero-Cost-PT on NB201 (proxy ${r.settings.proxy}, seed ${r.settings.seed}, N=${r.settings.proposals}, V=${r.settings.valBatches}, batch ${r.settings.batchSize}, edge order ${r.settings.edgeOrder}, ${r.settings.dataset})`);
+      console.log(`chosen: ${r.archString}`);
+      if (r.accuracies) {
+        const a = r.accuracies;
+        console.log(`NB201 index ${a.index}: test accuracy CIFAR-10 ${a.cifar10.toFixed(2)} %, CIFAR-100 ${a.cifar100.toFixed(2)} %, ImageNet16-120 ${a.imagenet16.toFixed(2)} %`);
+      }
+      console.log(`search time ${r.timing.totalSeconds.toFixed(1)} s (proposals ${r.timing.proposalSeconds.toFixed(1)} s, validation ${r.timing.validationSeconds.toFixed(1)} s)`);
+      if (v.out) appendZcptResult(v.out, r, command);
+    }
+  } finally {
+    release();
   }
+}
+
+/** Check an output path and take its write lock (held for the whole run). */
+function lockOutput(out: string): () => void {
+  prepareOutput(out);
+  return acquireLock(out, { onStale: (m) => process.stderr.write(m + '\n') });
 }
 
 async function zcptDarts(v: Record<string, string | boolean | undefined>, seeds: number[], command: string): Promise<void> {
@@ -325,17 +375,24 @@ async function zcptDarts(v: Record<string, string | boolean | undefined>, seeds:
   };
   let todo = seeds;
   const out = str('out');
-  if (out) {
-    todo = pendingDartsSeeds(out, zcptDartsSettings({ ...base, seed: seeds[0]! }), seeds);
-    if (todo.length < seeds.length) console.log(`${out}: ${seeds.length - todo.length} of ${seeds.length} seeds already done; running ${todo.length}`);
-  }
-  for (const seed of todo) {
-    const r = await zcptSearchDarts({ ...base, seed });
-    const s = r.settings;
-    console.log(`Zero-Cost-PT on DARTS (proxy ${s.proxy}, seed ${s.seed}, N=${s.proposals}, V=${s.valBatches}, batch ${s.batchSize}, C=${s.C}, ${s.layers} layers, topology ${s.topology}, ${s.dataset})`);
-    console.log(`chosen: ${r.genotypeString}`);
-    console.log(`search time ${r.timing.totalSeconds.toFixed(1)} s (proposals ${r.timing.proposalSeconds.toFixed(1)} s, ${r.timing.secondsPerSupernetScoring.toFixed(2)} s per supernet scoring; validation ${r.timing.validationSeconds.toFixed(1)} s)`);
-    if (out) appendZcptDartsResult(out, r, command);
+  const first = zcptDartsSettings({ ...base, seed: seeds[0]! });
+  announceDataRoots(zcptDartsSidecar(first).data!, false);
+  const release = out ? lockOutput(out) : () => {};
+  try {
+    if (out) {
+      todo = pendingDartsSeeds(out, first, seeds);
+      if (todo.length < seeds.length) console.log(`${out}: ${seeds.length - todo.length} of ${seeds.length} seeds already done; running ${todo.length}`);
+    }
+    for (const seed of todo) {
+      const r = await zcptSearchDarts({ ...base, seed });
+      const s = r.settings;
+      console.log(`Zero-Cost-PT on DARTS (proxy ${s.proxy}, seed ${s.seed}, N=${s.proposals}, V=${s.valBatches}, batch ${s.batchSize}, C=${s.C}, ${s.layers} layers, topology ${s.topology}, ${s.dataset})`);
+      console.log(`chosen: ${r.genotypeString}`);
+      console.log(`search time ${r.timing.totalSeconds.toFixed(1)} s (proposals ${r.timing.proposalSeconds.toFixed(1)} s, ${r.timing.secondsPerSupernetScoring.toFixed(2)} s per supernet scoring; validation ${r.timing.validationSeconds.toFixed(1)} s)`);
+      if (out) appendZcptDartsResult(out, r, command);
+    }
+  } finally {
+    release();
   }
 }
 
@@ -355,15 +412,13 @@ function cmdSearch(argv: string[]): Promise<void> | void {
   if (!v.scores) fail('search table2a needs --scores FILE (a score CSV written by zeronas score)');
   const ns = (v.ns ?? '10,100,1000').split(',').map((n) => int(n.trim(), 'ns', 0));
   if (ns.some((n) => n < 1)) fail(`--ns must list positive integers, got '${v.ns}'`);
-  const rows = naswotTable2a({
-    table: loadNb201Table(),
-    pool: scorePool(readScores(v.scores), v.proxy ?? 'naswot'),
-    runs: int(v.runs, 'runs', 500),
-    areaRuns: int(v['area-runs'], 'area-runs', 50),
-    ns,
-    budget: int(v.budget, 'budget', 100),
-    seed: int(v.seed, 'seed', 0),
-  });
+  const runs = positive(v.runs, 'runs', 500);
+  const areaRuns = positive(v['area-runs'], 'area-runs', 50);
+  const budget = positive(v.budget, 'budget', 100);
+  const seed = seedArg(v.seed, 'seed', 0);
+  const { table, settings } = readScoresForBenchmark(v.scores);
+  if (settings.space !== 'nb201') fail(`search table2a searches NAS-Bench-201, but '${v.scores}' holds ${settings.space} scores (its sidecar says so)`);
+  const rows = naswotTable2a({ table: loadNb201Table(), pool: scorePool(table, v.proxy ?? 'naswot'), runs, areaRuns, ns, budget, seed });
   console.log(formatTable2a(rows));
 }
 
@@ -380,6 +435,8 @@ export async function main(argv: string[]): Promise<void> {
       return cmdSearch(rest);
     case 'train-bench':
       return cmdTrainBench(rest);
+    case 'provenance':
+      return cmdProvenance(rest);
     case undefined:
     case '--help':
     case '-h':
@@ -391,5 +448,6 @@ export async function main(argv: string[]): Promise<void> {
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).catch((e: Error) => fail(e.message));
+  // last resort for library errors reaching the user: no internal function name as a prefix (`someFunction: …`)
+  main(process.argv.slice(2)).catch((e: unknown) => fail(describeUncaughtFsError(e).message.replace(/^[a-z]+[A-Z]\w*: |^[A-Z][a-z]+[A-Z]\w*: /, '')));
 }

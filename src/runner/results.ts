@@ -1,14 +1,21 @@
 /**
  * Score files: CSV `index,arch,<one column per proxy>,seconds`, then `<proxy>_seconds` columns and
  * `notes` (why a value is not finite: `proxy: status reason`, `;`-separated),
- * appended row by row as architectures finish, with a sidecar `<file>.meta.json` holding the
- * settings. Re-running with the same settings skips finished indices (resume); other settings
- * are refused rather than mixed. Singular scores are written `-inf`, NaN as `nan`.
+ * appended row by row as architectures finish, with a provenance sidecar `<file>.meta.json`
+ * (settings and data identity, provenance/sidecar.ts). Re-running with the same settings and data
+ * skips finished indices (resume); anything else is refused rather than mixed; one writer at a
+ * time (lock); a repeated index is refused by the reader. Singular scores are written `-inf`, NaN
+ * as `nan`.
  */
 import * as fs from 'node:fs';
 import { parseCsvNumber, parseSimpleCsv } from '../benchmarks/csv';
+import { dataIdentity } from '../data/root';
+import { withFsErrors } from '../provenance/fsErrors';
+import { appendResult, checkInputFile, openResultFile, refuseDuplicateKeys } from '../provenance/resultFile';
+import { makeSidecar, readSidecar, type Sidecar } from '../provenance/sidecar';
+import { scoreDataFiles } from './dataFiles';
 import type { ScoreRow } from './scorer';
-import { ScoreSettings, settingsKey } from './settings';
+import type { ScoreSettings } from './settings';
 
 export interface ScoreTable {
   readonly proxies: readonly string[];
@@ -40,10 +47,10 @@ export function formatRow(row: ScoreRow, proxies: readonly string[]): string {
   ].join(',');
 }
 
-/** Read a score CSV (ours) into numbers per proxy. */
+/** Read a score CSV (ours) into numbers per proxy. @throws naming the file on a bad layout or a repeated index. */
 export function readScores(file: string): ScoreTable {
-  if (!fs.existsSync(file)) throw new Error(`score file '${file}' does not exist`);
-  const csv = parseSimpleCsv(fs.readFileSync(file, 'utf8'), file);
+  checkInputFile(file, 'score file');
+  const csv = withFsErrors(file, 'read', () => parseSimpleCsv(fs.readFileSync(file, 'utf8'), file));
   const h = csv.header;
   if (h[0] !== 'index' || h[1] !== 'arch' || !h.includes('seconds')) {
     throw new Error(`'${file}' is not a zeronas score file (header must start index,arch and contain seconds)`);
@@ -51,44 +58,78 @@ export function readScores(file: string): ScoreTable {
   const proxies = h.slice(2, h.indexOf('seconds'));
   const rows = csv.rows.map((cells, r) => {
     const where = `${file} row ${r + 2}`;
+    if (!/^\d+$/.test(cells[0] ?? '')) throw new Error(`${where}: index '${cells[0]}' is not a non-negative integer`);
     const values: Record<string, number> = {};
     proxies.forEach((p, k) => (values[p] = parseCsvNumber(cells[2 + k], `${where} column ${p}`)));
-    return { index: parseCsvNumber(cells[0], `${where} column index`), arch: cells[1], values, seconds: parseCsvNumber(cells[h.indexOf('seconds')], where) };
+    return { index: Number(cells[0]), arch: cells[1], values, seconds: parseCsvNumber(cells[h.indexOf('seconds')], where) };
   });
+  refuseDuplicateKeys(rows.map((r) => r.index), file, 'architecture index');
   return { proxies, rows };
 }
 
-/** Open a score file for appending; returns the indices already finished there. */
-export function openScoreFile(file: string, settings: ScoreSettings): { done: Set<number>; append: (row: ScoreRow) => void } {
-  const metaFile = `${file}.meta.json`;
-  const key = settingsKey(settings);
-  const done = new Set<number>();
-  if (fs.existsSync(file) && fs.statSync(file).size > 0) {
-    const meta = fs.existsSync(metaFile) ? (JSON.parse(fs.readFileSync(metaFile, 'utf8')) as { settingsKey?: string }) : {};
-    if (meta.settingsKey !== key) {
-      throw new Error(`'${file}' holds scores made with other settings (${metaFile}); choose another --out or delete it`);
-    }
-    // A run killed mid-write may leave a partial last line: keep complete lines only.
-    const text = fs.readFileSync(file, 'utf8');
-    const firstLine = text.slice(0, text.indexOf('\n')).replace(/\r$/, '');
-    if (firstLine !== header(settings.proxies)) {
-      throw new Error(`'${file}' has another column layout (written by another version?); choose another --out or delete it`);
-    }
-    const complete = text.endsWith('\n') ? text : text.slice(0, text.lastIndexOf('\n') + 1);
-    if (complete.length !== text.length) fs.writeFileSync(file, complete);
-    for (const row of readScores(file).rows) done.add(row.index);
-  } else {
-    fs.writeFileSync(file, header(settings.proxies) + '\n');
-    fs.writeFileSync(metaFile, JSON.stringify({ settingsKey: key, settings }, null, 2) + '\n');
-  }
-  return { done, append: (row) => fs.appendFileSync(file, formatRow(row, settings.proxies) + '\n') };
+/** The provenance sidecar a score run writes: its settings and the identity of the data they read. */
+export function scoreSidecar(settings: ScoreSettings, command?: string): Sidecar<ScoreSettings> {
+  return makeSidecar('scores', settings, dataIdentity(scoreDataFiles(settings)), command);
 }
 
-/** The settings a score file was written with (its `.meta.json` sidecar). */
+export interface ScoreFile {
+  /** Indices already scored in the file (resume). */
+  readonly done: Set<number>;
+  readonly sidecar: Sidecar<ScoreSettings>;
+  append(row: ScoreRow): void;
+  /** Release the write lock. */
+  close(): void;
+}
+
+/**
+ * Open a score file for appending (lock, sidecar check or creation: provenance/resultFile.ts);
+ * returns the indices already finished there. A killed run's partial last line is dropped.
+ */
+export function openScoreFile(
+  file: string,
+  settings: ScoreSettings,
+  opts: { readonly sidecar?: Sidecar<ScoreSettings>; readonly onStale?: (msg: string) => void } = {},
+): ScoreFile {
+  const sidecar = opts.sidecar ?? scoreSidecar(settings);
+  const head = header(settings.proxies);
+  const opened = openResultFile(file, sidecar, { emptyText: head + '\n', holdsRows: (t) => t.split('\n').filter((l) => l.trim() !== '').length > 1 }, opts);
+  const done = new Set<number>();
+  try {
+    if (opened.resumed) {
+      const text = fs.readFileSync(file, 'utf8');
+      const firstLine = text.slice(0, text.indexOf('\n')).replace(/\r$/, '');
+      if (firstLine !== head) {
+        throw new Error(`'${file}' has another column layout (written by another version?); choose another --out or delete it`);
+      }
+      // A run killed mid-write may leave a partial last line: keep complete lines only.
+      const complete = text.endsWith('\n') ? text : text.slice(0, text.lastIndexOf('\n') + 1);
+      if (complete.length !== text.length) fs.writeFileSync(file, complete);
+      for (const row of readScores(file).rows) done.add(row.index);
+    }
+  } catch (e) {
+    opened.release();
+    throw e;
+  }
+  return {
+    done,
+    sidecar,
+    append: (row) => {
+      if (done.has(row.index)) throw new Error(`'${file}' already holds architecture index ${row.index}; not writing it twice`);
+      appendResult(file, formatRow(row, settings.proxies) + '\n');
+      done.add(row.index);
+    },
+    close: opened.release,
+  };
+}
+
+/** The settings a score file was written with (its sidecar). @throws naming a missing or damaged sidecar. */
 export function readScoreSettings(file: string): ScoreSettings {
-  const metaFile = `${file}.meta.json`;
-  if (!fs.existsSync(metaFile)) throw new Error(`score file '${file}' has no settings sidecar '${metaFile}'`);
-  const meta = JSON.parse(fs.readFileSync(metaFile, 'utf8')) as { settings?: ScoreSettings };
-  if (!meta.settings || !Array.isArray(meta.settings.proxies)) throw new Error(`'${metaFile}' holds no settings`);
-  return meta.settings;
+  return readScoreSidecar(file).settings;
+}
+
+/** A score file's sidecar (settings, data identity). */
+export function readScoreSidecar(file: string): Sidecar<ScoreSettings> {
+  const meta = readSidecar<ScoreSettings>(file, 'scores');
+  if (!Array.isArray(meta.settings.proxies)) throw new Error(`'${file}.meta.json' holds no proxy list in its settings`);
+  return meta;
 }
