@@ -8,7 +8,6 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { initBackend, tf } from '../../src/engine/backend';
-import { hasDataFile } from '../../src/data/root';
 import { makeBatch } from '../../src/data/batch';
 import { Rng } from '../../src/engine/rng';
 import type { ForwardOptions, ForwardResult, Network, ParamKind } from '../../src/engine/network';
@@ -25,8 +24,9 @@ import {
   randomCrops,
   TENAS_NLR_PROTOCOL,
 } from '../../src/proxies/linearRegions';
+import { needsData, CIFAR10_FILE } from '../support/data';
 
-const skip = !hasDataFile('cifar10/data_batch_1.bin') && 'no CIFAR-10 data';
+const skip = needsData(CIFAR10_FILE);
 
 before(async () => {
   await initBackend({ quiet: true });
@@ -289,7 +289,7 @@ test('nlr_full on the C=16, N=5 network saturates at the batch size (all-none: 1
 });
 
 /** Full TE-NAS protocol on 30 fixed-seed NB201 archs; TE-NAS reports τ = 0.50, only the sign is asserted. */
-test('Kendall τ(R, CIFAR-10 test accuracy) over 30 sampled archs is positive', { skip: skip || (!hasDataFile(NB201_TABLE_FILE) && 'no NB201 table') }, () => {
+test('Kendall τ(R, CIFAR-10 test accuracy) over 30 sampled archs is positive', { skip: skip || (needsData(NB201_TABLE_FILE)) }, () => {
   const table = loadNb201Table();
   const idx = new Rng(2021).sampleWithoutReplacement(table.size, 30);
   const x = cifarBatch();

@@ -11,8 +11,9 @@ import { NB201_TABLE_FILE } from '../../../src/benchmarks/nb201';
 import { formatNb201 } from '../../../src/spaces/nb201/arch';
 import { proxyValue, registerProxy } from '../../../src/proxies/registry';
 import { archMixing, makeScorer, Nb201Supernet, zcptBatch, zcptSearchNb201, zcptSettings, type ZcptSearchOptions } from '../../../src/search/zcpt';
+import { needsData, CIFAR10_FILE } from '../../support/data';
 
-const skip = !hasDataFile('cifar10/data_batch_1.bin') && 'no CIFAR-10 data';
+const skip = needsData(CIFAR10_FILE);
 const TINY: ZcptSearchOptions = { C: 2, N: 1, batchSize: 6, proposals: 2, valBatches: 2, seed: 1 };
 
 before(async () => {
