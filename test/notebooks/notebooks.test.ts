@@ -57,7 +57,7 @@ function all(text: string, re: RegExp, what: string): RegExpMatchArray[] {
 const num = (m: RegExpMatchArray, i: number): number => Number(m[i]);
 /** lo ≤ v ≤ hi for a printed estimate and its interval (3 decimals). */
 function inside(v: number, lo: number, hi: number, what: string): void {
-  assert.ok(lo <= v + 5e-4 && v <= hi + 5e-4 && lo < hi, `${what}: ${v} outside [${lo}, ${hi}]`);
+  assert.ok(lo <= v + 5e-4 && v <= hi + 5e-4 && lo <= hi, `${what}: ${v} outside [${lo}, ${hi}]`);
 }
 
 /**
