@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { hasDataFile } from '../../src/data/root';
 import { loadNaslibReference, NASLIB_PROXY_NAMES, NASLIB_REFERENCE_FILE, naslibNb201Reference } from '../../src/benchmarks/naslib';
 import { loadNb201Table, NB201_TABLE_FILE } from '../../src/benchmarks/nb201';
 import { formatNb201 } from '../../src/spaces/nb201/arch';
 import { fromNaslibIndices, toNaslibIndices } from '../../src/spaces/nb201/naslib';
+import { needsData } from '../support/data';
 
-const skip = !hasDataFile(NASLIB_REFERENCE_FILE) && 'no NASLib reference';
+const skip = needsData(NASLIB_REFERENCE_FILE);
 
 test('NASLib reference: row counts per dataset', { skip }, () => {
   assert.equal(naslibNb201Reference('cifar10').length, 725);
@@ -37,7 +37,7 @@ test('NASLib reference: arch_str matches the NASLib index conversion; proxies pa
   assert.equal(first.proxies.params, 0.615386);
 });
 
-test('NASLib reference agrees with the NB201 table', { skip: (skip || (!hasDataFile(NB201_TABLE_FILE) && 'no NB201 table')) }, () => {
+test('NASLib reference agrees with the NB201 table', { skip: (skip || (needsData(NB201_TABLE_FILE))) }, () => {
   const t = loadNb201Table();
   for (const r of loadNaslibReference()) {
     assert.equal(formatNb201(t.arch(r.nb201Index)), formatNb201(r.arch));

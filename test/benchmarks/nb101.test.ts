@@ -1,6 +1,5 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { hasDataFile } from '../../src/data/root';
 import {
   loadNaslibNb101,
   loadNb1Shot1Space2,
@@ -13,9 +12,7 @@ import {
 } from '../../src/benchmarks/nb101';
 import { nb101NumParams, NB101_BENCHMARK_CONFIG } from '../../src/spaces/nb101/network';
 import { formatNb101, NASLIB_NB101_OPS, toNaslibNb101Key } from '../../src/spaces/nb101/spec';
-
-const hasShot1 = hasDataFile(NB101_1SHOT1_SPACE2_FILE);
-const hasNaslib = hasDataFile(NASLIB_NB101_FILE);
+import { needsData } from '../support/data';
 
 const ROW = {
   ops: ['input', 'conv3x3-bn-relu', 'maxpool3x3', 'output'],
@@ -61,7 +58,7 @@ test('NASLib JSON parsing: keys decoded, proxies typed, clear errors', () => {
   assert.deepEqual([...NASLIB_NB101_OPS], ['input', 'output', 'maxpool3x3', 'conv1x1-bn-relu', 'conv3x3-bn-relu']);
 });
 
-test('1Shot1 search space 2: 3,609 rows, 3,258 distinct cells, isomorphic duplicates agree', { skip: !hasShot1 && 'no 1Shot1 file' }, () => {
+test('1Shot1 search space 2: 3,609 rows, 3,258 distinct cells, isomorphic duplicates agree', { skip: needsData(NB101_1SHOT1_SPACE2_FILE) }, () => {
   const rows = loadNb1Shot1Space2();
   assert.equal(rows.length, 3609);
   const unique = uniqueNb1Shot1(rows);
@@ -72,7 +69,7 @@ test('1Shot1 search space 2: 3,609 rows, 3,258 distinct cells, isomorphic duplic
   assert.equal(loadNb1Shot1Space2(), rows); // cached
 });
 
-test('NASLib NB101 table: 500 keys decode; our parameter count matches the params column within 2 % for every one', { skip: !hasNaslib && 'no NASLib NB101 file' }, (t) => {
+test('NASLib NB101 table: 500 keys decode; our parameter count matches the params column within 2 % for every one', { skip: needsData(NASLIB_NB101_FILE) }, (t) => {
   const rows = loadNaslibNb101();
   assert.equal(rows.length, 500);
   let maxRel = 0;
@@ -91,7 +88,7 @@ test('NASLib NB101 table: 500 keys decode; our parameter count matches the param
   t.diagnostic(`distinct cells (by hash): ${new Set(rows.map((r) => r.hash)).size}`);
 });
 
-test('hash and key decoding cross-check: NASLib cells found in 1Shot1 have a val_accuracy equal to one of its 3 seeds', { skip: !(hasNaslib && hasShot1) && 'data missing' }, (t) => {
+test('hash and key decoding cross-check: NASLib cells found in 1Shot1 have a val_accuracy equal to one of its 3 seeds', { skip: needsData(NASLIB_NB101_FILE, NB101_1SHOT1_SPACE2_FILE) }, (t) => {
   const byHash = new Map(loadNb1Shot1Space2().map((r) => [r.hash, r]));
   let found = 0;
   for (const r of loadNaslibNb101()) {

@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { hasDataFile } from '../../src/data/root';
 import { loadNb201Table, NB201_ACCURACY_KEYS, NB201_TABLE_FILE, nb201TableFromCsv } from '../../src/benchmarks/nb201';
 import { parseSimpleCsv } from '../../src/benchmarks/csv';
 import { formatNb201, parseNb201 } from '../../src/spaces/nb201/arch';
+import { needsData } from '../support/data';
 
-const skip = !hasDataFile(NB201_TABLE_FILE) && 'no NB201 table';
+const skip = needsData(NB201_TABLE_FILE);
 const ROW0 = '|avg_pool_3x3~0|+|nor_conv_1x1~0|skip_connect~1|+|nor_conv_1x1~0|skip_connect~1|skip_connect~2|';
 
 test('NB201 table: size, row 0, indexOf round trip', { skip }, () => {

@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { hasDataFile } from '../../src/data/root';
 import { loadNb301Reference, nb301Lookup, NB301_PROXY_NAMES, NB301_REFERENCE_FILE, nb301ReferenceFromJson } from '../../src/benchmarks/nb301';
 import { DARTS_V2, formatGenotype } from '../../src/spaces/darts/genotype';
 import { initBackend } from '../../src/engine/backend';
 import { DartsNetwork } from '../../src/spaces/darts/network';
 import { dartsParamCount, NASLIB_NB301_CONFIG } from '../../src/spaces/darts/plan';
+import { needsData } from '../support/data';
 
-const skip = hasDataFile(NB301_REFERENCE_FILE) ? false : `data file ${NB301_REFERENCE_FILE} not found`;
+const skip = needsData(NB301_REFERENCE_FILE);
 
 test('NB301 table: 725 rows, keys decode to genotypes, proxies and accuracies finite', { skip }, () => {
   const rows = loadNb301Reference();

@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { hasDataFile } from '../../src/data/root';
 import { loadCifar } from '../../src/data/cifar';
 import { makeBatch } from '../../src/data/batch';
 import { NASLIB_NORM, NASWOT_NORM } from '../../src/data/normalize';
 import { Rng } from '../../src/engine/rng';
+import { needsData, CIFAR10_FILE, CIFAR100_FILE } from '../support/data';
 
-const skip = !hasDataFile('cifar10/data_batch_1.bin') && 'no CIFAR-10 data';
+const skip = needsData(CIFAR10_FILE);
 
 test('Rng.sampleWithoutReplacement draws distinct in-range indices', () => {
   const s = new Rng(5).sampleWithoutReplacement(50, 50);
@@ -100,7 +100,7 @@ test('makeBatch rejects a batch larger than the split', { skip }, () => {
   assert.throws(() => makeBatch({ dataset: 'cifar10', batchSize: 0 }), /positive integer/);
 });
 
-test('makeBatch cifar100 uses fine labels', { skip: !hasDataFile('cifar100/train.bin') && 'no CIFAR-100 data' }, () => {
+test('makeBatch cifar100 uses fine labels', { skip: needsData(CIFAR100_FILE) }, () => {
   const b = makeBatch({ dataset: 'cifar100', batchSize: 64, seed: 3 });
   assert.deepEqual(b.shape, [64, 32, 32, 3]);
   assert.ok([...b.labels].every((l) => l >= 0 && l < 100));

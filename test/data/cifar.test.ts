@@ -3,7 +3,6 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { hasDataFile } from '../../src/data/root';
 import {
   CIFAR10_RECORD_BYTES,
   CIFAR100_RECORD_BYTES,
@@ -11,6 +10,7 @@ import {
   readCifar100Bin,
   readCifar10Bin,
 } from '../../src/data/cifar';
+import { needsData, CIFAR10_FILE, CIFAR100_FILE } from '../support/data';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'zn-cifar-'));
 
@@ -75,9 +75,8 @@ test('CIFAR-100 fixture: coarse then fine label; range checks', () => {
   assert.throws(() => readCifar100Bin(bad), /3074-byte/);
 });
 
-const haveC10 = hasDataFile('cifar10/data_batch_1.bin');
 
-test('real CIFAR-10: 5085 train / 1017 test, all classes', { skip: !haveC10 && 'no CIFAR-10 data' }, () => {
+test('real CIFAR-10: 5085 train / 1017 test, all classes', { skip: needsData(CIFAR10_FILE) }, () => {
   const train = loadCifar('cifar10', 'train');
   const testSet = loadCifar('cifar10', 'test');
   assert.equal(train.n, 5085);
@@ -101,7 +100,7 @@ test('real CIFAR-10: 5085 train / 1017 test, all classes', { skip: !haveC10 && '
   assert.equal(loadCifar('cifar10', 'train'), train, 'cached');
 });
 
-test('real CIFAR-100: 1117 train / 916 test', { skip: !hasDataFile('cifar100/train.bin') && 'no CIFAR-100 data' }, () => {
+test('real CIFAR-100: 1117 train / 916 test', { skip: needsData(CIFAR100_FILE) }, () => {
   const train = loadCifar('cifar100', 'train');
   const testSet = loadCifar('cifar100', 'test');
   assert.equal(train.n, 1117);

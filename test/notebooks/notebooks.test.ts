@@ -47,6 +47,79 @@ const EXPECT: Record<string, RegExp[]> = {
   '00-quickstart': [/tfjs backend: (wasm|tensorflow|cpu)/, /Kendall τ \(paper, NB201 CIFAR-10, Fig\. 3\)/, /16 architectures scored/, /tensors alive at the end: 0/],
 };
 
+const NUM = '(-?\\d+\\.\\d+)';
+/** Every match of `re` (global) in `text`, at least one. */
+function all(text: string, re: RegExp, what: string): RegExpMatchArray[] {
+  const m = [...text.matchAll(new RegExp(re.source, 'g'))];
+  assert.ok(m.length > 0, `${what}: no line matches ${re}`);
+  return m;
+}
+const num = (m: RegExpMatchArray, i: number): number => Number(m[i]);
+/** lo ≤ v ≤ hi for a printed estimate and its interval (3 decimals). */
+function inside(v: number, lo: number, hi: number, what: string): void {
+  assert.ok(lo <= v + 5e-4 && v <= hi + 5e-4 && lo <= hi, `${what}: ${v} outside [${lo}, ${hi}]`);
+}
+
+/**
+ * Values, not just wording: τ in stated ranges, Table 2(a) within a stated distance of the paper,
+ * and every printed verdict consistent with the numbers printed with it.
+ */
+const CHECK: Record<string, (text: string) => void> = {
+  '01-naswot': (text) => {
+    // NASWOT paper, NB201 CIFAR-10: τ 0.574 over ≈1,000 archs; the committed table is a larger sample
+    const [tau] = all(text, new RegExp(`Kendall τ CIFAR-10 over the whole table: ${NUM}`), 'τ');
+    assert.ok(num(tau, 1) >= 0.52 && num(tau, 1) <= 0.63, `τ ${tau[1]} outside [0.52, 0.63] (paper 0.574)`);
+    for (const m of all(text, new RegExp(`- (NASWOT N=10+): CIFAR-10 test ${NUM} % vs the paper's ${NUM} % — (within|NOT within) 1 pp`), 'Table 2(a)')) {
+      const d = Math.abs(num(m, 2) - num(m, 3));
+      assert.ok(d <= 1.5, `${m[1]}: ${m[2]} % is ${d.toFixed(2)} pp from the paper's ${m[3]} % (allowed 1.5)`);
+      assert.equal(m[4], d <= 1 + 0.005 ? 'within' : 'NOT within', `${m[1]}: verdict vs |Δ| ${d}`);
+    }
+    const [k] = all(text, new RegExp(`- Kendall τ of NASWOT with CIFAR-10 test accuracy over \\d+ architectures is ${NUM} \\[${NUM}, ${NUM}\\]`), 'τ with CI');
+    inside(num(k, 1), num(k, 2), num(k, 3), 'τ CI');
+    assert.ok(Math.abs(num(k, 1) - num(tau, 1)) < 1e-9, 'the conclusion quotes the τ computed above');
+  },
+  '02-das': (text) => {
+    for (const m of all(text, new RegExp(`NB(201|101) best rule: \\S+ +τ = ${NUM} \\[${NUM}, ${NUM}\\], ratio to WOT ${NUM} \\[${NUM}, ${NUM}\\]`), 'best rule')) {
+      inside(num(m, 2), num(m, 3), num(m, 4), `NB${m[1]} τ`);
+      inside(num(m, 5), num(m, 6), num(m, 7), `NB${m[1]} ratio`);
+      // NASWOT/DAS on NB201 CIFAR-10 rank at τ ≈ 0.5–0.6; NB101 (NASWOT paper) 0.285
+      const [lo, hi] = m[1] === '201' ? [0.45, 0.7] : [0.15, 0.6];
+      assert.ok(num(m, 2) >= lo && num(m, 2) <= hi, `NB${m[1]} best τ ${m[2]} outside [${lo}, ${hi}]`);
+    }
+    for (const m of all(text, new RegExp(`- (NB201 CIFAR-10|NB101): best rule (\\S+) with τ ${NUM} vs WOT ${NUM}; ratio ${NUM} \\[${NUM}, ${NUM}\\] — (a significant improvement|not significantly better)`), 'DAS verdict')) {
+      const significant = m[2] !== 'WOT' && num(m, 6) > 1;
+      assert.equal(m[8], significant ? 'a significant improvement' : 'not significantly better', `${m[1]}: verdict vs ratio CI [${m[6]}, ${m[7]}]`);
+    }
+  },
+  '03-fusion-indicator': (text) => {
+    const re = new RegExp(`: FI ${NUM} \\[${NUM}, ${NUM}\\] vs the best single indicator (\\w+) ${NUM} \\[${NUM}, ${NUM}\\]: FI (beats it clearly|is higher, but the CIs overlap|does NOT beat it)`);
+    const lines = all(text, re, 'FI verdict');
+    assert.ok(lines.length >= 7, `expected the 7 verdict lines, got ${lines.length}`);
+    for (const m of lines) {
+      const [fi, fiLo, fiHi, b, bLo, bHi] = [1, 2, 3, 5, 6, 7].map((i) => num(m, i));
+      inside(fi, fiLo, fiHi, 'FI');
+      inside(b, bLo, bHi, m[4]!);
+      // printed to 3 decimals: only a strict order of the printed values decides the verdict
+      if (fi < b) assert.equal(m[8], 'does NOT beat it', m[0]);
+      if (fi > b) assert.notEqual(m[8], 'does NOT beat it', m[0]);
+      if (fiLo > bHi + 5e-4) assert.equal(m[8], 'beats it clearly', m[0]);
+      if (m[8] === 'beats it clearly') assert.ok(fiLo >= bHi - 5e-4, `${m[0]}: CIs overlap`);
+      if (m[8] === 'is higher, but the CIs overlap') assert.ok(fiLo <= bHi + 5e-4, `${m[0]}: CIs do not overlap`);
+      assert.ok(fi > 0.2 && fi < 0.9 && b > 0.2 && b < 0.9, `rank correlations in (0.2, 0.9): ${m[0]}`);
+    }
+  },
+  '04-zero-cost-pt': (text) => {
+    const re = new RegExp(`(beats|does not beat|is not significantly different from) NASWOT N=100 \\(500 runs\\) on cifar10 test accuracy: ${NUM} vs ${NUM} % \\(difference ([+-]\\d+\\.\\d+) pp, 2·se ${NUM} pp\\)`);
+    for (const m of all(text, re, 'Zero-Cost-PT verdict')) {
+      const [a, b, d, se2] = [2, 3, 4, 5].map((i) => num(m, i));
+      assert.ok(Math.abs(a - b - d) <= 0.011, `difference ${d} ≠ ${a} − ${b}`);
+      assert.ok(a > 80 && a < 95 && b > 85 && b < 95, `NB201 CIFAR-10 test accuracies: ${a}, ${b}`);
+      if (Math.abs(d) < se2 - 0.01) assert.equal(m[1], 'is not significantly different from', m[0]);
+      if (Math.abs(d) > se2 + 0.01) assert.equal(m[1], d > 0 ? 'beats' : 'does not beat', m[0]);
+    }
+  },
+};
+
 for (const file of listNotebooks()) {
   const name = path.basename(file, '.ipynb');
   test(`${name}: committed without outputs`, () => {
@@ -66,6 +139,7 @@ for (const file of listNotebooks()) {
         .map((o) => [o.text ?? '', o.data?.['text/plain'] ?? '', o.data?.['text/html'] ?? ''].flat().join(''))
         .join('\n');
       for (const re of EXPECT[name] ?? []) assert.match(text, re);
+      CHECK[name]?.(text);
       assert.ok(fs.readFileSync(r.html!, 'utf8').includes('Plotly.newPlot'), 'plots in the HTML write-up');
     } finally {
       fs.rmSync(outDir, { recursive: true, force: true });

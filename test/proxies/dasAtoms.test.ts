@@ -6,7 +6,6 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { initBackend, tf } from '../../src/engine/backend';
-import { hasDataFile } from '../../src/data/root';
 import { makeBatch } from '../../src/data/batch';
 import { convOpCount, parseNb201 } from '../../src/spaces/nb201/arch';
 import { Nb201Network } from '../../src/spaces/nb201/network';
@@ -25,6 +24,7 @@ import {
   type TappedLayer,
 } from '../../src/proxies/dasAtoms';
 import { Rng } from '../../src/engine/rng';
+import { needsData, CIFAR10_FILE } from '../support/data';
 
 /** A layer from explicit 0/1 codes (n samples × F, sample-major). */
 function layer(name: string, codes: number[], n: number, weight = 1): TappedLayer {
@@ -112,7 +112,7 @@ test('identity check uses independent LUs of K and S; it flags a score that disa
 
 // --- a real NB201 network -------------------------------------------------------------------
 
-const skip = !hasDataFile('cifar10/data_batch_1.bin') && 'no CIFAR-10 data';
+const skip = needsData(CIFAR10_FILE);
 const ARCH = '|nor_conv_3x3~0|+|nor_conv_1x1~0|none~1|+|skip_connect~0|avg_pool_3x3~1|nor_conv_1x1~2|';
 let x: tf.Tensor4D;
 

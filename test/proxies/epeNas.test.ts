@@ -7,13 +7,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { tf } from '../../src/engine/backend';
-import { hasDataFile } from '../../src/data/root';
 import { epeScore } from '../../src/proxies/epeNas';
 import { JACOV_K } from '../../src/proxies/jacov';
 import { ArchScorer } from '../../src/runner/scorer';
 import { PRESETS, ScoreSettings } from '../../src/runner/settings';
+import { needsData, CIFAR10_FILE } from '../support/data';
 
-const skip = !hasDataFile('cifar10/data_batch_1.bin') && 'no CIFAR-10 data';
+const skip = needsData(CIFAR10_FILE);
 const L = (c: number): number => Math.log(Math.abs(c) + JACOV_K);
 
 function close(a: number, b: number, rel: number, msg = ''): void {

@@ -8,7 +8,6 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { initBackend, tf } from '../../src/engine/backend';
-import { hasDataFile } from '../../src/data/root';
 import { naslibNb201Reference, NASLIB_REFERENCE_FILE } from '../../src/benchmarks/naslib';
 import { loadNb201Table, NB201_TABLE_FILE } from '../../src/benchmarks/nb201';
 import { conv2d, linear } from '../../src/engine/layers';
@@ -21,10 +20,11 @@ import { ArchScorer } from '../../src/runner/scorer';
 import { PRESETS } from '../../src/runner/settings';
 import { spearman } from '../../src/stats/correlation';
 import '../../src/proxies';
+import { needsData, CIFAR10_FILE } from '../support/data';
 
-const noRef = !hasDataFile(NASLIB_REFERENCE_FILE) && 'no NASLib reference table';
-const noTable = !hasDataFile(NB201_TABLE_FILE) && 'no NB201 table';
-const noCifar = !hasDataFile('cifar10/data_batch_1.bin') && 'no CIFAR-10 data';
+const noRef = needsData(NASLIB_REFERENCE_FILE);
+const noTable = needsData(NB201_TABLE_FILE);
+const noCifar = needsData(CIFAR10_FILE);
 const slow = process.env.ZERONAS_SLOW_TESTS === '1';
 
 before(async () => {

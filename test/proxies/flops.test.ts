@@ -5,7 +5,6 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { initBackend, tf } from '../../src/engine/backend';
-import { hasDataFile } from '../../src/data/root';
 import { naslibNb201Reference, NASLIB_REFERENCE_FILE } from '../../src/benchmarks/naslib';
 import { convOutSize, layerFlops, nb201CellFlops, nb201Flops } from '../../src/proxies/flops';
 import { parseNb201 } from '../../src/spaces/nb201/arch';
@@ -13,9 +12,10 @@ import { ArchScorer } from '../../src/runner/scorer';
 import { PRESETS } from '../../src/runner/settings';
 import { loadNb201Table } from '../../src/benchmarks/nb201';
 import '../../src/proxies';
+import { needsData, CIFAR10_FILE } from '../support/data';
 
-const noRef = !hasDataFile(NASLIB_REFERENCE_FILE) && 'no NASLib reference table';
-const noCifar = !hasDataFile('cifar10/data_batch_1.bin') && 'no CIFAR-10 data';
+const noRef = needsData(NASLIB_REFERENCE_FILE);
+const noCifar = needsData(CIFAR10_FILE);
 
 const ARCH_4811 = '|skip_connect~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_1x1~0|nor_conv_1x1~1|none~2|';
 const ALL_NONE = '|none~0|+|none~0|none~1|+|none~0|none~1|none~2|';

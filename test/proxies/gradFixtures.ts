@@ -1,16 +1,16 @@
 /** Fixtures shared by the gradient-proxy tests: data availability flags and a tiny MLP network with a hand-built context. */
 import { tf } from '../../src/engine/backend';
-import { hasDataFile } from '../../src/data/root';
 import { NASLIB_REFERENCE_FILE } from '../../src/benchmarks/naslib';
 import { NB201_TABLE_FILE } from '../../src/benchmarks/nb201';
 import type { ForwardOptions, ForwardResult, Network, ParamKind } from '../../src/engine/network';
 import { countParams, disposeParams, type ParamMap } from '../../src/engine/params';
 import type { ProxyContext } from '../../src/proxies/registry';
 import { parseNb201 } from '../../src/spaces/nb201/arch';
+import { needsData, CIFAR10_FILE } from '../support/data';
 
-export const noRef = !hasDataFile(NASLIB_REFERENCE_FILE) && 'no NASLib reference table';
-export const noTable = !hasDataFile(NB201_TABLE_FILE) && 'no NB201 table';
-export const noCifar = !hasDataFile('cifar10/data_batch_1.bin') && 'no CIFAR-10 data';
+export const noRef = needsData(NASLIB_REFERENCE_FILE);
+export const noTable = needsData(NB201_TABLE_FILE);
+export const noCifar = needsData(CIFAR10_FILE);
 export const slow = process.env.ZERONAS_SLOW_TESTS === '1';
 
 /** Run f inside tf.tidy and return its (non-tensor) result. */

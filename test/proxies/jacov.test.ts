@@ -6,7 +6,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { initBackend, tf } from '../../src/engine/backend';
-import { hasDataFile } from '../../src/data/root';
 import { Rng } from '../../src/engine/rng';
 import { parseNb201 } from '../../src/spaces/nb201/arch';
 import { Nb201Network } from '../../src/spaces/nb201/network';
@@ -16,8 +15,9 @@ import { ArchScorer } from '../../src/runner/scorer';
 import { PRESETS, ScoreSettings } from '../../src/runner/settings';
 import { naslibNb201Reference } from '../../src/benchmarks/naslib';
 import { formatParity, parity } from '../../src/runner/parity';
+import { needsData, CIFAR10_FILE } from '../support/data';
 
-const skip = !hasDataFile('cifar10/data_batch_1.bin') && 'no CIFAR-10 data';
+const skip = needsData(CIFAR10_FILE);
 const k = JACOV_K;
 const f = (l: number): number => Math.log(l + k) + 1 / (l + k);
 

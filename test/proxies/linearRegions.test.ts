@@ -8,7 +8,6 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { initBackend, tf } from '../../src/engine/backend';
-import { hasDataFile } from '../../src/data/root';
 import { makeBatch } from '../../src/data/batch';
 import { Rng } from '../../src/engine/rng';
 import type { ForwardOptions, ForwardResult, Network, ParamKind } from '../../src/engine/network';
@@ -25,8 +24,9 @@ import {
   randomCrops,
   TENAS_NLR_PROTOCOL,
 } from '../../src/proxies/linearRegions';
+import { needsData, CIFAR10_FILE } from '../support/data';
 
-const skip = !hasDataFile('cifar10/data_batch_1.bin') && 'no CIFAR-10 data';
+const skip = needsData(CIFAR10_FILE);
 
 before(async () => {
   await initBackend({ quiet: true });
@@ -288,8 +288,11 @@ test('nlr_full on the C=16, N=5 network saturates at the batch size (all-none: 1
   }
 });
 
-/** Full TE-NAS protocol on 30 fixed-seed NB201 archs; TE-NAS reports τ = 0.50, only the sign is asserted. */
-test('Kendall τ(R, CIFAR-10 test accuracy) over 30 sampled archs is positive', { skip: skip || (!hasDataFile(NB201_TABLE_FILE) && 'no NB201 table') }, () => {
+/**
+ * Full TE-NAS protocol on 30 fixed-seed NB201 archs; TE-NAS reports τ = 0.50. The sampling spread
+ * of τ over 30 archs is about 0.1, so ours must lie within 0.15 of the paper's value.
+ */
+test('Kendall τ(R, CIFAR-10 test accuracy) over 30 sampled archs is within 0.15 of TE-NAS\'s 0.50', { skip: skip || (needsData(NB201_TABLE_FILE)) }, () => {
   const table = loadNb201Table();
   const idx = new Rng(2021).sampleWithoutReplacement(table.size, 30);
   const x = cifarBatch();
@@ -307,5 +310,5 @@ test('Kendall τ(R, CIFAR-10 test accuracy) over 30 sampled archs is positive', 
   }
   const tau = kendallTauB(regions, acc);
   console.log(`nlr: Kendall τ = ${tau.toFixed(3)} on ${idx.length} archs (TE-NAS: 0.50), ${((performance.now() - t0) / 1000 / idx.length).toFixed(3)} s/arch`);
-  assert.ok(tau > 0, `τ = ${tau}`);
+  assert.ok(Math.abs(tau - 0.5) <= 0.15, `τ = ${tau}, TE-NAS 0.50`);
 });

@@ -8,7 +8,6 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { initBackend, tf } from '../../src/engine/backend';
-import { hasDataFile } from '../../src/data/root';
 import { makeBatch } from '../../src/data/batch';
 import { Rng } from '../../src/engine/rng';
 import type { ForwardOptions, ForwardResult, Network, ParamKind } from '../../src/engine/network';
@@ -26,9 +25,9 @@ import {
   perSampleGradients,
   TENAS_NTK_PROTOCOL,
 } from '../../src/proxies/ntk';
+import { needsData, CIFAR10_FILE } from '../support/data';
 
-const hasCifar = hasDataFile('cifar10/data_batch_1.bin');
-const skip = !hasCifar && 'no CIFAR-10 data';
+const skip = needsData(CIFAR10_FILE);
 
 before(async () => {
   await initBackend({ quiet: true });
@@ -315,7 +314,7 @@ const slow = process.env.ZERONAS_SLOW_TESTS === '1';
  */
 test(
   'Kendall τ(κ, CIFAR-10 test accuracy) over 30 sampled archs is negative (ZERONAS_SLOW_TESTS=1)',
-  { skip: (!slow && 'slow (~30-60 min on wasm): set ZERONAS_SLOW_TESTS=1') || skip || (!hasDataFile(NB201_TABLE_FILE) && 'no NB201 table') },
+  { skip: (!slow && 'slow (~30-60 min on wasm): set ZERONAS_SLOW_TESTS=1') || skip || (needsData(NB201_TABLE_FILE)) },
   () => {
     const table = loadNb201Table();
     const idx = new Rng(2021).sampleWithoutReplacement(table.size, 30);

@@ -7,7 +7,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { initBackend, tf } from '../../src/engine/backend';
-import { hasDataFile } from '../../src/data/root';
 import { Rng } from '../../src/engine/rng';
 import type { ForwardOptions, ForwardResult, Network, ParamKind } from '../../src/engine/network';
 import type { ParamMap } from '../../src/engine/params';
@@ -19,8 +18,9 @@ import {
 } from '../../src/proxies/outputSensitivity';
 import { ArchScorer } from '../../src/runner/scorer';
 import { PRESETS, ScoreSettings } from '../../src/runner/settings';
+import { needsData, CIFAR10_FILE } from '../support/data';
 
-const skip = !hasDataFile('cifar10/data_batch_1.bin') && 'no CIFAR-10 data';
+const skip = needsData(CIFAR10_FILE);
 const SHAPE: [number, number, number, number] = [6, 4, 4, 3];
 const D = 4 * 4 * 3;
 

@@ -6,7 +6,6 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { initBackend, tf } from '../../src/engine/backend';
-import { hasDataFile } from '../../src/data/root';
 import { naslibNb201Reference, NASLIB_REFERENCE_FILE } from '../../src/benchmarks/naslib';
 import { Rng } from '../../src/engine/rng';
 import { zen, zenGaussianParams, ZEN_SALT } from '../../src/proxies/zen';
@@ -16,9 +15,10 @@ import { ArchScorer } from '../../src/runner/scorer';
 import { PRESETS } from '../../src/runner/settings';
 import { spearman } from '../../src/stats/correlation';
 import '../../src/proxies';
+import { needsData, CIFAR10_FILE } from '../support/data';
 
-const noRef = !hasDataFile(NASLIB_REFERENCE_FILE) && 'no NASLib reference table';
-const noCifar = !hasDataFile('cifar10/data_batch_1.bin') && 'no CIFAR-10 data';
+const noRef = needsData(NASLIB_REFERENCE_FILE);
+const noCifar = needsData(CIFAR10_FILE);
 
 const ALL_SKIP = '|skip_connect~0|+|skip_connect~0|skip_connect~1|+|skip_connect~0|skip_connect~1|skip_connect~2|';
 

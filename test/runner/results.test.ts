@@ -23,15 +23,16 @@ test('score files round-trip non-finite values and resume', () => {
   assert.equal(a.done.size, 0);
   a.append(row(3, 12.5));
   a.append(row(7, -Infinity));
+  a.append(row(8, Infinity));
+  a.append(row(9, NaN));
   const t = readScores(f);
   assert.deepEqual(t.proxies, ['naswot', 'params']);
-  assert.equal(t.rows[1].values.naswot, -Infinity);
-  assert.equal(t.rows[0].values.naswot, 12.5);
+  assert.deepEqual(t.rows.map((r) => r.values.naswot), [12.5, -Infinity, Infinity, NaN]);
   // a killed writer's partial line is dropped on reopen
-  fs.appendFileSync(f, '9,arch9,1.');
+  fs.appendFileSync(f, '10,arch10,1.');
   const b = openScoreFile(f, settings);
-  assert.deepEqual([...b.done].sort(), [3, 7]);
-  assert.equal(readScores(f).rows.length, 2);
+  assert.deepEqual([...b.done].sort((x, y) => x - y), [3, 7, 8, 9]);
+  assert.equal(readScores(f).rows.length, 4);
 });
 
 test('a score file made with other settings is refused', () => {

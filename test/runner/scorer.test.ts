@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { hasDataFile } from '../../src/data/root';
 import { NB201_TABLE_FILE } from '../../src/benchmarks/nb201';
 import { tf } from '../../src/engine/backend';
 import { ArchScorer } from '../../src/runner/scorer';
 import { drawSeeds, PRESETS, ScoreSettings, settingsKey } from '../../src/runner/settings';
+import { needsData, CIFAR10_FILE } from '../support/data';
 
-const skip = (!hasDataFile('cifar10/data_batch_1.bin') || !hasDataFile(NB201_TABLE_FILE)) && 'no CIFAR-10 data or NB201 table';
+const skip = needsData(CIFAR10_FILE, NB201_TABLE_FILE);
 const base: ScoreSettings = { ...PRESETS.naslib, dataset: 'cifar10', batchSize: 8, C: 4, N: 1, proxies: ['jacov', 'params', 'grasp'] };
 
 test('drawSeeds: one draw by default, seed + r for draw r; repeats 0 is refused', () => {

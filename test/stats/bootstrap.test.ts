@@ -55,3 +55,44 @@ test("bootstrapCI validates input and options", () => {
   assert.throws(() => bootstrapCI([1, 2], [1, 2], pearson, { level: 1 }), /level/);
   assert.throws(() => bootstrapCI([1, 2], [1, 2], pearson, { resamples: 0 }), /resamples/);
 });
+
+// Independent expected values: the resample indices are the engine Rng's draws replayed here
+// (seed 1, n = 4: five resamples of rng.int(4) each), and the quantiles are worked out by hand.
+// x·y per pair is [1, 20, 300, 4000], so the metric Σ x_i·y_i of a resample names its pairs.
+const X4 = [1, 2, 3, 4];
+const Y4 = [1, 10, 100, 1000];
+const dot = (a: readonly number[], b: readonly number[]): number => a.reduce((s, v, i) => s + v * b[i], 0);
+
+test("bootstrapCI replays the seeded draws: every pair (the last one too) can be drawn", () => {
+  const rng = new Rng(1);
+  const draws = Array.from({ length: 5 }, () => Array.from({ length: 4 }, () => rng.int(4)));
+  assert.deepEqual(draws, [[0, 1, 1, 2], [3, 1, 0, 2], [2, 2, 1, 0], [0, 3, 2, 3], [1, 3, 2, 3]]);
+  // resample sums: 1+20+20+300 = 341, 4000+20+1+300 = 4321, 300+300+20+1 = 621,
+  // 1+4000+300+4000 = 8301, 20+4000+300+4000 = 8320 → sorted [341, 621, 4321, 8301, 8320]
+  const r = bootstrapCI(X4, Y4, dot, { resamples: 5, seed: 1, level: 0.5 });
+  // level 0.5: type-7 positions (5−1)·0.25 = 1 and (5−1)·0.75 = 3 fall on order statistics
+  assert.deepEqual([r.lo, r.hi], [621, 8301]);
+  assert.equal(r.estimate, 4321);
+  assert.deepEqual([r.level, r.resamples, r.used, r.skipped], [0.5, 5, 5, 0]);
+});
+
+test("bootstrapCI at level 0.9 interpolates type-7 quantiles at 0.05 and 0.95 (hand-computed)", () => {
+  const r = bootstrapCI(X4, Y4, dot, { resamples: 5, seed: 1, level: 0.9 });
+  // position 4·0.05 = 0.2 → 341 + 0.2·(621 − 341) = 397; position 4·0.95 = 3.8 → 8301 + 0.8·(8320 − 8301) = 8316.2
+  assert.ok(Math.abs(r.lo - 397) < 1e-9, `lo ${r.lo}`);
+  assert.ok(Math.abs(r.hi - 8316.2) < 1e-9, `hi ${r.hi}`);
+  // the default level is 0.95: positions 0.1 and 3.9 → 369 and 8318.1
+  const d = bootstrapCI(X4, Y4, dot, { resamples: 5, seed: 1 });
+  assert.equal(d.level, 0.95);
+  assert.ok(Math.abs(d.lo - 369) < 1e-9 && Math.abs(d.hi - 8318.1) < 1e-9, `[${d.lo}, ${d.hi}]`);
+});
+
+test("bootstrapCI takes the quantiles over the finite resamples only", () => {
+  // NaN whenever a resample holds pair 0: only the fifth resample (pairs 1, 3, 2, 3) is finite
+  const m = (a: readonly number[], b: readonly number[]): number => (a.includes(1) ? NaN : dot(a, b));
+  const r = bootstrapCI(X4, Y4, m, { resamples: 5, seed: 1, level: 0.9 });
+  assert.deepEqual([r.lo, r.hi, r.used, r.skipped], [8320, 8320, 1, 4]);
+  const none = bootstrapCI(X4, Y4, () => Infinity, { resamples: 3, seed: 1 });
+  assert.ok(Number.isNaN(none.lo) && Number.isNaN(none.hi));
+  assert.deepEqual([none.used, none.skipped], [0, 3]);
+});

@@ -14,3 +14,23 @@ test("pairFinite keeps everything when clean", () => {
 test("pairFinite rejects a length mismatch", () => {
   assert.throws(() => pairFinite([1, 2], [1]), /length mismatch/);
 });
+
+test("assertFinite and assertFinitePairs: exact messages, counts and minimum sizes", async () => {
+  const { assertFinite, assertFinitePairs } = await import("../../src/stats/clean");
+  assert.throws(
+    () => assertFinite("m", [1, NaN, -Infinity, 2]),
+    { message: "m: input contains 2 non-finite value(s) (NaN/Infinity) out of 4; drop them explicitly with pairFinite() or use summarize()" },
+  );
+  assert.throws(() => assertFinite("m", [], 1), { message: "m: needs at least 1 value(s), got 0" });
+  assert.throws(() => assertFinite("m", [1], 2, "scores"), { message: "m: needs at least 2 value(s), got 1" });
+  assert.doesNotThrow(() => assertFinite("m", [1, 2], 2));
+  assert.throws(() => assertFinite("m", []), /needs at least 1 value/);
+  assert.doesNotThrow(() => assertFinite("m", [], 0));
+  assert.throws(() => assertFinite("m", [Infinity], 1, "scores"), /^Error: m: scores contains 1 non-finite/);
+  assert.throws(() => assertFinitePairs("p", [1, 2], [1]), { message: "p: length mismatch (x has 2, y has 1)" });
+  assert.throws(() => assertFinitePairs("p", [1, 2], [1, NaN]), /^Error: p: y contains 1 non-finite value\(s\) \(NaN\/Infinity\) out of 2/);
+  assert.throws(() => assertFinitePairs("p", [NaN, 2], [1, 2]), /^Error: p: x contains 1 non-finite/);
+  assert.throws(() => assertFinitePairs("p", [1], [1]), { message: "p: needs at least 2 pairs, got 1" });
+  assert.doesNotThrow(() => assertFinitePairs("p", [1, 2], [3, 4]));
+  assert.doesNotThrow(() => assertFinitePairs("p", [1], [2], 1));
+});

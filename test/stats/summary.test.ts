@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { summarize } from "../../src/stats/summary";
+import { bootstrapCI } from "../../src/stats/bootstrap";
 import { kendallTauB, pearson, spearman } from "../../src/stats/correlation";
 import * as stats from "../../src/stats";
 
@@ -24,7 +25,8 @@ test("summarize with rmse and bootstrap CIs", () => {
   const y = Array.from({ length: 40 }, (_, i) => i);
   const s = summarize(x, y, { bootstrap: 200, seed: 3, ci: 0.9, rmse: true });
   assert.equal(s.dropped, 0);
-  assert.ok(s.rmse !== undefined && s.rmse > 0);
+  // x − y = (7i mod 5) cycles 0, 2, 4, 1, 3: mean square (0 + 4 + 16 + 1 + 9)/5 = 6
+  assert.ok(s.rmse !== undefined && Math.abs(s.rmse - Math.sqrt(6)) < 1e-12, `rmse ${s.rmse}`);
   assert.ok(s.ci);
   assert.equal(s.ci.level, 0.9);
   assert.equal(s.ci.resamples, 200);
@@ -34,6 +36,31 @@ test("summarize with rmse and bootstrap CIs", () => {
     assert.equal(s.ci.skipped[key], 0);
   }
   assert.deepEqual(summarize(x, y, { bootstrap: 200, seed: 3, ci: 0.9, rmse: true }), s);
+});
+
+test("summarize's intervals are bootstrapCI's at the requested level and seed, one per metric", () => {
+  const x = [3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8, 9, 7, 9, 3];
+  const y = [2, 7, 1, 8, 2, 8, 1, 8, 2, 8, 4, 5, 9, 0, 4, 5];
+  const s = summarize(x, y, { bootstrap: 300, seed: 4, ci: 0.8 });
+  assert.ok(s.ci);
+  assert.deepEqual([s.ci.level, s.ci.resamples, s.ci.seed], [0.8, 300, 4]);
+  for (const [key, m] of [["plcc", pearson], ["srocc", spearman], ["krocc", kendallTauB]] as const) {
+    const want = bootstrapCI(x, y, m, { resamples: 300, seed: 4, level: 0.8 });
+    assert.deepEqual(s.ci[key], [want.lo, want.hi], key);
+    assert.equal(s.ci.skipped[key], want.skipped, key);
+    // a wrong level or seed would give other bounds
+    const wide = bootstrapCI(x, y, m, { resamples: 300, seed: 4, level: 0.95 });
+    assert.ok(wide.lo < want.lo && wide.hi > want.hi, key);
+    assert.notDeepEqual(s.ci[key], [bootstrapCI(x, y, m, { resamples: 300, seed: 1, level: 0.8 }).lo, bootstrapCI(x, y, m, { resamples: 300, seed: 1, level: 0.8 }).hi], key);
+  }
+  // defaults: no bootstrap ⇒ no ci; ci level 0.95 and seed 1 when only bootstrap is given
+  const d = summarize(x, y, { bootstrap: 50 });
+  assert.ok(d.ci);
+  assert.deepEqual([d.ci.level, d.ci.seed], [0.95, 1]);
+  const want = bootstrapCI(x, y, pearson, { resamples: 50, seed: 1, level: 0.95 });
+  assert.deepEqual(d.ci.plcc, [want.lo, want.hi]);
+  assert.equal(summarize(x, y, { bootstrap: 0 }).ci, undefined);
+  assert.equal(summarize(x, y, { rmse: false }).rmse, undefined);
 });
 
 test("summarize throws when fewer than 2 finite pairs remain", () => {

@@ -33,3 +33,12 @@ test("top-k helpers validate input", () => {
   assert.throws(() => bestOfTopK([1, 2], [1, 2], 0), /k must be/);
   assert.throws(() => topKHitRate([1, 2], [1], 1), /length mismatch/);
 });
+
+test("k must be an integer; the full message names the metric and the range", () => {
+  assert.throws(() => topKHitRate([1, 2], [1, 2], 1.5), { message: "topKHitRate: k must be an integer in [1, 2], got 1.5" });
+  assert.throws(() => bestOfTopK([1, 2, 3], [1, 2, 3], 1.5), { message: "bestOfTopK: k must be an integer in [1, 3], got 1.5" });
+  assert.equal(bestOfTopK([1, 2, 3], [1, 2, 3], 3), 3);
+  assert.equal(bestOfTopK([3], [7], 1), 7);
+  assert.equal(topKHitRate([3], [7], 1), 1);
+  assert.throws(() => bestOfTopK([], [], 1), /needs at least 1 pairs, got 0/);
+});

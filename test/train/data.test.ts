@@ -5,14 +5,14 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { hasDataFile } from '../../src/data/root';
 import { makeBatch } from '../../src/data/batch';
 import { loadCifar } from '../../src/data/cifar';
 import { NASWOT_NORM } from '../../src/data/normalize';
 import { Rng } from '../../src/engine/rng';
 import { batchOf, EpochData, shuffledOrder, streamSeed } from '../../src/train/data';
+import { needsData, CIFAR10_FILE } from '../support/data';
 
-const noCifar = !hasDataFile('cifar10/data_batch_1.bin') && 'no CIFAR-10 data';
+const noCifar = needsData(CIFAR10_FILE);
 
 test('shuffledOrder is a seeded permutation', () => {
   const a = shuffledOrder(1000, new Rng(3));

@@ -8,7 +8,6 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { initBackend, tf } from '../../src/engine/backend';
-import { hasDataFile } from '../../src/data/root';
 import { makeBatch } from '../../src/data/batch';
 import { parseNb201 } from '../../src/spaces/nb201/arch';
 import { Nb201Network } from '../../src/spaces/nb201/network';
@@ -18,8 +17,9 @@ import { batchNorm, conv2d, globalAvgPool } from '../../src/engine/layers';
 import type { ForwardResult, Network, ParamKind } from '../../src/engine/network';
 import type { ParamMap } from '../../src/engine/params';
 import { Rng } from '../../src/engine/rng';
+import { needsData, CIFAR10_FILE } from '../support/data';
 
-const noCifar = !hasDataFile('cifar10/data_batch_1.bin') && 'no CIFAR-10 data';
+const noCifar = needsData(CIFAR10_FILE);
 const ARCH = parseNb201('|nor_conv_3x3~0|+|nor_conv_1x1~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_1x1~1|avg_pool_3x3~2|');
 const tiny = (C = 4, seed = 1): Nb201Network => new Nb201Network(ARCH, { C, N: 1, numClasses: 10 }, seed);
 const snapshot = (net: Nb201Network): Map<string, Float32Array> => new Map([...net.params].map(([n, t]) => [n, t.dataSync().slice() as Float32Array]));

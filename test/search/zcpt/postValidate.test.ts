@@ -5,10 +5,10 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { initBackend, tf } from '../../../src/engine/backend';
-import { hasDataFile } from '../../../src/data/root';
 import { loadNb201Table, NB201_TABLE_FILE } from '../../../src/benchmarks/nb201';
 import { convOpCount, formatNb201, parseNb201 } from '../../../src/spaces/nb201/arch';
 import { nb201TestAccuracies, postValidate, uniqueArchs, type ZcptBatch, type ZcptScorer } from '../../../src/search/zcpt';
+import { needsData } from '../../support/data';
 
 before(async () => {
   await initBackend({ quiet: true });
@@ -73,7 +73,7 @@ test('postValidate: NaN never wins, −∞ loses, errors name the problem', () =
   assert.throws(() => postValidate([A], { scorer, valBatches: 0, batch: batchMaker().batch, netConfig: NET, netSeed: 1 }), /positive integer/);
 });
 
-test('nb201TestAccuracies reads the 200-epoch test accuracies of the three datasets', { skip: !hasDataFile(NB201_TABLE_FILE) && 'no NB201 table' }, () => {
+test('nb201TestAccuracies reads the 200-epoch test accuracies of the three datasets', { skip: needsData(NB201_TABLE_FILE) }, () => {
   const table = loadNb201Table();
   const acc = nb201TestAccuracies(C, table);
   assert.equal(acc.index, table.indexOf(C));

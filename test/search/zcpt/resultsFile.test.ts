@@ -8,15 +8,15 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { initBackend } from '../../../src/engine/backend';
-import { hasDataFile } from '../../../src/data/root';
 import { loadNb201Table, NB201_TABLE_FILE } from '../../../src/benchmarks/nb201';
 import { NB201_OPS } from '../../../src/spaces/nb201/arch';
 import {
   appendZcptResult, keptOpCounts, meanRemovalEffect, nb201Optimum, nb201TestAccuracies, pendingSeeds, proposalSummary, readZcptResults,
   zcptSearchNb201, zcptSeedRows, zcptSettings, zcptSummary, zcptVerdict, type MethodSummary, type ZcptSearchOptions, type ZcptSearchResult,
 } from '../../../src/search/zcpt';
+import { needsData, CIFAR10_FILE } from '../../support/data';
 
-const skip = (!hasDataFile('cifar10/data_batch_1.bin') || !hasDataFile(NB201_TABLE_FILE)) && 'no CIFAR-10 data or NB201 table';
+const skip = needsData(CIFAR10_FILE, NB201_TABLE_FILE);
 const TINY: ZcptSearchOptions = { C: 2, N: 1, batchSize: 6, proposals: 2, valBatches: 2 };
 let results: ZcptSearchResult[] = [];
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'zeronas-zcpt-'));

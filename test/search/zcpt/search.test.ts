@@ -6,20 +6,20 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { initBackend, tf } from '../../../src/engine/backend';
-import { hasDataFile } from '../../../src/data/root';
-import { NB201_TABLE_FILE } from '../../../src/benchmarks/nb201';
-import { formatNb201 } from '../../../src/spaces/nb201/arch';
+import { loadNb201Table, NB201_TABLE_FILE } from '../../../src/benchmarks/nb201';
+import { formatNb201, parseNb201 } from '../../../src/spaces/nb201/arch';
 import { proxyValue, registerProxy } from '../../../src/proxies/registry';
 import { archMixing, makeScorer, Nb201Supernet, zcptBatch, zcptSearchNb201, zcptSettings, type ZcptSearchOptions } from '../../../src/search/zcpt';
+import { needsData, CIFAR10_FILE } from '../../support/data';
 
-const skip = !hasDataFile('cifar10/data_batch_1.bin') && 'no CIFAR-10 data';
+const skip = needsData(CIFAR10_FILE);
 const TINY: ZcptSearchOptions = { C: 2, N: 1, batchSize: 6, proposals: 2, valBatches: 2, seed: 1 };
 
 before(async () => {
   await initBackend({ quiet: true });
 });
 
-test('tiny search: structure, timings, accuracies; deterministic by seed; no tensor left', { skip }, async () => {
+test('tiny search: structure, timings, accuracies; deterministic by seed; no tensor left', { skip: skip || needsData(NB201_TABLE_FILE) }, async () => {
   const progress: string[] = [];
   await zcptSearchNb201({ ...TINY, proposals: 1, valBatches: 1 }); // warm-up (kernels, data)
   const before = tf.memory().numTensors;
@@ -45,7 +45,15 @@ test('tiny search: structure, timings, accuracies; deterministic by seed; no ten
   assert.ok(r.timing.totalSeconds >= r.timing.proposalSeconds);
   assert.equal(progress.filter((p) => p.startsWith('proposals')).length, 60);
   assert.equal(progress.at(-1), `validation:${2 * unique.size}/${2 * unique.size}`);
-  if (hasDataFile(NB201_TABLE_FILE)) assert.ok(r.accuracies && r.accuracies.cifar10 > 0);
+  // the chosen architecture's 200-epoch test accuracies, looked up in the table here
+  const table = loadNb201Table();
+  const index = table.indexOf(parseNb201(r.archString));
+  assert.deepEqual(r.accuracies, {
+    index,
+    cifar10: table.accuracy(index, 'cifar10-test'),
+    cifar100: table.accuracy(index, 'cifar100-test'),
+    imagenet16: table.accuracy(index, 'imagenet16-test'),
+  });
 
   const again = await zcptSearchNb201(TINY);
   assert.equal(again.archString, r.archString);

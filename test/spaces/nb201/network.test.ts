@@ -1,13 +1,13 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { initBackend, tf } from '../../../src/engine/backend';
-import { hasDataFile } from '../../../src/data/root';
 import { loadNb201Table, NB201_TABLE_FILE } from '../../../src/benchmarks/nb201';
 import { convOpCount, formatNb201, parseNb201, type Nb201Arch } from '../../../src/spaces/nb201/arch';
 import { Nb201Network, type Nb201NetConfig } from '../../../src/spaces/nb201/network';
 import type { ReluTap } from '../../../src/engine/taps';
 import type { BnMode } from '../../../src/engine/layers';
 import { Rng } from '../../../src/engine/rng';
+import { needsData } from '../../support/data';
 
 before(async () => {
   await initBackend({ quiet: true });
@@ -55,9 +55,8 @@ function tableArtifact(ours: number, tableParams: number): string | undefined {
   return undefined;
 }
 
-const hasTable = hasDataFile(NB201_TABLE_FILE);
 
-test('numParams / 1e6 equals the table params (MB) for 30 seeded archs, up to documented table artifacts', { skip: !hasTable && 'no NB201 table' }, (t) => {
+test('numParams / 1e6 equals the table params (MB) for 30 seeded archs, up to documented table artifacts', { skip: needsData(NB201_TABLE_FILE) }, (t) => {
   const table = loadNb201Table();
   const indices = new Rng(201).sampleWithoutReplacement(table.size, 30);
   let maxRelExact = 0;
@@ -86,7 +85,7 @@ test('numParams / 1e6 equals the table params (MB) for 30 seeded archs, up to do
   assert.ok(artifacts.length <= 3, `${artifacts.length} of 30 sampled archs disagree with the table`);
 });
 
-test('over the whole table, the analytic count (= numParams) matches params exactly for ≥ 98.5% of archs; every other value is a table artifact', { skip: !hasTable && 'no NB201 table' }, (t) => {
+test('over the whole table, the analytic count (= numParams) matches params exactly for ≥ 98.5% of archs; every other value is a table artifact', { skip: needsData(NB201_TABLE_FILE) }, (t) => {
   const table = loadNb201Table();
   let exact = 0;
   for (let i = 0; i < table.size; i++) {

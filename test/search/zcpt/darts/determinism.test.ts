@@ -5,10 +5,10 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { initBackend } from '../../../../src/engine/backend';
-import { hasDataFile } from '../../../../src/data/root';
 import { zcptSearchDarts, type ZcptDartsSearchResult } from '../../../../src/search/zcpt/darts';
+import { needsData, CIFAR10_FILE } from '../../../support/data';
 
-const skip = !hasDataFile('cifar10/data_batch_1.bin') && 'no CIFAR-10 data';
+const skip = needsData(CIFAR10_FILE);
 
 before(async () => {
   await initBackend({ quiet: true });

@@ -9,7 +9,6 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { initBackend, tf } from '../../../../src/engine/backend';
-import { hasDataFile } from '../../../../src/data/root';
 import { parseGenotype, sameGenotype } from '../../../../src/spaces/darts/genotype';
 import {
   appendZcptDartsResult,
@@ -20,8 +19,9 @@ import {
   zcptDartsSettings,
   zcptSearchDarts,
 } from '../../../../src/search/zcpt/darts';
+import { needsData, CIFAR10_FILE } from '../../../support/data';
 
-const skip = !hasDataFile('cifar10/data_batch_1.bin') && 'no CIFAR-10 data';
+const skip = needsData(CIFAR10_FILE);
 
 before(async () => {
   await initBackend({ quiet: true });

@@ -1,0 +1,168 @@
+/**
+ * Score files (src/runner/results.ts) and the resumable scoring loop (src/runner/scoreFile.ts):
+ * exact text of header and rows, every non-finite value round-tripped, each refusal named, the
+ * partial last line of a killed run dropped, and scoreToFile's resume (in-process, `params`
+ * only, so no data file is read).
+ */
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { formatRow, formatScoreValue, header, openScoreFile, readScores, readScoreSettings } from '../../src/runner/results';
+import { scoreToFile } from '../../src/runner/scoreFile';
+import type { ScoreRow } from '../../src/runner/scorer';
+import { PRESETS, ScoreSettings, settingsKey } from '../../src/runner/settings';
+
+const settings: ScoreSettings = { ...PRESETS.naswot, dataset: 'cifar10', proxies: ['naswot', 'params'] };
+const tmp = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'zn-sf-'));
+
+function row(index: number, naswot: number, params = 0.25): ScoreRow {
+  return {
+    index,
+    arch: `a${index}`,
+    values: { naswot: { value: naswot, status: Number.isFinite(naswot) ? 'ok' : 'singular' }, params: { value: params, status: 'ok' } },
+    proxySeconds: { naswot: 1.25, params: 0.0004 },
+    seconds: 2.5,
+  };
+}
+
+test('formatScoreValue writes nan, inf, -inf and finite numbers as they are', () => {
+  assert.deepEqual([NaN, Infinity, -Infinity, 1.5, -0.125, 0].map(formatScoreValue), ['nan', 'inf', '-inf', '1.5', '-0.125', '0']);
+});
+
+test('header and row text, exactly', () => {
+  assert.equal(header(['naswot', 'params']), 'index,arch,naswot,params,seconds,naswot_seconds,params_seconds,notes');
+  assert.equal(formatRow(row(3, 12.5), ['naswot', 'params']), '3,a3,12.5,0.25,2.500,1.250,0.000,');
+  // a proxy missing from the row is NaN with NaN seconds; non-ok statuses are listed in notes, commas and newlines made safe
+  const r = row(4, -Infinity);
+  const bad: ScoreRow = { ...r, values: { ...r.values, naswot: { value: -Infinity, status: 'singular', reason: 'K, singular\nreally' } } };
+  assert.equal(formatRow(bad, ['naswot', 'params', 'jacov']), '4,a4,-inf,0.25,nan,2.500,1.250,0.000,NaN,naswot: singular K; singular;really');
+  const noReason: ScoreRow = { ...r, values: { naswot: { value: NaN, status: 'nan' }, params: { value: NaN, status: 'error', reason: 'x' } } };
+  assert.equal(formatRow(noReason, ['naswot', 'params']), '4,a4,nan,nan,2.500,1.250,0.000,naswot: nan; params: error x');
+});
+
+test('non-finite values round-trip: -inf, inf and nan', () => {
+  const f = path.join(tmp(), 's.csv');
+  const w = openScoreFile(f, settings);
+  w.append(row(1, -Infinity));
+  w.append(row(2, Infinity));
+  w.append(row(3, NaN, -0.5));
+  const t = readScores(f);
+  assert.deepEqual(t.proxies, ['naswot', 'params']);
+  assert.deepEqual(t.rows.map((r) => [r.index, r.arch, r.values.naswot, r.values.params, r.seconds]), [
+    [1, 'a1', -Infinity, 0.25, 2.5],
+    [2, 'a2', Infinity, 0.25, 2.5],
+    [3, 'a3', NaN, -0.5, 2.5],
+  ]);
+});
+
+test('readScores names the file: missing, not a score file (each header rule), bad cell', () => {
+  const dir = tmp();
+  assert.throws(() => readScores(path.join(dir, 'none.csv')), /score file '.*none\.csv' does not exist/);
+  for (const [name, text] of [
+    ['i.csv', 'idx,arch,seconds\n'],
+    ['a.csv', 'index,name,seconds\n'],
+    ['s.csv', 'index,arch,naswot\n'],
+  ] as const) {
+    fs.writeFileSync(path.join(dir, name), text);
+    assert.throws(() => readScores(path.join(dir, name)), new RegExp(`'.*${name.replace('.', '\\.')}' is not a zeronas score file`), name);
+  }
+  fs.writeFileSync(path.join(dir, 'cell.csv'), 'index,arch,naswot,seconds\n1,a,oops,1\n');
+  assert.throws(() => readScores(path.join(dir, 'cell.csv')), /cell\.csv row 2 column naswot: 'oops' is not a number/);
+  fs.writeFileSync(path.join(dir, 'sec.csv'), 'index,arch,naswot,seconds\n1,a,1,x\n');
+  assert.throws(() => readScores(path.join(dir, 'sec.csv')), /sec\.csv row 2: 'x' is not a number/);
+});
+
+test('openScoreFile: a new file gets the header and a sidecar with the settings key', () => {
+  const f = path.join(tmp(), 's.csv');
+  const w = openScoreFile(f, settings);
+  assert.equal(w.done.size, 0);
+  assert.equal(fs.readFileSync(f, 'utf8'), header(settings.proxies) + '\n');
+  const meta = JSON.parse(fs.readFileSync(`${f}.meta.json`, 'utf8'));
+  assert.equal(meta.settingsKey, settingsKey(settings));
+  assert.deepEqual(readScoreSettings(f), settings);
+  w.append(row(5, 1));
+  assert.equal(fs.readFileSync(f, 'utf8'), `${header(settings.proxies)}\n${formatRow(row(5, 1), settings.proxies)}\n`);
+  // an empty file (created, nothing written) starts afresh
+  const e = path.join(tmp(), 'e.csv');
+  fs.writeFileSync(e, '');
+  assert.equal(openScoreFile(e, settings).done.size, 0);
+  assert.equal(fs.readFileSync(e, 'utf8'), header(settings.proxies) + '\n');
+});
+
+test('openScoreFile resumes: finished indices, a torn last line dropped from the file, CRLF header accepted', () => {
+  const f = path.join(tmp(), 's.csv');
+  const w = openScoreFile(f, settings);
+  w.append(row(3, 1));
+  w.append(row(8, 2));
+  const whole = fs.readFileSync(f, 'utf8');
+  fs.appendFileSync(f, '9,a9,1.');
+  const r = openScoreFile(f, settings);
+  assert.deepEqual([...r.done].sort((a, b) => a - b), [3, 8]);
+  assert.equal(fs.readFileSync(f, 'utf8'), whole, 'the partial line is cut off');
+  r.append(row(9, 3));
+  assert.deepEqual(readScores(f).rows.map((x) => x.index), [3, 8, 9]);
+  // a complete file is left byte for byte
+  const before = fs.readFileSync(f, 'utf8');
+  assert.deepEqual([...openScoreFile(f, settings).done].sort((a, b) => a - b), [3, 8, 9]);
+  assert.equal(fs.readFileSync(f, 'utf8'), before);
+  // a header written with CRLF still matches
+  fs.writeFileSync(f, before.replace('\n', '\r\n'));
+  assert.equal(openScoreFile(f, settings).done.size, 3);
+});
+
+test('openScoreFile refuses other settings, a missing sidecar and another column layout', () => {
+  const dir = tmp();
+  const f = path.join(dir, 's.csv');
+  openScoreFile(f, settings).append(row(1, 1));
+  assert.throws(() => openScoreFile(f, { ...settings, batchSize: 64 }), /'.*s\.csv' holds scores made with other settings \(.*s\.csv\.meta\.json\)/);
+  fs.rmSync(`${f}.meta.json`);
+  assert.throws(() => openScoreFile(f, settings), /holds scores made with other settings/);
+  const g = path.join(dir, 'g.csv');
+  openScoreFile(g, settings).append(row(1, 1));
+  const text = fs.readFileSync(g, 'utf8').split('\n');
+  fs.writeFileSync(g, [header(['params', 'naswot']), ...text.slice(1)].join('\n'));
+  assert.throws(() => openScoreFile(g, settings), /'.*g\.csv' has another column layout/);
+});
+
+test('readScoreSettings: missing sidecar and a sidecar without settings are named', () => {
+  const dir = tmp();
+  const f = path.join(dir, 's.csv');
+  assert.throws(() => readScoreSettings(f), /score file '.*s\.csv' has no settings sidecar '.*s\.csv\.meta\.json'/);
+  fs.writeFileSync(`${f}.meta.json`, '{"settingsKey":"x"}');
+  assert.throws(() => readScoreSettings(f), /'.*s\.csv\.meta\.json' holds no settings/);
+  fs.writeFileSync(`${f}.meta.json`, '{"settings":{"proxies":"naswot"}}');
+  assert.throws(() => readScoreSettings(f), /holds no settings/);
+});
+
+test('scoreToFile: scores each new index once, resumes without rescoring, returns rows in the order asked', async () => {
+  const dir = tmp();
+  const out = path.join(dir, 'sub', 'p.csv');
+  const s: ScoreSettings = { ...PRESETS.naslib, dataset: 'cifar10', batchSize: 2, proxies: ['params'] };
+  const messages: string[] = [];
+  const write = process.stderr.write.bind(process.stderr);
+  process.stderr.write = ((chunk: string | Uint8Array) => (messages.push(String(chunk)), true)) as typeof process.stderr.write;
+  let first;
+  let second;
+  try {
+    first = await scoreToFile(s, [7, 3, 7], out, { workers: 0 });
+    const firstText = fs.readFileSync(out, 'utf8');
+    second = await scoreToFile(s, [3, 11, 7], out, { workers: 0 });
+    assert.ok(fs.readFileSync(out, 'utf8').startsWith(firstText), 'resume appends');
+    await scoreToFile(s, [11], out, { workers: 0, quiet: true });
+  } finally {
+    process.stderr.write = write;
+  }
+  assert.deepEqual(first.proxies, ['params']);
+  assert.deepEqual(first.rows.map((r) => r.index), [7, 3, 7]);
+  assert.deepEqual(second.rows.map((r) => r.index), [3, 11, 7]);
+  assert.deepEqual(readScores(out).rows.map((r) => r.index), [7, 3, 11], 'each index scored once, in order of arrival');
+  assert.equal(second.rows[0].values.params, first.rows[1].values.params);
+  assert.ok(first.rows.every((r) => r.values.params > 0));
+  const text = messages.join('');
+  assert.match(text, /scored 2 architectures in \d+\.\d s → .*p\.csv/);
+  assert.match(text, /resuming .*p\.csv: 2 of 3 already scored/);
+  assert.match(text, /scored 1 architectures in/);
+  assert.equal((text.match(/resuming/g) ?? []).length, 1, 'quiet runs print nothing; a fresh file is not a resume');
+});
