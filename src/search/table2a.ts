@@ -2,7 +2,7 @@
  * NASWOT Table 2(a) (Mellor et al., ICML 2021) rebuilt on NAS-Bench-201: NASWOT random-N drawn
  * from a score pool, random choice, optimum in a random sample, REA, AREA and random search, each
  * as mean ± std (population std, as numpy) over independent runs, searched on CIFAR-10 and looked
- * up on every dataset. Paper numbers (PAPERS.md §2.5) ride along for side-by-side display.
+ * up on every dataset. Paper numbers (docs/papers.md §2.5) ride along for side-by-side display.
  *
  * Columns: the 200-epoch accuracies the bundled table has — CIFAR-10 validation (`cifar10-valid`
  * x-valid), CIFAR-10 test (ori-test), CIFAR-100 test, ImageNet16-120 test. The table has no

@@ -1,4 +1,4 @@
-/** Zero-Cost-PT on NAS-Bench-201 (PAPERS.md §5): supernet, perturbation scoring, post-validation. */
+/** Zero-Cost-PT on NAS-Bench-201 (docs/papers.md §5): supernet, perturbation scoring, post-validation. */
 export * from './supernet';
 export * from './scorers';
 export * from './perturb';

@@ -1,11 +1,11 @@
 /**
- * Zero-Cost-PT searches the project runs and commits under `data/zcpt/` (issue #8), each with the
+ * Zero-Cost-PT searches the project runs and commits under `data/zcpt/`, each with the
  * exact command that regenerates it (the command resumes: finished seeds are skipped).
  *
  * The committed NB201 setting is N = 10 proposals, V = 20 validation batches, batch 64: the paper's
  * N with a smaller V and batch, chosen because the paper's setting (V = 100, batch 256) projects
  * to about 2.6 CPU-hours per search on this 2-core machine (`node --import tsx bench/zcpt.ts`),
- * while this one fits the 15-minute target on two workers (`npm run bench`, BENCH_ONLY=zcpt).
+ * while this one runs in under a quarter of an hour on two workers (re-runnable on a laptop) (`npm run bench`, BENCH_ONLY=zcpt).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
