@@ -13,6 +13,7 @@
  * compiled to `dist/data/`). Roots are re-evaluated on every call, so changing `ZERONAS_DATA`
  * at run time takes effect immediately.
  */
+import { recordDataRead } from './identity';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -98,7 +99,10 @@ export function hasDataFile(rel: string): boolean {
  */
 export function dataFile(rel: string): string {
   const found = findDataFile(rel);
-  if (found !== undefined) return found;
+  if (found !== undefined) {
+    recordDataRead(rel, found);
+    return found;
+  }
   throw new DataMissingError(
     rel,
     dataRoots().map((r) => `${path.join(r.dir, rel)} (${r.origin})`),

@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readScores, readScoreSettings, ScoreTable } from './results';
 import type { ScoreSettings } from './settings';
+import { recordTableRead } from './tablesRead';
 import { readTrainBench, type TrainBench } from '../train/trainBenchFile';
 import type { TrainBenchSettings } from '../train/trainBenchSettings';
 
@@ -161,7 +162,9 @@ export function loadProjectScores(name: ProjectScoreTableName, root: string = RO
   if (!fs.existsSync(file)) {
     throw new Error(`project score table '${name}' is missing (${file}); regenerate it with:\n  ${info.command}`);
   }
-  return { ...readScores(file), info, path: file, settings: readScoreSettings(file) };
+  const settings = readScoreSettings(file);
+  recordTableRead({ name, path: file, command: info.command, settings });
+  return { ...readScores(file), info, path: file, settings };
 }
 
 /**
@@ -220,5 +223,6 @@ export function loadProjectTrainBench(name: ProjectTrainBenchName, root: string 
   const s = bench.settings as unknown as Record<string, unknown>;
   const diffs = Object.entries(info.expect).filter(([k, v]) => s[k] !== v).map(([k, v]) => `${k} ${JSON.stringify(s[k])} in the file, ${JSON.stringify(v)} expected`);
   if (diffs.length) throw new Error(`project training bench '${name}' (${file}) was written with other settings: ${diffs.join('; ')}; regenerate it with:\n  ${info.command}`);
+  recordTableRead({ name, path: file, command: info.command, settings: bench.settings });
   return { ...bench, info, path: file };
 }

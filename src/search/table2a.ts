@@ -195,7 +195,8 @@ export function table2aRecords(rows: readonly Table2aRow[]): Record<string, stri
       rec[`${k} (paper)`] = fmt(r.paper?.accuracy[k]);
     }
     rec['search s (ours, this machine)'] = r.searchSeconds ? r.searchSeconds.mean.toFixed(1) : '–';
-    rec['search s (paper, GPU)'] = r.paper?.searchSeconds ?? '–';
+    // as printed in the paper (String keeps its precision: 3.05, not 3.0500)
+    rec['search s (paper, GPU)'] = r.paper?.searchSeconds !== undefined ? String(r.paper.searchSeconds) : '–';
     return rec;
   });
 }

@@ -10,6 +10,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { packageRoot } from '../../data/root';
+import { recordTableRead } from '../../runner/tablesRead';
 import { readZcptResults, type ZcptRecord } from './resultsFile';
 
 export interface ProjectZcptResults {
@@ -37,5 +38,6 @@ export function loadProjectZcpt(name: ProjectZcptName, root: string = packageRoo
   const file = path.join(root, info.file);
   const records = fs.existsSync(file) ? readZcptResults(file) : [];
   if (records.length === 0) throw new Error(`Zero-Cost-PT results '${name}' are missing or empty (${file}); run:\n  ${info.command}`);
+  recordTableRead({ name, path: file, command: info.command, settings: { ...records[0]!.settings, seeds: records.map((r) => r.settings.seed) } });
   return { info, records };
 }
