@@ -35,3 +35,4 @@ export * from './runner/parity';
 export * from './viz';
 export * from './notebooks/scale';
 export * from './notebooks/manifest';
+export * from './runner/robustness';

@@ -10,6 +10,7 @@
  */
 import type { Nb201AccuracyKey, Nb201Table } from '../benchmarks/nb201';
 import { Rng } from '../engine/rng';
+import { bootstrapCI, type BootstrapResult } from '../stats/bootstrap';
 import { area, randomSearch, rea } from './evolution';
 import { DEFAULT_FITNESS_KEY, nb201Problem } from './nb201Problem';
 import { randomN } from './randomN';
@@ -199,4 +200,48 @@ export function table2aRecords(rows: readonly Table2aRow[]): Record<string, stri
     rec['search s (paper, GPU)'] = r.paper?.searchSeconds !== undefined ? String(r.paper.searchSeconds) : '–';
     return rec;
   });
+}
+
+/** AREA against REA on the same runs: per-run differences and a CI of their mean. */
+export interface PairedSearchComparison {
+  readonly runs: number;
+  readonly budget: number;
+  readonly key: Nb201AccuracyKey;
+  /** AREA − REA accuracy of run r (pp). */
+  readonly differences: readonly number[];
+  /** Mean difference with its 95 % percentile-bootstrap CI (pp). */
+  readonly mean: BootstrapResult;
+  /** Runs where AREA chose the better / the worse / an equally accurate architecture. */
+  readonly wins: number;
+  readonly losses: number;
+  readonly ties: number;
+}
+
+/**
+ * Paired comparison of AREA and REA: run r of both starts from the same seed (`seed·1009 + 50000 + r`,
+ * a stream of its own), so the two searches of a pair share their randomness as far as the
+ * algorithms allow, and the run-to-run spread that dominates a comparison of two means cancels in
+ * the difference. Reports the mean of AREA − REA on `key` with a bootstrap CI; a CI that contains 0
+ * means no difference is detectable with these runs.
+ */
+export function compareAreaRea(opts: Pick<Table2aOptions, 'table' | 'pool' | 'seed' | 'budget' | 'areaScored' | 'fitnessKey'> & { runs?: number; key?: Nb201AccuracyKey }): PairedSearchComparison {
+  const runs = opts.runs ?? 50;
+  const budget = opts.budget ?? 100;
+  const key = opts.key ?? 'cifar10-valid';
+  if (!(Number.isInteger(runs) && runs >= 2)) throw new Error(`compareAreaRea: runs must be an integer ≥ 2, got ${runs}`);
+  const problem = nb201Problem(opts.table, opts.fitnessKey ?? DEFAULT_FITNESS_KEY);
+  const acc = opts.table.accuracies(key);
+  const base = (opts.seed ?? 0) * 1009 + 50000;
+  const differences = Array.from({ length: runs }, (_, r) => {
+    const a = area(problem, opts.pool, { budget, scored: opts.areaScored ?? 20 }, new Rng(base + r)).best;
+    const b = rea(problem, { budget }, new Rng(base + r)).best;
+    return acc[a]! - acc[b]!;
+  });
+  const mean = bootstrapCI(differences, differences, (x) => x.reduce((s, v) => s + v, 0) / x.length, { seed: 1 });
+  return {
+    runs, budget, key, differences, mean,
+    wins: differences.filter((d) => d > 0).length,
+    losses: differences.filter((d) => d < 0).length,
+    ties: differences.filter((d) => d === 0).length,
+  };
 }

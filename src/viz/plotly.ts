@@ -215,6 +215,22 @@ export function histogram(values: ArrayLike<number>, opts: HistogramOptions = {}
   return { data: [trace], layout: baseLayout({ ...opts, yTitle: opts.yTitle ?? (opts.histnorm || 'count') }) };
 }
 
+/**
+ * Box plots, one per group (median, quartiles, whiskers at 1.5 IQR, every point drawn beside its
+ * box, with `text` on hover when given).
+ */
+export function box(groups: readonly { name: string; values: ArrayLike<number>; text?: string[] }[], opts: FigureOptions = {}): Figure {
+  if (groups.length === 0) throw new Error('box: no groups');
+  const data = groups.map((g) => {
+    const ys = Array.from(g.values);
+    checkSameLength('box', ys, g.text, 'text');
+    const t: any = { type: 'box', name: g.name, y: ys, boxpoints: 'all', jitter: 0.4, pointpos: 0, marker: { size: 3, opacity: 0.5 } };
+    if (g.text) { t.text = g.text.slice(); t.hoverinfo = 'y+text+name'; }
+    return t;
+  });
+  return { data, layout: baseLayout({ ...opts, showLegend: opts.showLegend ?? false }, groups.length) };
+}
+
 /** Bar chart: one bar per label. */
 export function bar(labels: (string | number)[], values: ArrayLike<number>, opts: BarOptions = {}): Figure {
   const vs = Array.from(values);
