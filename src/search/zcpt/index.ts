@@ -7,4 +7,5 @@ export * from './search';
 export * from './resultsFile';
 export * from './report';
 export * from './projectResults';
+export * from './recheck';
 export * as darts from './darts';
