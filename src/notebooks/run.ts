@@ -192,10 +192,10 @@ for c in nb.cells:
                 sections.append(cur)
             cur['seconds'] += (stamp(b) - stamp(a)).total_seconds()
 meta['sections'] = [{'section': x['section'], 'seconds': round(x['seconds'], 1)} for x in sections]
-rows = ''.join('| %s | %.1f |\n' % (x['section'].replace('|', '/'), x['seconds']) for x in sections)
+rows = ''.join('| %s | %.1f |\\n' % (x['section'].replace('|', '/'), x['seconds']) for x in sections)
 nb.cells.append(nbformat.v4.new_markdown_cell(
-    '### Wall time per section (this run)\n\n| section | seconds |\n|---|---|\n' + rows +
-    '| **whole notebook** (with kernel start) | %.1f |\n' % meta['seconds'], metadata={'zeronas': 'section-times'}))
+    '### Wall time per section (this run)\\n\\n| section | seconds |\\n|---|---|\\n' + rows +
+    '| **whole notebook** (with kernel start) | %.1f |\\n' % meta['seconds'], metadata={'zeronas': 'section-times'}))
 nbformat.write(nb, out)
 if failure is not None:
     i = state['index']
