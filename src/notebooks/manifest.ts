@@ -110,3 +110,13 @@ export function showManifest(opts: { seeds?: Record<string, number | string> } =
 export function manifestSummary(m: Manifest): string {
   return escapeHtml(`${m.commit.slice(0, 12)}${m.dirty ? '+dirty' : ''} node ${m.node} tfjs ${m.tfjs}/${m.backend} ${m.scale} ${m.cores} cores`);
 }
+
+/**
+ * Path of a score cache under `.cache/` with any previous copy (and its settings sidecar)
+ * removed: a re-check must score now, not resume a finished file from an earlier run.
+ */
+export function freshCachePath(name: string): string {
+  const file = path.join(packageRoot(), '.cache', name);
+  for (const f of [file, `${file}.meta.json`]) fs.rmSync(f, { force: true });
+  return file;
+}
