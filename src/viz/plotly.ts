@@ -139,6 +139,8 @@ export function baseLayout(opts: FigureOptions, traces = 1, xExtra: Record<strin
     xaxis: axis(opts.xTitle, xExtra),
     yaxis: axis(opts.yTitle, yExtra),
     showlegend: opts.showLegend ?? traces > 1,
+    // the toolbar stands at the right edge, top to bottom, so it never covers the title
+    modebar: { orientation: 'v' },
   };
   if (opts.width !== undefined) layout.width = opts.width;
   if (opts.title !== undefined) layout.title = titleLayout(opts.title);
