@@ -89,7 +89,9 @@ export function manifestHtml(m: Manifest): string {
     { field: 'seeds', value: Object.entries(m.seeds).map(([k, v]) => `${k} ${v}`).join('; ') || '(only those in the tables\' settings)' },
   ];
   const data = m.dataFiles.map((f) => ({ 'data file': f.file, bytes: f.bytes, 'SHA-256': f.sha256 }));
-  const tables = m.tables.map((t) => ({ table: t.file, bytes: t.bytes, 'SHA-256': t.sha256, settings: JSON.stringify(t.settings), command: t.command }));
+  const settingsText = (v: unknown): string =>
+    v && typeof v === 'object' ? Object.entries(v as Record<string, unknown>).map(([k, x]) => `${k} ${JSON.stringify(x)}`).join('; ') : JSON.stringify(v);
+  const tables = m.tables.map((t) => ({ table: t.file, bytes: t.bytes, 'SHA-256': t.sha256, settings: settingsText(t.settings), command: t.command }));
   const json = JSON.stringify(m).replace(/</g, '\\u003c');
   return [
     tableHtml(run, { caption: 'Run' }),

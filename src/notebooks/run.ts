@@ -185,7 +185,9 @@ for c in nb.cells:
             sections.append(cur)
     elif c.cell_type == 'code':
         ex = c.get('metadata', {}).get('execution', {})
-        a, b = ex.get('iopub.execute_input'), ex.get('shell.execute_reply')
+        # busy → idle brackets the execution (tslab sends no execute_input and replies at once)
+        a = ex.get('iopub.status.busy') or ex.get('iopub.execute_input')
+        b = ex.get('iopub.status.idle') or ex.get('shell.execute_reply')
         if a and b:
             if cur is None:
                 cur = {'section': '(before the first heading)', 'seconds': 0.0}
