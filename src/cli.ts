@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadNb201Table, NB201_ACCURACY_KEYS, Nb201AccuracyKey } from './benchmarks/nb201';
 import { NASLIB_DATASETS, NaslibDataset } from './benchmarks/naslib';
-import type { BatchAugment, BatchSelect } from './data/batch';
+import { BATCH_SELECTS, type BatchAugment, type BatchSelect } from './data/batch';
 import type { CifarDataset } from './data/cifar';
 import type { ReluCounting } from './engine/taps';
 import { parseProxyList } from './proxies';
@@ -67,7 +67,9 @@ commands:
   --batch-size N           images in the scoring batch (preset default)
   --seed N                 seed of the batch, the sample and the network weights, 0..2^32-1
                            (default 1)
-  --select MODE            random | first (batch images; default random)
+  --init-seed N            seed of the network weights alone (default: --seed)
+  --sample-seed N          seed of sample:N alone (default: --seed)
+  --select MODE            random | first | noise (batch images, noise: N(0,1) images; default random)
   --augment MODE           none | crop-flip (preset default)
   --counting MODE          official | naslib (NASWOT ReLU counting; preset default)
   --workers N              worker threads (default: cores; 0 = in-process)
@@ -184,6 +186,7 @@ async function cmdScore(argv: string[]): Promise<void> {
       preset: { type: 'string' }, 'batch-size': { type: 'string' }, seed: { type: 'string' }, select: { type: 'string' },
       augment: { type: 'string' }, counting: { type: 'string' }, workers: { type: 'string' }, out: { type: 'string' },
       repeats: { type: 'string' }, width: { type: 'string' }, quiet: { type: 'boolean' }, help: { type: 'boolean' },
+      'init-seed': { type: 'string' }, 'sample-seed': { type: 'string' },
     },
   });
   if (v.help) return void console.log(HELP.score);
@@ -200,15 +203,16 @@ async function cmdScore(argv: string[]): Promise<void> {
     dataset,
     batchSize: int(v['batch-size'], 'batch-size', preset.batchSize),
     seed,
-    select: oneOf<BatchSelect>(v.select, 'select', ['random', 'first'], preset.select),
+    select: oneOf<BatchSelect>(v.select, 'select', BATCH_SELECTS, preset.select),
     augment: oneOf<BatchAugment>(v.augment, 'augment', ['none', 'crop-flip'], preset.augment),
     counting: oneOf<ReluCounting>(v.counting, 'counting', ['official', 'naslib'], preset.counting),
     proxies: parseProxyList(v.proxies ?? 'naswot'),
     ...repeatsOption(v.repeats),
+    ...(v['init-seed'] !== undefined && seedArg(v['init-seed'], 'init-seed', seed) !== seed ? { initSeed: seedArg(v['init-seed'], 'init-seed', seed) } : {}),
   };
   if (!v.out) fail('score needs --out FILE');
   if (!v.archs) fail('score needs --archs all|sample:N|naslib:<dataset>|FILE');
-  const indices = selectArchs(v.archs, archSet(space), seed);
+  const indices = selectArchs(v.archs, archSet(space), seedArg(v['sample-seed'], 'sample-seed', seed));
   const command = ['zeronas', 'score', ...argv.filter((a) => a !== '--quiet')].join(' ');
   await scoreToFile(settings, indices, v.out, { workers: int(v.workers, 'workers', defaultWorkers()), quiet: v.quiet ?? false, command });
 }

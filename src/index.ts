@@ -34,3 +34,5 @@ export * from './runner/evaluate';
 export * from './runner/parity';
 export * from './viz';
 export * from './notebooks/scale';
+export * from './notebooks/manifest';
+export * from './runner/robustness';

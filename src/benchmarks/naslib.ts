@@ -1,6 +1,6 @@
 /**
  * NASLib reference zero-cost proxy scores on NB201 (`naslib/naslib_nb201_reference.csv`,
- * flattened from NASLib's `zc_nasbench201.json`; see shared/data/SOURCES.md).
+ * flattened from NASLib's `zc_nasbench201.json`; see data/README.md).
  * 725 cifar10, 725 cifar100 and 724 ImageNet16-120 rows; one empty synflow cell (→ NaN);
  * `-inf` cells (e.g. nwot of a degenerate arch) → -Infinity.
  */

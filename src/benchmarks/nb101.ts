@@ -1,5 +1,5 @@
 /**
- * NAS-Bench-101 reference tables (see shared/data/SOURCES.md, sections nasbench101/ and naslib/).
+ * NAS-Bench-101 reference tables (see data/README.md).
  *
  * - NAS-Bench-1Shot1 search space 2 (`nasbench101/nb101_1shot1_search_space2.jsonl`): 3,609
  *   cells, one JSON object per line `{ops, matrix, valid_acc: [3], test_acc: [3]}`, 108-epoch

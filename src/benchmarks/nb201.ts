@@ -1,5 +1,5 @@
 /**
- * NAS-Bench-201 benchmark table (`nasbench201/nb201_merged.csv`, see shared/data/SOURCES.md).
+ * NAS-Bench-201 benchmark table (`nasbench201/nb201_merged.csv`, see data/README.md).
  *
  * Row i is official NB201 index i. Accuracies are percentages; `params` is MB on CIFAR-10.
  * 200-epoch test accuracies come from NATS-Bench; CIFAR-10-valid 200-epoch and params from

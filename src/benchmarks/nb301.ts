@@ -1,5 +1,5 @@
 /**
- * NASLib's NAS-Bench-301 zero-cost table (`naslib/zc_nasbench301.json`, see shared/data/SOURCES.md):
+ * NASLib's NAS-Bench-301 zero-cost table (`naslib/zc_nasbench301.json`, see data/README.md):
  * 725 DARTS-space architectures on CIFAR-10, each with the NB301 surrogate `val_accuracy` (%) and
  * 12 proxies `{score, time}` computed by NASLib (one random training batch, PyTorch).
  *

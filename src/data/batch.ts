@@ -2,19 +2,24 @@
  * Deterministic, normalised NHWC mini-batches from a CIFAR split.
  *
  * Selection: `'random'` draws `batchSize` distinct images with a seeded partial
- * Fisher–Yates shuffle (`Rng(seed)`); `'first'` takes images 0..batchSize-1.
+ * Fisher–Yates shuffle (`Rng(seed)`); `'first'` takes images 0..batchSize-1; `'noise'` replaces
+ * the images by Gaussian noise, every value an independent N(0, 1) draw from `Rng(seed)` in the
+ * normalised input space (what a normalised image's channels are centred and scaled to), with
+ * uniformly random labels: NASWOT's check that its score ranks architectures without real data
+ * (Mellor et al., ICML 2021, §3.1).
  * Augmentation `'crop-flip'` mimics torchvision `RandomCrop(32, padding=4)` then
  * `RandomHorizontalFlip(0.5)`: the raw image is zero-padded (pixel value 0, i.e. before
  * normalisation, as torchvision pads the PIL image), cropped at a random offset, and
  * mirrored with probability 0.5. Augmentation draws from its own RNG stream, so the same
  * seed selects the same images with or without augmentation.
  */
-import { CIFAR_IMAGE_BYTES, CIFAR_PLANE, CIFAR_SIDE, loadCifar, type CifarDataset, type CifarSplit } from './cifar';
+import { CIFAR_CLASSES, CIFAR_IMAGE_BYTES, CIFAR_PLANE, CIFAR_SIDE, loadCifar, type CifarDataset, type CifarSplit } from './cifar';
 import { NASWOT_NORM, normLut, type NormConstants } from './normalize';
 import { Rng } from '../engine/rng';
 
 /** How images are chosen. */
-export type BatchSelect = 'random' | 'first';
+export type BatchSelect = 'random' | 'first' | 'noise';
+export const BATCH_SELECTS: readonly BatchSelect[] = ['random', 'first', 'noise'];
 /** Training-style augmentation applied to each image. */
 export type BatchAugment = 'none' | 'crop-flip';
 
@@ -43,8 +48,19 @@ export interface Batch {
   readonly labels: Int32Array;
   /** `[n, 32, 32, 3]`. */
   readonly shape: readonly [number, number, number, number];
-  /** Index of each image in the split, in batch order. */
+  /** Index of each image in the split, in batch order (empty for a noise batch). */
   readonly indices: number[];
+}
+
+/** A batch of N(0, 1) images (normalised space) with uniform labels over the dataset's classes. */
+function noiseBatch(dataset: CifarDataset, batchSize: number, seed: number): Batch {
+  const S = CIFAR_SIDE;
+  const rng = new Rng(seed);
+  const x = new Float32Array(batchSize * S * S * 3);
+  for (let i = 0; i < x.length; i++) x[i] = rng.normal();
+  const labels = new Int32Array(batchSize);
+  for (let b = 0; b < batchSize; b++) labels[b] = rng.int(CIFAR_CLASSES[dataset]);
+  return { x, labels, shape: [batchSize, S, S, 3], indices: [] };
 }
 
 /** Padding of RandomCrop(32, padding=4). */
@@ -63,8 +79,12 @@ export function makeBatch(opts: BatchOptions): Batch {
   if (!Number.isInteger(batchSize) || batchSize < 1) {
     throw new Error(`batch size must be a positive integer, got ${batchSize}`);
   }
-  if (select !== 'random' && select !== 'first') throw new Error(`batch selection must be random or first, got '${String(select)}'`);
+  if (!BATCH_SELECTS.includes(select)) throw new Error(`batch selection must be one of ${BATCH_SELECTS.join(', ')}, got '${String(select)}'`);
   if (augment !== 'none' && augment !== 'crop-flip') throw new Error(`batch augmentation must be none or crop-flip, got '${String(augment)}'`);
+  if (select === 'noise') {
+    if (augment !== 'none') throw new Error(`batch selection 'noise' draws Gaussian images; augmentation '${augment}' would crop and flip noise (use augmentation 'none')`);
+    return noiseBatch(dataset, batchSize, seed);
+  }
   const set = loadCifar(dataset, split);
   if (batchSize > set.n) {
     throw new Error(

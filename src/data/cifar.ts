@@ -4,7 +4,7 @@
  * CIFAR-10 records are 3073 bytes: `<label u8><3072 pixel bytes>`; CIFAR-100 records are
  * 3074 bytes: `<coarse u8><fine u8><3072 pixel bytes>`. Pixels are 1024 R, then 1024 G,
  * then 1024 B bytes, each plane 32x32 row-major (CHW). Our copies hold prefixes of the
- * official sets (see shared/data/SOURCES.md): 5085/1017 CIFAR-10 and 1117/916 CIFAR-100
+ * official sets (see data/README.md): 5085/1017 CIFAR-10 and 1117/916 CIFAR-100
  * train/test images.
  */
 import * as fs from 'node:fs';

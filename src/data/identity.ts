@@ -28,6 +28,26 @@ export interface DataIdentity {
   readonly files: readonly DataFileIdentity[];
 }
 
+/** A data file resolved through `dataFile` in this process (for the write-up manifest). */
+export interface DataFileRead {
+  /** Path relative to the data root (e.g. `cifar10/data_batch_1.bin`). */
+  readonly rel: string;
+  /** Absolute path it resolved to. */
+  readonly path: string;
+}
+
+const read = new Map<string, DataFileRead>();
+
+/** Record that `rel` was resolved to `abs` (called by `dataFile`). */
+export function recordDataRead(rel: string, abs: string): void {
+  if (!read.has(abs)) read.set(abs, { rel, path: abs });
+}
+
+/** Data files resolved in this process so far, in first-read order. */
+export function dataFilesRead(): DataFileRead[] {
+  return [...read.values()];
+}
+
 const hashMemo = new Map<string, { stamp: string; sha256: string }>();
 
 /** SHA-256 (hex) of a file, memoised per process while its size, inode and mtime (ns) are unchanged. */

@@ -1,5 +1,5 @@
 /**
- * Per-channel normalisation constants used by the reference codebases (PAPERS.md §1.3).
+ * Per-channel normalisation constants used by the reference codebases (docs/papers.md §1.3).
  * All values are for pixels scaled to [0, 1]: `x = (p/255 - mean[c]) / std[c]`.
  */
 

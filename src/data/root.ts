@@ -18,7 +18,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { checkShippedChecksum, identityOf, type DataIdentity } from './identity';
+import { checkShippedChecksum, identityOf, recordDataRead, type DataIdentity } from './identity';
 
 /** Environment variable that, when set, names the first data root to search. */
 export const DATA_ENV_VAR = 'ZERONAS_DATA';
@@ -119,6 +119,7 @@ export function dataFile(rel: string): string {
   }
   if (fs.statSync(found).isDirectory()) throw new Error(`data file '${rel}' is a folder (${found}); it must be the data file itself (see data/README.md)`);
   checkShippedChecksum(found);
+  recordDataRead(rel, found);
   return found;
 }
 

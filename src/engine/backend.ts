@@ -38,7 +38,9 @@ async function choose(prefer: BackendName | undefined, quiet: boolean): Promise<
     } else ok = await tf.setBackend('cpu');
     if (ok) {
       await tf.ready();
-      if (!quiet) process.stderr.write(`[zeronas] tfjs backend: ${name}\n`);
+      // a note, not an error: on stderr for the CLI (stdout stays parseable), on stdout in a notebook
+      // kernel, where stderr renders as an error box
+      if (!quiet) (inNotebookKernel() ? process.stdout : process.stderr).write(`[zeronas] tfjs backend: ${name}\n`);
       return name;
     }
   }
@@ -62,3 +64,8 @@ export function initBackend(opts: { prefer?: BackendName; quiet?: boolean } = {}
 }
 
 export { tf };
+
+/** Whether this process is a tslab (Jupyter) kernel. */
+export function inNotebookKernel(): boolean {
+  return process.argv.some((a) => /[\\/]tslab[\\/]/.test(a));
+}

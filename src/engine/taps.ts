@@ -4,7 +4,7 @@
  *
  * `inWrapper` marks a ReLU that sits inside a NAS-Bench-201 `ReLUConvBN` module: the official
  * NASWOT code hooks every module whose class name contains "ReLU", so such a ReLU is counted
- * twice there (wrapper + inner nn.ReLU, same input tensor), once in NASLib (PAPERS.md §2.2).
+ * twice there (wrapper + inner nn.ReLU, same input tensor), once in NASLib (docs/papers.md §2.2).
  * `onOutputPath` is true when the output depends on the module through the graph (NASWOT's
  * backward-visited filter); `none` ops are multiplications by 0 and keep the path alive.
  */

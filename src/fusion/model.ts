@@ -1,5 +1,5 @@
 /**
- * Fusion Indicator (Tran, Ali & Bae, IEEE Access 9, 2021, PAPERS.md §4): a weighted sum of
+ * Fusion Indicator (Tran, Ali & Bae, IEEE Access 9, 2021, docs/papers.md §4): a weighted sum of
  * indicators fitted by minimising the MSE to accuracy. Our protocol (the paper's normalisation,
  * bias term and solver are UNCONFIRMED):
  *

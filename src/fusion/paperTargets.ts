@@ -1,10 +1,10 @@
 /**
- * Published numbers notebook 03 puts beside ours (PAPERS.md §2.6, §4 and §9; the FI paper's own
- * tables are not available, PAPERS.md §4).
+ * Published numbers notebook 03 puts beside ours (docs/papers.md §2.6 and §4; the FI paper's own
+ * tables are not available, docs/papers.md §4).
  *
- * - TE-NAS (Chen, Gong, Wang, ICLR 2021, Fig. 1; PAPERS.md §4): Kendall τ of each indicator with
+ * - TE-NAS (Chen, Gong, Wang, ICLR 2021, Fig. 1; docs/papers.md §4): Kendall τ of each indicator with
  *   NB201 test accuracy under the TE-NAS protocol — κ_N (our `cnntk`) −0.42, R_N (our `nlr`) 0.50.
- * - NASWOT v1 README (BayesWatch, 500 runs; PAPERS.md §2.6): CIFAR-10 test accuracy (mean ± std)
+ * - NASWOT v1 README (BayesWatch, 500 runs; docs/papers.md §2.6): CIFAR-10 test accuracy (mean ± std)
  *   of the architecture the correlation-of-Jacobians score (our `jacov` = CJ) picks among N random
  *   ones, searched on CIFAR-10 with a batch of 256.
  */

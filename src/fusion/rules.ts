@@ -1,5 +1,5 @@
 /**
- * Combination rules over indicator atoms, as data (DAS, PAPERS.md §3; issue #7): a rule is
+ * Combination rules over indicator atoms, as data (DAS, docs/papers.md §3): a rule is
  * `{ name, expr, params }` with `expr` in the small language of ruleParser.ts, evaluated over a
  * population of architectures, swept over parameter grids and judged by rank correlation with
  * accuracy (Kendall τ-b, Spearman ρ, percentile-bootstrap CIs) and by its improvement over the
@@ -163,7 +163,7 @@ export function sweepRule(rule: RuleSpec, columns: RuleColumns, grid: ParamGrid)
 }
 
 /**
- * Built-in rules over the DAS atoms (PAPERS.md §3; the paper's own rules are unconfirmed, these
+ * Built-in rules over the DAS atoms (docs/papers.md §3; the paper's own rules are unconfirmed, these
  * are the workbench's candidates). Column names as produced by `dasColumns`.
  */
 export const DAS_RULES: readonly RuleSpec[] = Object.freeze<RuleSpec[]>([

@@ -1,6 +1,6 @@
 /**
  * Monotone per-indicator transforms applied before standardisation in the fusion fit
- * (FI = b + Σ wᵢ·zᵢ, zᵢ = standardised tᵢ(indicatorᵢ)). The workbench protocol (PAPERS.md §4, our
+ * (FI = b + Σ wᵢ·zᵢ, zᵢ = standardised tᵢ(indicatorᵢ)). The workbench protocol (docs/papers.md §4, our
  * proposal, not confirmed from the FI paper) log-transforms CNNTK and NLR: both span orders of
  * magnitude, so a linear fit on the raw values is dominated by a few extreme architectures.
  *

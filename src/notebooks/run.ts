@@ -172,6 +172,32 @@ except (CellExecutionError, CellTimeoutError, DeadKernelError) as e:
 meta = nb.metadata.setdefault('zeronas', {})
 meta.update({'scale': os.environ.get('ZERONAS_SCALE', 'quick'), 'seconds': round(time.time() - t0, 1),
              'status': 'ok' if status == 0 else 'failed'})
+# wall time per section (cells under a level-1/2 heading), from nbclient's per-cell timestamps
+from datetime import datetime
+def stamp(v):
+    return datetime.fromisoformat(v.replace('Z', '+00:00'))
+sections, cur = [], None
+for c in nb.cells:
+    if c.cell_type == 'markdown':
+        head = next((l for l in c.source.splitlines() if l.startswith('# ') or l.startswith('## ')), None)
+        if head is not None:
+            cur = {'section': head.lstrip('#').strip(), 'seconds': 0.0}
+            sections.append(cur)
+    elif c.cell_type == 'code':
+        ex = c.get('metadata', {}).get('execution', {})
+        # busy → idle brackets the execution (tslab sends no execute_input and replies at once)
+        a = ex.get('iopub.status.busy') or ex.get('iopub.execute_input')
+        b = ex.get('iopub.status.idle') or ex.get('shell.execute_reply')
+        if a and b:
+            if cur is None:
+                cur = {'section': '(before the first heading)', 'seconds': 0.0}
+                sections.append(cur)
+            cur['seconds'] += (stamp(b) - stamp(a)).total_seconds()
+meta['sections'] = [{'section': x['section'], 'seconds': round(x['seconds'], 1)} for x in sections]
+rows = ''.join('| %s | %.1f |\\n' % (x['section'].replace('|', '/'), x['seconds']) for x in sections)
+nb.cells.append(nbformat.v4.new_markdown_cell(
+    '### Wall time per section (this run)\\n\\n| section | seconds |\\n|---|---|\\n' + rows +
+    '| **whole notebook** (with kernel start) | %.1f |\\n' % meta['seconds'], metadata={'zeronas': 'section-times'}))
 nbformat.write(nb, out)
 if failure is not None:
     i = state['index']

@@ -1,5 +1,5 @@
 /**
- * DAS atoms (Liu et al. 2022, PAPERS.md §3) from the NASWOT forward pass (§2.1–2.2).
+ * DAS atoms (Liu et al. 2022, docs/papers.md §3) from the NASWOT forward pass (§2.1–2.2).
  *
  * With K_H = Σ_ℓ K^ℓ, K^ℓ[i,j] = w_ℓ·(F_ℓ − d_H(c_i^ℓ, c_j^ℓ)) over the tapped ReLU layers ℓ
  * (F_ℓ units per sample, multiplicity w_ℓ under the counting convention):

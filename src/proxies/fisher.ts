@@ -1,7 +1,7 @@
 /**
  * fisher (Theis et al. 2018 / Turner et al. 2020, as a zero-cost proxy in Abdelfattah et al.,
  * ICLR 2021; zero-cost-nas `foresight/pruners/measures/fisher.py`, NASLib
- * `naslib/predictors/utils/pruners/measures/fisher.py`; PAPERS.md §6.1):
+ * `naslib/predictors/utils/pruners/measures/fisher.py`; docs/papers.md §6.1):
  *
  *   g_{n,k} = Σ_spatial a_{n,k} · ∂L/∂a_{n,k}       (a = output of a Conv2d / Linear, bias included)
  *   F_k     = ½ · mean_n g_{n,k}²

@@ -1,6 +1,6 @@
 /**
  * grad_norm (Abdelfattah et al., ICLR 2021; zero-cost-nas `foresight/pruners/measures/grad_norm.py`,
- * NASLib `naslib/predictors/utils/pruners/measures/grad_norm.py`; PAPERS.md §6.1):
+ * NASLib `naslib/predictors/utils/pruners/measures/grad_norm.py`; docs/papers.md §6.1):
  *
  *   grad_norm = Σ_l ‖∂L/∂W_l‖₂
  *

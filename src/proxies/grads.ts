@@ -1,6 +1,6 @@
 /**
  * Gradients shared by several proxies, computed once per architecture through `ctx.memo`.
- * NASLib / zero-cost-nas conventions (PAPERS.md §6.1): train-mode BN, one batch, cross-entropy
+ * NASLib / zero-cost-nas conventions (docs/papers.md §6.1): train-mode BN, one batch, cross-entropy
  * loss, per-layer quantities summed over Conv2d and Linear weights (not biases, not BN).
  * At large batches, networks that expose `stages` are differentiated stage by stage
  * (engine/checkpoint.ts): the same gradients with one stage's tape in memory, so gradient proxies

@@ -1,7 +1,7 @@
 /**
  * grasp (Wang et al., ICLR 2020, as a zero-cost proxy in Abdelfattah et al., ICLR 2021;
  * zero-cost-nas `foresight/pruners/measures/grasp.py`, NASLib
- * `naslib/predictors/utils/pruners/measures/grasp.py`; PAPERS.md §6.1):
+ * `naslib/predictors/utils/pruners/measures/grasp.py`; docs/papers.md §6.1):
  *
  *   pass 1:  g  = ∇_W L                        (detached)
  *   pass 2:  Hg = ∇_W ( Σ_l ⟨g_l, ∇_{W_l} L⟩ )  (gradient of the gradient, NASLib's z.backward())

@@ -1,5 +1,5 @@
 /**
- * Accumulator of the NASWOT Hamming kernel (PAPERS.md §2.1–2.2):
+ * Accumulator of the NASWOT Hamming kernel (docs/papers.md §2.1–2.2):
  *   K_H[i,j] = Σ_layers w_l · (F_l − d_H(c_i^l, c_j^l)),
  * c_i^l ∈ {0,1}^{F_l} the binary code (pre-activation > 0) of sample i at ReLU layer l, w_l the
  * layer's multiplicity under the counting convention. Equivalent to Σ_l w_l·(XXᵀ + (1−X)(1−X)ᵀ).

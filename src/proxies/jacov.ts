@@ -1,6 +1,6 @@
 /**
  * Jacobian covariance — NASWOT v1's score (Mellor et al., arXiv v1 / BayesWatch tag v1.0
- * `search.py`, PAPERS.md §2.6), zero-cost-nas `jacob_cov` and NASLib `jacov`; the Fusion
+ * `search.py`, docs/papers.md §2.6), zero-cost-nas `jacob_cov` and NASLib `jacov`; the Fusion
  * Indicator calls it CJ ("correlation of Jacobian"), registered here as the alias `cj`.
  *
  *   J_i = ∂(Σ_k f_k(X))/∂x_i, flattened (N × 3·H·W)   — one backward pass of the summed logits

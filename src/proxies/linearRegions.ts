@@ -1,7 +1,7 @@
 /**
  * NLR: number of linear regions of a ReLU network over a sample set, as TE-NAS counts them
  * (Chen, Gong, Wang, ICLR 2021 §3.1.2; VITA-Group/TENAS `lib/procedures/linear_region_counter.py`,
- * `prune_tenas.py`; PAPERS.md §4). With p_i ∈ {0,1}^F the activation pattern of sample i (every
+ * `prune_tenas.py`; docs/papers.md §4). With p_i ∈ {0,1}^F the activation pattern of sample i (every
  * ReLU output of the network, concatenated, 1 where the output is > 0):
  *
  *   R = Σ_i 1 / #{ j : p_j = p_i } = number of distinct patterns among the samples.

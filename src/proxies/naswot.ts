@@ -1,5 +1,5 @@
 /**
- * NASWOT score (Mellor et al., ICML 2021; PAPERS.md §2.1–2.2): s = log|K_H| with
+ * NASWOT score (Mellor et al., ICML 2021; docs/papers.md §2.1–2.2): s = log|K_H| with
  * K_H[i,j] = N_A − d_H(c_i, c_j) over the binary codes (pre-activation > 0) of every ReLU on a
  * path to the output, one forward pass on an untrained network, BN in train mode, batch 128.
  *
@@ -7,7 +7,7 @@
  * the head ReLU once) or 'naslib' (each nn.ReLU once). The official code's first
  * forward+backward pass only marks modules that receive gradient; networks tell us that from the
  * graph (`onOutputPath`), so one forward pass suffices.
- * Also returns the DAS atoms (PAPERS.md §3): N_A and log|S| = log|K_H| − N·log N_A.
+ * Also returns the DAS atoms (docs/papers.md §3): N_A and log|S| = log|K_H| − N·log N_A.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BnMode } from '../engine/layers';

@@ -1,7 +1,7 @@
 /**
  * CNNTK: condition number of the empirical neural tangent kernel, as TE-NAS computes it
  * (Chen, Gong, Wang, ICLR 2021 §3.1.1; VITA-Group/TENAS `lib/procedures/ntk.py`, `prune_tenas.py`,
- * `prune_launch.py`; PAPERS.md §4). For a batch x_1..x_B:
+ * `prune_launch.py`; docs/papers.md §4). For a batch x_1..x_B:
  *
  *   g_b = ∂(Σ_k f_k(x_b)) / ∂θ        θ = every parameter whose name contains "weight"
  *                                      (conv and linear weights, BN γ; not biases, not BN β)
@@ -20,7 +20,7 @@
  * (paper: Kendall τ(κ, NB201 test accuracy) = −0.42). TE-NAS has no NaN guard in `ntk.py`
  * (its eigenvalues come from `symeig`); we report a NaN NTK (status 'nan') and a numerically
  * singular one (λ_min ≤ B·ε·λ_max, numpy's rank tolerance; status 'singular', κ = +∞) with a
- * reason instead of ranking them (PAPERS.md: TE-NAS-style pipelines map NaN to 1e5).
+ * reason instead of ranking them (docs/papers.md §4: TE-NAS-style pipelines map NaN to 1e5).
  *
  * Our batches: each repeat draws a seeded random subset of 72 samples from the run's batch
  * `ctx.x` (all of it when the run's batch is smaller), so normalisation and augmentation follow

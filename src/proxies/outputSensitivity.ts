@@ -1,6 +1,6 @@
 /**
  * Output sensitivity (OS), one of the Fusion Indicator's four indicators (Tran, Ali, Bae, IEEE
- * Access 9, 2021; PAPERS.md §4). The paper's exact definition could not be read and no reference
+ * Access 9, 2021; docs/papers.md §4). The paper's exact definition could not be read and no reference
  * code exists, so both candidate forms are exposed under their own names and every results file
  * records which one was used. f = the logit vector (K = ctx.numClasses outputs), x_i = sample i
  * of the normalised batch, d = H·W·3 input values per sample.

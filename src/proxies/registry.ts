@@ -128,7 +128,7 @@ registerProxy({
   },
 });
 
-/** DAS atom "number of activation units" N_A (PAPERS.md §3), under the run's counting convention. */
+/** DAS atom "number of activation units" N_A (docs/papers.md §3), under the run's counting convention. */
 registerProxy({
   name: 'das_na',
   description: 'DAS atom N_A: number of activation units (the NASWOT kernel diagonal), counting convention from the settings',
@@ -137,7 +137,7 @@ registerProxy({
   compute: (ctx) => proxyValue(reluKernel(ctx, ctx.counting).numUnits),
 });
 
-/** DAS atom "distinguishing ability" log|S|, S = K_H / N_A, so log|K_H| = N·log N_A + log|S| (PAPERS.md §3). */
+/** DAS atom "distinguishing ability" log|S|, S = K_H / N_A, so log|K_H| = N·log N_A + log|S| (docs/papers.md §3). */
 registerProxy({
   name: 'das_logdet_s',
   description: 'DAS atom log|S| with S = K_H / N_A (distinguishing ability; ≤ 0), counting convention from the settings',

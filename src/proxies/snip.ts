@@ -1,7 +1,7 @@
 /**
  * snip (Lee et al., ICLR 2019, as a zero-cost proxy in Abdelfattah et al., ICLR 2021;
  * zero-cost-nas `foresight/pruners/measures/snip.py`, NASLib
- * `naslib/predictors/utils/pruners/measures/snip.py`; PAPERS.md §6.1):
+ * `naslib/predictors/utils/pruners/measures/snip.py`; docs/papers.md §6.1):
  *
  *   snip = Σ_l Σ |W_l ⊙ ∂L/∂W_l|
  *

@@ -50,7 +50,7 @@ export interface ArchSet {
 
 /**
  * Network size per space and preset: `naswot` as the NASWOT code scores each space
- * (PAPERS.md §1.1–1.2: NB101 stem 16), `naslib` as NASLib built the networks of its zero-cost
+ * (docs/papers.md §1.1–1.2: NB101 stem 16), `naslib` as NASLib built the networks of its zero-cost
  * tables (NB101: the benchmark's stem 128).
  */
 export const SPACE_NET_DEFAULTS: Readonly<Record<SpaceName, Readonly<Record<'naswot' | 'naslib', { C: number; N: number }>>>> = {

@@ -1,5 +1,5 @@
 /**
- * Parity with the NASLib reference table (NASLib, PyTorch; ../shared/data/naslib): our score of
+ * Parity with the NASLib reference table (NASLib, PyTorch; `naslib/` in the data root, data/README.md): our score of
  * each reference architecture against NASLib's, and each score's Spearman ρ with NASLib's
  * validation accuracy, side by side.
  */

@@ -1,5 +1,5 @@
 /**
- * Score tables the project generates and commits under `data/scores/` (issue #5), each with the
+ * Score tables the project generates and commits under `data/scores/`, each with the
  * exact command that regenerates (or extends) it. Architectures are the seed-1 uniform permutation
  * of all 15,625 (`--archs sample:15625 --seed 1`), so any finished prefix is a uniform sample and a
  * longer run extends the same file (resume).
@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readScores, readScoreSettings, ScoreTable } from './results';
 import type { ScoreSettings } from './settings';
+import { recordTableRead } from './tablesRead';
 import { readTrainBench, type TrainBench } from '../train/trainBenchFile';
 import type { TrainBenchSettings } from '../train/trainBenchSettings';
 
@@ -74,6 +75,71 @@ export const PROJECT_SCORE_TABLES = {
 
 export type ProjectScoreTableName = keyof typeof PROJECT_SCORE_TABLES;
 
+/**
+ * NASWOT's robustness checks (Mellor et al., ICML 2021, §3.1): the same fixed sample of NB201
+ * architectures scored under one changed condition at a time. The sample is the first
+ * `ROBUSTNESS_ARCHS` of the seed-1 uniform permutation, i.e. the first rows of the committed
+ * NASWOT tables, so the reference condition (batch 128 of CIFAR-10 train images, seed 1 for the
+ * batch and the weights, no augmentation) and the CIFAR-100 batch are read from
+ * `nb201-cifar10-naswot` and `nb201-cifar100-naswot` (same weights: the network seed depends on
+ * the seed and the architecture only). Every other condition is one score file below.
+ */
+export const ROBUSTNESS_ARCHS = 200;
+
+/** What a robustness condition varies (the plot groups conditions by it). */
+export type RobustnessFactor = 'reference' | 'batch' | 'init' | 'batch size' | 'data' | 'augmentation';
+
+export interface RobustnessCondition {
+  readonly name: string;
+  readonly factor: RobustnessFactor;
+  /** Short label for plots and tables. */
+  readonly label: string;
+  /** Where the scores are: a committed project score table or a robustness file (command given). */
+  readonly source: { readonly table: ProjectScoreTableName } | ProjectScoreTable;
+  /** Batch size of the condition (log|K_H| grows with it, so the plot normalises per size). */
+  readonly batchSize: number;
+}
+
+const robustnessFile = (name: string, flags: string, description: string): ProjectScoreTable => {
+  const file = `data/robustness/nb201-cifar10-${name}.csv`;
+  return {
+    name: `robustness-${name}`,
+    file,
+    description,
+    command: `node dist/cli.js score --preset naswot --proxies naswot --archs sample:${ROBUSTNESS_ARCHS} --sample-seed 1 --dataset cifar10 ${flags} --out ${file}`,
+  };
+};
+
+export const ROBUSTNESS_CONDITIONS: readonly RobustnessCondition[] = [
+  { name: 'reference', factor: 'reference', label: 'reference (batch 128, seed 1)', source: { table: 'nb201-cifar10-naswot' }, batchSize: 128 },
+  ...[2, 3].map((s): RobustnessCondition => ({
+    name: `batch-s${s}`, factor: 'batch', label: `batch seed ${s}`, batchSize: 128,
+    source: robustnessFile(`batch-s${s}`, `--seed ${s} --init-seed 1`, `NASWOT with another random batch of 128 CIFAR-10 train images (batch seed ${s}), the reference weights (seed 1)`),
+  })),
+  ...[2, 3].map((s): RobustnessCondition => ({
+    name: `init-s${s}`, factor: 'init', label: `init seed ${s}`, batchSize: 128,
+    source: robustnessFile(`init-s${s}`, `--seed 1 --init-seed ${s}`, `NASWOT with the reference batch (seed 1) and other weights (initialisation seed ${s})`),
+  })),
+  ...[32, 64, 256].map((b): RobustnessCondition => ({
+    name: `bs${b}`, factor: 'batch size', label: `batch size ${b}`, batchSize: b,
+    source: robustnessFile(`bs${b}`, `--seed 1 --batch-size ${b}`, `NASWOT on a batch of ${b} CIFAR-10 train images (seed 1)`),
+  })),
+  {
+    name: 'noise', factor: 'data', label: 'Gaussian noise', batchSize: 128,
+    source: robustnessFile('noise', '--seed 1 --select noise', 'NASWOT on 128 Gaussian-noise images (N(0,1) per value in the normalised input space), reference weights'),
+  },
+  { name: 'cifar100', factor: 'data', label: 'CIFAR-100 batch', source: { table: 'nb201-cifar100-naswot' }, batchSize: 128 },
+  {
+    name: 'augment', factor: 'augmentation', label: 'crop + flip', batchSize: 128,
+    source: robustnessFile('augment', '--seed 1 --augment crop-flip', 'NASWOT on the reference batch with random crop (padding 4) and horizontal flip, reference weights'),
+  },
+];
+
+/** The commands that compute the robustness files (resumable; run them in this order). */
+export function robustnessCommands(): string[] {
+  return ROBUSTNESS_CONDITIONS.flatMap((c) => ('command' in c.source ? [c.source.command] : []));
+}
+
 /** Repository root (this file lives in src/runner or dist/runner). */
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -96,11 +162,13 @@ export function loadProjectScores(name: ProjectScoreTableName, root: string = RO
   if (!fs.existsSync(file)) {
     throw new Error(`project score table '${name}' is missing (${file}); regenerate it with:\n  ${info.command}`);
   }
-  return { ...readScores(file), info, path: file, settings: readScoreSettings(file) };
+  const settings = readScoreSettings(file);
+  recordTableRead({ name, path: file, command: info.command, settings });
+  return { ...readScores(file), info, path: file, settings };
 }
 
 /**
- * Training benches the project generates and commits under `data/train-bench/` (issue #7), each
+ * Training benches the project generates and commits under `data/train-bench/`, each
  * with the command that regenerates (or, resumably, extends) it and the settings it must hold.
  */
 export interface ProjectTrainBench {
@@ -155,5 +223,6 @@ export function loadProjectTrainBench(name: ProjectTrainBenchName, root: string 
   const s = bench.settings as unknown as Record<string, unknown>;
   const diffs = Object.entries(info.expect).filter(([k, v]) => s[k] !== v).map(([k, v]) => `${k} ${JSON.stringify(s[k])} in the file, ${JSON.stringify(v)} expected`);
   if (diffs.length) throw new Error(`project training bench '${name}' (${file}) was written with other settings: ${diffs.join('; ')}; regenerate it with:\n  ${info.command}`);
+  recordTableRead({ name, path: file, command: info.command, settings: bench.settings });
   return { ...bench, info, path: file };
 }

@@ -11,7 +11,7 @@ import { initBackend } from '../engine/backend';
 import { getProxy, ProxyContext, ProxyValue } from '../proxies';
 import { TensorMemo } from '../proxies/memo';
 import { archSet, ArchSet } from './archSets';
-import { drawSeeds, networkSeed, ScoreSettings } from './settings';
+import { drawSeeds, initDrawSeed, networkSeed, ScoreSettings } from './settings';
 
 export interface ScoreRow {
   readonly index: number;
@@ -45,13 +45,13 @@ export class ArchScorer {
     readonly settings: ScoreSettings,
     private readonly archs: ArchSet,
     /** One input batch per draw (settings.repeats; one by default). */
-    private readonly batches: readonly { readonly seed: number; readonly x: tf.Tensor4D; readonly labels: tf.Tensor1D }[],
+    private readonly batches: readonly { readonly seed: number; readonly initSeed: number; readonly x: tf.Tensor4D; readonly labels: tf.Tensor1D }[],
   ) {}
 
   static async create(settings: ScoreSettings, opts: { quiet?: boolean } = {}): Promise<ArchScorer> {
     await initBackend({ quiet: opts.quiet });
     for (const p of settings.proxies) getProxy(p);
-    const batches = drawSeeds(settings).map((seed) => {
+    const batches = drawSeeds(settings).map((seed, r) => {
       const batch = makeBatch({
         dataset: settings.dataset,
         split: 'train',
@@ -62,7 +62,7 @@ export class ArchScorer {
         norm: normFor(settings),
       });
       checkLabels(settings, batch.labels);
-      return { seed, x: tf.tensor4d(batch.x, [...batch.shape]), labels: tf.tensor1d(batch.labels, 'int32') };
+      return { seed, initSeed: initDrawSeed(settings, r), x: tf.tensor4d(batch.x, [...batch.shape]), labels: tf.tensor1d(batch.labels, 'int32') };
     });
     return new ArchScorer(settings, archSet(settings.space), batches);
   }
@@ -89,7 +89,7 @@ export class ArchScorer {
   private scoreDraw(index: number, batch: ArchScorer['batches'][number]): Pick<ScoreRow, 'values' | 'proxySeconds'> {
     const s = this.settings;
     const config = { C: s.C, N: s.N, numClasses: s.numClasses };
-    const seed = networkSeed(batch.seed, index);
+    const seed = networkSeed(batch.initSeed, index);
     const net = this.archs.build(index, config, seed);
     const memo = new TensorMemo();
     const ctx: ProxyContext = {

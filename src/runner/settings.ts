@@ -32,6 +32,13 @@ export interface ScoreSettings {
    * settings when 1, so single-draw files keep their settings key.
    */
   readonly repeats?: number;
+  /**
+   * Seed of the network weights when it differs from `seed` (which then seeds the batch only):
+   * draw r initialises with `networkSeed(initSeed + r, index)`. Left out when equal to `seed`, so
+   * files written before it keep their settings key. Varying `seed` with a fixed `initSeed`
+   * changes the batch alone; varying `initSeed` changes the weights alone.
+   */
+  readonly initSeed?: number;
 }
 
 /** Largest seed: seeds are 32-bit (the RNG and `networkSeed` reduce them mod 2^32). */
@@ -71,6 +78,11 @@ export function presetFor(name: PresetName, dataset: CifarDataset): Omit<ScoreSe
 export function settingsKey(s: ScoreSettings): string {
   const o = s as unknown as Record<string, unknown>;
   return JSON.stringify(Object.fromEntries(Object.keys(o).sort().map((k) => [k, o[k]])));
+}
+
+/** Settings seed of the weights of draw r: `initSeed + r` when set, else `seed + r`. */
+export function initDrawSeed(s: Pick<ScoreSettings, 'seed' | 'initSeed'>, r: number): number {
+  return (s.initSeed ?? s.seed) + r;
 }
 
 /** Seed of the network of architecture `index`: fresh weights per network, reproducible. */

@@ -2,7 +2,7 @@
  * NASWOT Table 2(a) (Mellor et al., ICML 2021) rebuilt on NAS-Bench-201: NASWOT random-N drawn
  * from a score pool, random choice, optimum in a random sample, REA, AREA and random search, each
  * as mean ± std (population std, as numpy) over independent runs, searched on CIFAR-10 and looked
- * up on every dataset. Paper numbers (PAPERS.md §2.5) ride along for side-by-side display.
+ * up on every dataset. Paper numbers (docs/papers.md §2.5) ride along for side-by-side display.
  *
  * Columns: the 200-epoch accuracies the bundled table has — CIFAR-10 validation (`cifar10-valid`
  * x-valid), CIFAR-10 test (ori-test), CIFAR-100 test, ImageNet16-120 test. The table has no
@@ -10,6 +10,7 @@
  */
 import type { Nb201AccuracyKey, Nb201Table } from '../benchmarks/nb201';
 import { Rng } from '../engine/rng';
+import { bootstrapCI, type BootstrapResult } from '../stats/bootstrap';
 import { area, randomSearch, rea } from './evolution';
 import { DEFAULT_FITNESS_KEY, nb201Problem } from './nb201Problem';
 import { randomN } from './randomN';
@@ -195,7 +196,52 @@ export function table2aRecords(rows: readonly Table2aRow[]): Record<string, stri
       rec[`${k} (paper)`] = fmt(r.paper?.accuracy[k]);
     }
     rec['search s (ours, this machine)'] = r.searchSeconds ? r.searchSeconds.mean.toFixed(1) : '–';
-    rec['search s (paper, GPU)'] = r.paper?.searchSeconds ?? '–';
+    // as printed in the paper (String keeps its precision: 3.05, not 3.0500)
+    rec['search s (paper, GPU)'] = r.paper?.searchSeconds !== undefined ? String(r.paper.searchSeconds) : '–';
     return rec;
   });
+}
+
+/** AREA against REA on the same runs: per-run differences and a CI of their mean. */
+export interface PairedSearchComparison {
+  readonly runs: number;
+  readonly budget: number;
+  readonly key: Nb201AccuracyKey;
+  /** AREA − REA accuracy of run r (pp). */
+  readonly differences: readonly number[];
+  /** Mean difference with its 95 % percentile-bootstrap CI (pp). */
+  readonly mean: BootstrapResult;
+  /** Runs where AREA chose the better / the worse / an equally accurate architecture. */
+  readonly wins: number;
+  readonly losses: number;
+  readonly ties: number;
+}
+
+/**
+ * Paired comparison of AREA and REA: run r of both starts from the same seed (`seed·1009 + 50000 + r`,
+ * a stream of its own), so the two searches of a pair share their randomness as far as the
+ * algorithms allow, and the run-to-run spread that dominates a comparison of two means cancels in
+ * the difference. Reports the mean of AREA − REA on `key` with a bootstrap CI; a CI that contains 0
+ * means no difference is detectable with these runs.
+ */
+export function compareAreaRea(opts: Pick<Table2aOptions, 'table' | 'pool' | 'seed' | 'budget' | 'areaScored' | 'fitnessKey'> & { runs?: number; key?: Nb201AccuracyKey }): PairedSearchComparison {
+  const runs = opts.runs ?? 50;
+  const budget = opts.budget ?? 100;
+  const key = opts.key ?? 'cifar10-valid';
+  if (!(Number.isInteger(runs) && runs >= 2)) throw new Error(`compareAreaRea: runs must be an integer ≥ 2, got ${runs}`);
+  const problem = nb201Problem(opts.table, opts.fitnessKey ?? DEFAULT_FITNESS_KEY);
+  const acc = opts.table.accuracies(key);
+  const base = (opts.seed ?? 0) * 1009 + 50000;
+  const differences = Array.from({ length: runs }, (_, r) => {
+    const a = area(problem, opts.pool, { budget, scored: opts.areaScored ?? 20 }, new Rng(base + r)).best;
+    const b = rea(problem, { budget }, new Rng(base + r)).best;
+    return acc[a]! - acc[b]!;
+  });
+  const mean = bootstrapCI(differences, differences, (x) => x.reduce((s, v) => s + v, 0) / x.length, { seed: 1 });
+  return {
+    runs, budget, key, differences, mean,
+    wins: differences.filter((d) => d > 0).length,
+    losses: differences.filter((d) => d < 0).length,
+    ties: differences.filter((d) => d === 0).length,
+  };
 }

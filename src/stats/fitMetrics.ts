@@ -1,5 +1,5 @@
 /**
- * The Fusion-Indicator quality metrics (Tran et al. 2021, PAPERS.md §4) for a predictor of accuracy
+ * The Fusion-Indicator quality metrics (Tran et al. 2021, docs/papers.md §4) for a predictor of accuracy
  * evaluated on held-out rows:
  *   PLCC  = pearson(pred, acc)            SROCC = spearman(pred, acc)   (average ranks for ties)
  *   RMSE  = sqrt(mean((pred − acc)²))      KROCC = kendallTauB(pred, acc) (τ-b for ties)

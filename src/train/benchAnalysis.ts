@@ -1,5 +1,5 @@
 /**
- * Fast-training curves from a training bench (issue #7; DAS "fast training", PAPERS.md §3): does
+ * Fast-training curves from a training bench (DAS "fast training", docs/papers.md §3): does
  * scoring after a little SGD rank architectures better than scoring the untrained network, and
  * better than simply reading the short-trained network's test accuracy for the same seconds?
  *

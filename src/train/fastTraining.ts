@@ -1,5 +1,5 @@
 /**
- * DAS "fast training" (PAPERS.md §3; schedule unconfirmed, so every knob is a parameter): score
+ * DAS "fast training" (docs/papers.md §3; schedule unconfirmed, so every knob is a parameter): score
  * NASWOT and its atoms after k SGD steps, for a sweep of k, to see whether a little training
  * sharpens the ranking (NASWOT Fig. 6 shows the score rising in the first steps). Scores use BN in
  * train mode on a fixed batch, as the untrained score does.

@@ -10,3 +10,4 @@ export * from './trainBenchSettings';
 export * from './trainBenchFile';
 export * from './benchAnalysis';
 export * from './benchPlots';
+export { trainBenchArch, trainBenchScoreBatch } from './trainBench';

@@ -1,5 +1,5 @@
 /**
- * Mini training bench (issue #7, "our DTB"): train a fixed-seed sample of architectures for a few
+ * Mini training bench ("our DTB"): train a fixed-seed sample of architectures for a few
  * epochs and record, per epoch, train loss/accuracy, test loss/accuracy and the NASWOT/DAS atoms
  * (score, N_A, log|S|) on a fixed scoring batch, into a resumable file (trainBenchFile.ts).
  *

@@ -1,5 +1,5 @@
 /**
- * Settings of the mini training bench (issue #7, "our DTB"): everything that determines a row of
+ * Settings of the mini training bench ("our DTB"): everything that determines a row of
  * a training-bench file besides the architecture. Stored in the file's `.meta.json` sidecar; a
  * file is resumed only with identical settings.
  *

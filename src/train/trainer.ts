@@ -3,7 +3,7 @@
  * cross-entropy, learning rate per step from a schedule (schedule.ts), BN in train mode with
  * running statistics tracked by the trainer (bnStats.ts), evaluation on the test split.
  *
- * Defaults follow the NAS-Bench-201 recipe (PAPERS.md §1.1: SGD, lr 0.1, momentum 0.9, Nesterov,
+ * Defaults follow the NAS-Bench-201 recipe (docs/papers.md §1.1: SGD, lr 0.1, momentum 0.9, Nesterov,
  * weight decay 5e-4, cosine to 0, crop+flip, NB201 normalisation) except the batch size (64 here,
  * 256 there) and the decayed parameters (conv/linear weights here, all there: `decay: 'all'`).
  *

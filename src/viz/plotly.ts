@@ -74,6 +74,34 @@ export interface HistogramOptions extends FigureOptions {
   /** 'count' (default) or 'probability density'. */
   histnorm?: '' | 'percent' | 'probability' | 'density' | 'probability density';
   opacity?: number;
+  /** Explicit bin edges (plotly's `xbins`); `overlay` sets common ones for histograms without them. */
+  bins?: HistogramBins;
+}
+
+/** Bins from `start` to `end` of width `size`. */
+export interface HistogramBins {
+  readonly start: number;
+  readonly end: number;
+  readonly size: number;
+}
+
+/**
+ * Common bins for several samples: `nbins` equal bins spanning the finite values of all of them
+ * (so overlaid histograms compare bar by bar, on the data's own range).
+ * @throws if no value is finite.
+ */
+export function commonBins(samples: readonly ArrayLike<number>[], nbins: number): HistogramBins {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const xs of samples) for (let i = 0; i < xs.length; i++) {
+    const v = xs[i]!;
+    if (Number.isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+  }
+  if (!(lo <= hi)) throw new Error('commonBins: no finite value in the samples');
+  if (!(Number.isInteger(nbins) && nbins >= 1)) throw new Error(`commonBins: nbins must be a positive integer, got ${nbins}`);
+  const size = hi > lo ? (hi - lo) / nbins : 1;
+  // the last edge slightly past the maximum, so the largest value falls inside the last bin
+  return { start: lo, end: hi + size * 1e-9, size };
 }
 
 export interface BarOptions extends FigureOptions {
@@ -96,16 +124,26 @@ function axis(title: string | undefined, extra: Record<string, unknown> = {}): R
 }
 
 /** Base layout shared by the builders. */
+/**
+ * A title at the top left, above the plot area: plotly's toolbar sits at the top right and would
+ * cover a centred long title.
+ */
+export function titleLayout(text: string): Record<string, unknown> {
+  return { text, x: 0, xref: 'paper', xanchor: 'left', y: 1, yref: 'container', yanchor: 'top', pad: { t: 8 } };
+}
+
 export function baseLayout(opts: FigureOptions, traces = 1, xExtra: Record<string, unknown> = {}, yExtra: Record<string, unknown> = {}): any {
   const layout: any = {
     height: opts.height ?? DEFAULT_HEIGHT,
-    margin: { l: 60, r: 30, t: opts.title ? 50 : 20, b: 50 },
+    margin: { l: 60, r: 30, t: opts.title ? 60 : 20, b: 50 },
     xaxis: axis(opts.xTitle, xExtra),
     yaxis: axis(opts.yTitle, yExtra),
     showlegend: opts.showLegend ?? traces > 1,
+    // the toolbar stands at the right edge, top to bottom, so it never covers the title
+    modebar: { orientation: 'v' },
   };
   if (opts.width !== undefined) layout.width = opts.width;
-  if (opts.title !== undefined) layout.title = { text: opts.title };
+  if (opts.title !== undefined) layout.title = titleLayout(opts.title);
   return layout;
 }
 
@@ -175,7 +213,24 @@ export function histogram(values: ArrayLike<number>, opts: HistogramOptions = {}
   if (opts.color !== undefined) trace.marker = { color: opts.color };
   if (opts.histnorm) trace.histnorm = opts.histnorm;
   if (opts.opacity !== undefined) trace.opacity = opts.opacity;
+  if (opts.bins !== undefined) trace.xbins = { ...opts.bins };
   return { data: [trace], layout: baseLayout({ ...opts, yTitle: opts.yTitle ?? (opts.histnorm || 'count') }) };
+}
+
+/**
+ * Box plots, one per group (median, quartiles, whiskers at 1.5 IQR, every point drawn beside its
+ * box, with `text` on hover when given).
+ */
+export function box(groups: readonly { name: string; values: ArrayLike<number>; text?: string[] }[], opts: FigureOptions = {}): Figure {
+  if (groups.length === 0) throw new Error('box: no groups');
+  const data = groups.map((g) => {
+    const ys = Array.from(g.values);
+    checkSameLength('box', ys, g.text, 'text');
+    const t: any = { type: 'box', name: g.name, y: ys, boxpoints: 'all', jitter: 0.4, pointpos: 0, marker: { size: 3, opacity: 0.5 } };
+    if (g.text) { t.text = g.text.slice(); t.hoverinfo = 'y+text+name'; }
+    return t;
+  });
+  return { data, layout: baseLayout({ ...opts, showLegend: opts.showLegend ?? false }, groups.length) };
 }
 
 /** Bar chart: one bar per label. */
@@ -208,8 +263,18 @@ export function bar(labels: (string | number)[], values: ArrayLike<number>, opts
 export function overlay(figs: Figure[], opts: FigureOptions & { barmode?: 'group' | 'overlay' | 'stack' } = {}): Figure {
   if (figs.length === 0) throw new Error('overlay: no figures');
   const data = figs.flatMap((f) => f.data);
+  // overlaid histograms share their bin edges (each trace's own nbinsx would give other edges)
+  const hists = data.filter((t: any) => t.type === 'histogram' && t.xbins === undefined);
+  if (hists.length > 1) {
+    const nbins = Math.max(...hists.map((t: any) => t.nbinsx ?? 30));
+    const bins = commonBins(hists.map((t: any) => t.x as number[]), nbins);
+    for (const t of hists as any[]) {
+      t.xbins = { ...bins };
+      delete t.nbinsx;
+    }
+  }
   const layout: any = JSON.parse(JSON.stringify(figs[0].layout));
-  if (opts.title !== undefined) layout.title = { text: opts.title };
+  if (opts.title !== undefined) layout.title = titleLayout(opts.title);
   if (opts.xTitle !== undefined) layout.xaxis = { ...layout.xaxis, title: { text: opts.xTitle } };
   if (opts.yTitle !== undefined) layout.yaxis = { ...layout.yaxis, title: { text: opts.yTitle } };
   if (opts.height !== undefined) layout.height = opts.height;

@@ -41,7 +41,7 @@ const EXPECT: Record<string, RegExp[]> = {
   ],
   '04-zero-cost-pt': [
     /setting: supernet C=\d+, N=\d+; proxy naswot/, /Zero-Cost-PT results: \d+ seeds/, /op whose removal hurts the score most on average: \w+/,
-    /Zero-Cost-PT \(\d+ seeds\) (beats|does not beat|is not significantly different from) NASWOT N=100 \(500 runs\) on cifar10 test accuracy/,
+    /Zero-Cost-PT \(\d+ seeds\) (beats|is beaten by|is not distinguishable from) NASWOT N=100 \(500 runs\) on cifar10 test accuracy/,
     /DARTS chosen genotype: Genotype\(normal=\[/, /- Post-validation (improves|does not improve) on a single proposal/, /tensors alive at the end: 0/,
   ],
   '00-quickstart': [/tfjs backend: (wasm|tensorflow|cpu)/, /Kendall τ \(paper, NB201 CIFAR-10, Fig\. 3\)/, /16 architectures scored/, /tensors alive at the end: 0/],

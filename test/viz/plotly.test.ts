@@ -24,7 +24,8 @@ test('scatter: plain data, titles in {text} form, numeric colour → colour scal
   assert.deepEqual(t.text, ['a', 'b', 'c']);
   assert.deepEqual(t.marker.color, [0.1, 0.2, 0.3]);
   assert.equal(t.marker.showscale, true);
-  assert.deepEqual(fig.layout.title, { text: 'T' });
+  assert.equal(fig.layout.title.text, 'T');
+  assert.equal(fig.layout.title.xanchor, 'left');
   assert.deepEqual(fig.layout.xaxis.title, { text: 'X' });
   assert.deepEqual(fig.layout.yaxis.title, { text: 'Y' });
   assert.deepEqual(JSON.parse(JSON.stringify(fig)), fig, 'figure is plain JSON data');

@@ -1,4 +1,4 @@
-/** Zero-Cost-PT on NAS-Bench-201 (PAPERS.md §5): supernet, perturbation scoring, post-validation. */
+/** Zero-Cost-PT on NAS-Bench-201 (docs/papers.md §5): supernet, perturbation scoring, post-validation. */
 export * from './supernet';
 export * from './scorers';
 export * from './perturb';
@@ -7,4 +7,5 @@ export * from './search';
 export * from './resultsFile';
 export * from './report';
 export * from './projectResults';
+export * from './recheck';
 export * as darts from './darts';

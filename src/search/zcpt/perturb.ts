@@ -1,5 +1,5 @@
 /**
- * Zero-Cost-PT operation scoring by perturbation (PAPERS.md §5.2; ZCPT
+ * Zero-Cost-PT operation scoring by perturbation (docs/papers.md §5.2; ZCPT
  * `nasbench201/init_projection.py`: `pt_project`, `global_op_greedy_pt_project`,
  * `global_edge_greedy_pt_project`).
  *

@@ -1,5 +1,5 @@
 /**
- * Zero-Cost-PT post-validation (PAPERS.md §5.3; ZCPT `zerocostnas/post_validate.py`): the N
+ * Zero-Cost-PT post-validation (docs/papers.md §5.3; ZCPT `zerocostnas/post_validate.py`): the N
  * proposals are de-duplicated by genotype (first appearance kept), each unique architecture is
  * built as the standalone NB201 network, scored with the proxy on V batches, and the one with the
  * largest **sum** of scores wins (numpy nanargmax: NaN never wins; a −∞ batch makes its sum −∞).

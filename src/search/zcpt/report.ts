@@ -120,9 +120,28 @@ export function zcptVerdict(zc: MethodSummary, baseline: MethodSummary, dataset:
   const a = zc.accuracy[dataset];
   const b = baseline.accuracy[dataset];
   const diff = a.mean - b.mean;
-  const se = Math.sqrt(a.std ** 2 / zc.runs + b.std ** 2 / baseline.runs);
-  const how = Math.abs(diff) <= 2 * se ? 'is not significantly different from' : diff > 0 ? 'beats' : 'does not beat';
-  return `${zc.method} (${zc.runs} seeds) ${how} ${baseline.method} (${baseline.runs} runs) on ${dataset} test accuracy: ${a.mean.toFixed(2)} vs ${b.mean.toFixed(2)} % (difference ${diff >= 0 ? '+' : ''}${diff.toFixed(2)} pp, 2·se ${(2 * se).toFixed(2)} pp)`;
+  const ci = welchInterval(a.mean, a.std, zc.runs, b.mean, b.std, baseline.runs);
+  const how = ci.lo > 0 ? 'beats' : ci.hi < 0 ? 'is beaten by' : 'is not distinguishable from';
+  return `${zc.method} (${zc.runs} seeds) ${how} ${baseline.method} (${baseline.runs} runs) on ${dataset} test accuracy: ${a.mean.toFixed(2)} vs ${b.mean.toFixed(2)} % ` +
+    `(difference ${diff >= 0 ? '+' : ''}${diff.toFixed(2)} pp, 95 % CI [${ci.lo.toFixed(2)}, ${ci.hi.toFixed(2)}] pp, Welch, ${ci.df.toFixed(1)} degrees of freedom)`;
+}
+
+/** Two-sided 97.5 % quantiles of Student's t for 1..30 degrees of freedom (standard tables). */
+const T975 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042];
+
+/**
+ * Welch's 95 % interval for the difference of two means from (mean, std, n) summaries:
+ * se = √(s₁²/n₁ + s₂²/n₂), Welch–Satterthwaite degrees of freedom, t quantile rounded down in df
+ * (conservative), 1.96 beyond 30. Std is taken as given (population or sample, as summarised).
+ */
+export function welchInterval(m1: number, s1: number, n1: number, m2: number, s2: number, n2: number): { lo: number; hi: number; df: number } {
+  if (n1 < 2 || n2 < 2) throw new Error(`welchInterval: needs at least 2 runs per side, got ${n1} and ${n2}`);
+  const v1 = (s1 * s1) / n1;
+  const v2 = (s2 * s2) / n2;
+  const se = Math.sqrt(v1 + v2);
+  const df = se === 0 ? Infinity : (v1 + v2) ** 2 / (v1 * v1 / (n1 - 1) + v2 * v2 / (n2 - 1));
+  const t = df >= 31 ? 1.96 : T975[Math.max(1, Math.floor(df)) - 1]!;
+  return { lo: m1 - m2 - t * se, hi: m1 - m2 + t * se, df };
 }
 
 /** How often each op was kept on each edge over all proposals (6 × 5 counts, `NB201_OPS` order). */

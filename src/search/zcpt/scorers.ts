@@ -1,7 +1,7 @@
 /**
  * Scorers for Zero-Cost-PT: one number per (network, batch), **higher = better architecture**
  * (proxies where lower is better are negated), so that the perturbation step keeps the op whose
- * removal gives the lowest score and post-validation keeps the highest sum (PAPERS.md §5.2–5.3).
+ * removal gives the lowest score and post-validation keeps the highest sum (docs/papers.md §5.2–5.3).
  *
  * - `naswotScorer`: NASWOT log|K_H| (ZCPT `Jocab_Score` / `Jocab_Scorer`: hooks on every module
  *   whose class name contains "ReLU", i.e. the official double counting, eval-mode BN, one

@@ -1,5 +1,5 @@
 /**
- * One Zero-Cost-PT search on NAS-Bench-201 (PAPERS.md §5): N proposals by perturbation on one
+ * One Zero-Cost-PT search on NAS-Bench-201 (docs/papers.md §5): N proposals by perturbation on one
  * untrained supernet (weights drawn once, α redrawn per proposal, as ZCPT `networks_proposal.py`
  * with `reset_arch_parameters`), then post-validation of the unique proposals on V batches.
  *

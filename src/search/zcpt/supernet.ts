@@ -1,7 +1,7 @@
 /**
- * NAS-Bench-201 supernet for Zero-Cost-PT (PAPERS.md §5.1; ZCPT `nasbench201/search_model*.py`).
+ * NAS-Bench-201 supernet for Zero-Cost-PT (docs/papers.md §5.1; ZCPT `nasbench201/search_model*.py`).
  *
- * Macro skeleton as the standalone network (spaces/nb201/network.ts, PAPERS.md §1.1): stem
+ * Macro skeleton as the standalone network (spaces/nb201/network.ts, docs/papers.md §1.1): stem
  * conv3×3+BN; N cells @C; ResNet block → N cells @2C; ResNet block → N cells @4C; head
  * BN → ReLU → GAP → Linear. Every cell edge e holds all five NB201 ops and outputs the mixture
  *   edge_e(x) = Σ_o w_{e,o}·op_o(x)        (no renormalisation),
@@ -9,7 +9,7 @@
  * so w ≈ 0.2 each), one-hot on decided edges, and 0 for an op removed by a mask. The supernet is
  * never trained: PyTorch default initialisation from a seeded Rng; cell BN affine=False (ZCPT
  * `affine=False`), stem / ResNet-block / head BN affine as in the standalone network. BN mode is
- * the caller's (`ForwardOptions.bn`); Zero-Cost-PT scores in **eval** mode (PAPERS.md §8).
+ * the caller's (`ForwardOptions.bn`); Zero-Cost-PT scores in **eval** mode (docs/papers.md §8).
  *
  * Cost: an op whose weight is exactly 0 is not computed (its contribution w·op(x) is 0), an op
  * with weight 1 is not multiplied, so a supernet whose edges are all one-hot computes exactly the
@@ -24,7 +24,7 @@
  *  - 'reference' (default): what ZCPT's NASWOT hooks record. The released code still runs a
  *    zero-weight op, on a zeroed input (`block_input=True`), and PyTorch forward hooks see only
  *    positional arguments, so the ReLUConvBN wrapper's hook records the real node input while the
- *    inner nn.ReLU records an all-zero code (PAPERS.md §5.1). We emit both without computing the
+ *    inner nn.ReLU records an all-zero code (docs/papers.md §5.1). We emit both without computing the
  *    op: a wrapper-only tap of the node input (`wrapperOnly: true`, counted once under the
  *    official convention and not at all under NASLib's; see `zcptTapMultiplicity`) and an inner
  *    tap of zeros (`inWrapper: false`, `allZero: true`: it adds its unit count to every kernel

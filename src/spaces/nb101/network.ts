@@ -1,5 +1,5 @@
 /**
- * NAS-Bench-101 network (PAPERS.md §1.2; google-research/nasbench `lib/model_builder.py`, and the
+ * NAS-Bench-101 network (docs/papers.md §1.2; google-research/nasbench `lib/model_builder.py`, and the
  * PyTorch ports BayesWatch `nas_101_api/model.py` / NASLib `search_spaces/nasbench101/model.py`):
  *
  *   stem ConvBnRelu 3×3 (3 → C) → stack 0: M modules @C → MaxPool 2×2/2 → stack 1: M modules @2C

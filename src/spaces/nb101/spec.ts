@@ -1,5 +1,5 @@
 /**
- * NAS-Bench-101 cell specs (PAPERS.md §1.2; google-research/nasbench `lib/model_spec.py`, `api.py`).
+ * NAS-Bench-101 cell specs (docs/papers.md §1.2; google-research/nasbench `lib/model_spec.py`, `api.py`).
  *
  * A cell is a DAG of V ≤ 7 vertices given by a V×V 0/1 adjacency matrix (edge i→j iff
  * matrix[i][j] = 1, only i < j allowed: strictly upper-triangular, hence acyclic) and one label

@@ -1,5 +1,5 @@
 /**
- * NASLib NB201 op-index encoding (`naslib_op_indices`, 6 digits), see shared/data/SOURCES.md.
+ * NASLib NB201 op-index encoding (`naslib_op_indices`, 6 digits), see data/README.md.
  *
  * NASLib op indices: 0 skip_connect, 1 none, 2 nor_conv_3x3, 3 nor_conv_1x1, 4 avg_pool_3x3.
  * Digit positions are edges 0→1, 0→2, 0→3, 1→2, 1→3, 2→3, so digits `(e0..e5)` ↔

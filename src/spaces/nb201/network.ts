@@ -1,5 +1,5 @@
 /**
- * NAS-Bench-201 network (PAPERS.md §1.1; BayesWatch `models/cell_infers/tiny_network.py`):
+ * NAS-Bench-201 network (docs/papers.md §1.1; BayesWatch `models/cell_infers/tiny_network.py`):
  * stem conv3×3(3→C)+BN; N cells @C; ResNet block (stride 2) → N cells @2C; ResNet block → N cells
  * @4C; BN → ReLU → global average pool → Linear(4C → classes).
  * Cell: node j = Σ_{i<j} op_{i→j}(node i), output node 3. Ops: none (×0), skip_connect,

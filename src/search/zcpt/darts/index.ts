@@ -1,4 +1,4 @@
-/** Zero-Cost-PT on the DARTS space (PAPERS.md §5.4): supernet, perturbation, post-validation, search, results file. */
+/** Zero-Cost-PT on the DARTS space (docs/papers.md §5.4): supernet, perturbation, post-validation, search, results file. */
 export * from './supernet';
 export * from './perturb';
 export * from './postValidate';

@@ -1,5 +1,5 @@
 /**
- * Zero-Cost-PT proposal by perturbation on the DARTS space (PAPERS.md §5.4; ZCPT
+ * Zero-Cost-PT proposal by perturbation on the DARTS space (docs/papers.md §5.4; ZCPT
  * `sota/cnn/init_projection.py`: `pt_project`, `project_op`, `project_edge`).
  *
  * One proposal: fresh α for both cells, every edge undecided.

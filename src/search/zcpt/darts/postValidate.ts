@@ -1,5 +1,5 @@
 /**
- * Zero-Cost-PT post-validation on the DARTS space (PAPERS.md §5.3–§5.4; ZCPT
+ * Zero-Cost-PT post-validation on the DARTS space (docs/papers.md §5.3–§5.4; ZCPT
  * `zerocostnas/post_validate.py`): the N proposals are de-duplicated by genotype (first
  * appearance kept), each unique genotype is built as the standalone NetworkCIFAR (C=16, 8 layers,
  * no auxiliary head by default; spaces/darts/network.ts), scored in eval mode on V batches (64

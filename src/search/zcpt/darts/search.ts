@@ -1,5 +1,5 @@
 /**
- * One Zero-Cost-PT search on the DARTS space (PAPERS.md §5.4): N proposals by perturbation on one
+ * One Zero-Cost-PT search on the DARTS space (docs/papers.md §5.4): N proposals by perturbation on one
  * untrained DARTS search supernet (weights drawn once, α redrawn per proposal), then
  * post-validation of the unique genotypes as standalone NetworkCIFAR on V batches.
  *

@@ -1,5 +1,5 @@
 /**
- * DARTS search supernet for Zero-Cost-PT (PAPERS.md §5.4; DARTS `cnn/model_search.py` Network as
+ * DARTS search supernet for Zero-Cost-PT (docs/papers.md §5.4; DARTS `cnn/model_search.py` Network as
  * ZCPT `sota/cnn/model_search_darts_proj.py` uses it, search space "s5").
  *
  * Macro skeleton (as NetworkCIFAR, spaces/darts/plan.ts): stem conv3×3(3 → 3C) + BN (affine);
