@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadNb201Table } from '../../src/benchmarks/nb201';
 import { selectArchs } from '../../src/runner/archs';
-import { FUSION_FOUR, FUSION_PROXIES, hasProjectScores, loadProjectScores, loadProjectTrainBench, NB101_FUSION_PROXIES, PROJECT_SCORE_TABLES } from '../../src/runner/projectTables';
+import { FUSION_FOUR, FUSION_PROXIES, hasProjectScores, hasProjectTrainBench, loadProjectScores, loadProjectTrainBench, NB101_FUSION_PROXIES, PROJECT_SCORE_TABLES } from '../../src/runner/projectTables';
 import { archSet } from '../../src/runner/archSets';
 import { settingsKey, PRESETS } from '../../src/runner/settings';
 
@@ -50,4 +50,30 @@ test('committed training bench: exactly the first 60 of the seed-1 permutation, 
   for (const a of b.archs) assert.deepEqual(a.rows.map((r) => r.epoch), [0, 1, 2, 3]);
   assert.deepEqual([b.settings.C, b.settings.N, b.settings.epochs, b.settings.seed], [8, 1, 3, 1]);
   assert.match(b.info.command, /--archs sample:60 --epochs 3 --channels 8/);
+});
+
+test("the committed NB101-NASLib NASWOT table: NASWOT preset on NASLib's 500 cells at stem 16, a prefix of the seed-1 permutation, atoms consistent", { skip: !hasProjectScores('nb101-naslib-cifar10-naswot') && 'table not generated yet' }, () => {
+  const t = loadProjectScores('nb101-naslib-cifar10-naswot');
+  assert.equal(settingsKey(t.settings), settingsKey({ ...PRESETS.naswot, space: 'nb101-naslib', C: 16, N: 3, dataset: 'cifar10', proxies: ['naswot', 'das_na', 'das_logdet_s'] }));
+  assert.ok(t.info.command.includes('--space nb101-naslib --preset naswot') && t.info.command.includes(t.info.file));
+  const order = selectArchs('sample:500', archSet('nb101-naslib'), 1);
+  assert.deepEqual(new Set(t.rows.map((r) => r.index)), new Set(order.slice(0, t.rows.length)), 'the rows are exactly the first N of the permutation');
+  for (const r of t.rows) {
+    if (!Number.isFinite(r.values.naswot)) continue;
+    const identity = 128 * Math.log(r.values.das_na) + r.values.das_logdet_s;
+    assert.ok(Math.abs(identity - r.values.naswot) < 1e-6 * Math.abs(r.values.naswot), `log|K| = N log N_A + log|S| for ${r.index}`);
+  }
+});
+
+test('committed DARTS training bench: a prefix of the first 48 of the seed-1 permutation of the 725 NB301 genotypes, epochs 0..4 each, at its settings', { skip: !hasProjectTrainBench('darts-c4n5-e4') && 'bench not generated yet' }, () => {
+  const b = loadProjectTrainBench('darts-c4n5-e4');
+  const want = selectArchs('sample:48', archSet('darts'), 1);
+  assert.deepEqual(b.archs.map((a) => a.index), want.slice(0, b.archs.length), 'trained in permutation order, so the complete archs are its first ones');
+  for (const a of b.archs) {
+    assert.deepEqual(a.rows.map((r) => r.epoch), [0, 1, 2, 3, 4]);
+    assert.equal(a.arch, archSet('darts').archString(a.index));
+  }
+  assert.deepEqual([b.settings.space, b.settings.C, b.settings.N, b.settings.epochs, b.settings.seed, b.settings.evalBn], ['darts', 4, 5, 4, 1, 'batch']);
+  assert.equal(b.settings.trainLimit, undefined, 'trained on the whole CIFAR-10 subset');
+  assert.match(b.info.command, /--space darts --archs sample:48 --epochs 4 --channels 4 --cells 5/);
 });
