@@ -2,16 +2,17 @@
  * Cost of one architecture-epoch of the mini training benches (`zeronas train-bench`).
  *
  * Live: for each (space, C, N) of BENCH_TB_CONFIGS, trains BENCH_TB_ARCHS architectures of the
- * seed-1 sample for one epoch on the first BENCH_TB_TRAIN training images (and evaluates on the
- * first BENCH_TB_EVAL test images), measures the process CPU time and wall time of the training
- * part, the evaluation part and the two atom passes, and extrapolates to a full epoch of the
- * 5,085-image CIFAR-10 subset (training and evaluation are linear in the images). Committed:
- * the median recorded wall seconds per epoch of each committed bench (`seconds` column).
+ * seed-1 sample for one epoch twice, on T train / E test images and on 2T / 2E (BENCH_TB_TRAIN,
+ * BENCH_TB_EVAL); the difference is the images-proportional cost (training and evaluation,
+ * evaluation charged at the training rate: an upper bound), the rest is fixed per epoch (network
+ * build, atom passes). Both are extrapolated to a full epoch of the CIFAR-10 subset
+ * (5,085 / 1,017 images) in process CPU seconds and in wall seconds. Committed: the median
+ * recorded wall seconds per epoch of each committed bench (`seconds` column).
  *
  *   node --import tsx bench/trainBench.ts
  *
- * Env (defaults in brackets): BENCH_TB_CONFIGS [darts:8x5], BENCH_TB_ARCHS [2],
- * BENCH_TB_TRAIN [256], BENCH_TB_EVAL [256].
+ * Env (defaults in brackets): BENCH_TB_CONFIGS [darts:4x5, the committed DARTS bench's recipe], BENCH_TB_ARCHS [2],
+ * BENCH_TB_TRAIN [128], BENCH_TB_EVAL [128].
  */
 import { loadCifar } from '../src/data/cifar';
 import { initBackend } from '../src/engine/backend';
@@ -49,10 +50,10 @@ function parseConfig(t: string): { space: SpaceName; C: number; N: number } {
 /** Live measurement of one architecture-epoch, extrapolated to the full CIFAR-10 subset. */
 export async function benchTrainBenchLive(): Promise<void> {
   await initBackend({ quiet: true });
-  const configs = (process.env.BENCH_TB_CONFIGS ?? 'darts:8x5').split(',').map(parseConfig);
+  const configs = (process.env.BENCH_TB_CONFIGS ?? 'darts:4x5').split(',').map(parseConfig);
   const nArchs = envInt('BENCH_TB_ARCHS', 2);
-  const trainLimit = envInt('BENCH_TB_TRAIN', 256);
-  const evalLimit = envInt('BENCH_TB_EVAL', 256);
+  const trainLimit = envInt('BENCH_TB_TRAIN', 128);
+  const evalLimit = envInt('BENCH_TB_EVAL', 128);
   const nTrain = loadCifar('cifar10', 'train').n;
   const nTest = loadCifar('cifar10', 'test').n;
   console.log(`\nTraining bench: one architecture-epoch, measured on ${trainLimit} train / ${evalLimit} test images and extrapolated to the CIFAR-10 subset (${nTrain} / ${nTest}); CPU = process user+system time`);

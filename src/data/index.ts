@@ -3,3 +3,4 @@ export * from './root';
 export * from './cifar';
 export * from './normalize';
 export * from './batch';
+export * from './nds';

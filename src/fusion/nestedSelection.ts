@@ -8,8 +8,9 @@
  *      selection part only (population functions rank()/z() see only that part), and the entry
  *      with the highest τ is chosen;
  *   2. the chosen entry and the baseline (WOT) are re-evaluated on the held-out part, which played
- *      no role in the choice: τ_rule, τ_WOT and the ratio τ_rule / τ_WOT with a *paired* percentile
- *      bootstrap CI (the same resampled held-out architectures for both τ; `pairedKendallRatio`).
+ *      no role in the choice, on the held-out rows finite for both and the accuracy: τ_rule, τ_WOT
+ *      and the ratio τ_rule / τ_WOT with a *paired* percentile bootstrap CI (the same resampled
+ *      held-out architectures for both τ; `pairedKendallRatio`).
  *
  * The result is the distribution over splits of the held-out ratio (median, min, max), how often
  * each entry was chosen, and a verdict computed from the held-out numbers only:
@@ -24,7 +25,10 @@
  * `splitRuleReport` (rules.ts) makes for that seed; bootstrap seed `seed + s`.
  */
 import {
+  compileRule,
   DAS_PAPER_RATIO,
+  evaluateRule,
+  pairedKendallRatio,
   expandRules,
   randomSplit,
   ruleReport,
@@ -70,7 +74,7 @@ export interface NestedSplit {
   /** τ of the chosen entry and of the baseline on the selection part. */
   readonly selectTau: number;
   readonly selectBaselineTau: number;
-  /** Held-out τ of the chosen entry and of the baseline, with bootstrap CIs. */
+  /** Held-out τ of the chosen entry and of the baseline on the rows finite for both (estimates; lo = hi = NaN). */
   readonly testTau: Estimate;
   readonly testBaselineTau: Estimate;
   /** Held-out τ_chosen / τ_baseline with the paired bootstrap CI. */
@@ -138,8 +142,16 @@ export function nestedRuleSelection(
     const sel = scoreEntries(entries, subsetColumns(columns, selectRows), selectRows.map((i) => acc[i]!), { baseline: baseLabel, bootstrap: 0 });
     const chosen = entries.find((e) => e.label === sel.best.label)!;
     const testEntries = chosen === baseline ? [chosen] : [chosen, baseline];
-    const test = scoreEntries(testEntries, subsetColumns(columns, testRows), testRows.map((i) => acc[i]!), { baseline: baseLabel, bootstrap, seed: seed + s, level });
+    const testCols = subsetColumns(columns, testRows);
+    const testAcc = testRows.map((i) => acc[i]!);
+    // held-out τ as estimates; the one interval that matters, the ratio's, on the rows finite for both
+    const test = scoreEntries(testEntries, testCols, testAcc, { baseline: baseLabel, bootstrap: 0 });
     const c = test.entries[0]!;
+    const names = Object.keys(testCols);
+    const vc = evaluateRule(compileRule(chosen.rule, names), testCols, chosen.params).values;
+    const vb = evaluateRule(compileRule(baseline.rule, names), testCols, baseline.params).values;
+    const rows = testAcc.map((_, i) => i).filter((i) => Number.isFinite(vc[i]) && Number.isFinite(vb[i]) && Number.isFinite(testAcc[i]));
+    const ratio = pairedKendallRatio(rows.map((i) => vc[i]!), rows.map((i) => vb[i]!), rows.map((i) => testAcc[i]!), bootstrap, seed + s, level);
     out.push({
       splitSeed: splitSeed + s,
       selectN: selectRows.length,
@@ -149,8 +161,8 @@ export function nestedRuleSelection(
       selectBaselineTau: sel.baseline.kendall.estimate,
       testTau: c.kendall,
       testBaselineTau: test.baseline.kendall,
-      testRatio: c.ratio,
-      testRatioN: c.ratioN,
+      testRatio: ratio,
+      testRatioN: rows.length,
     });
   }
   const ratios = out.map((x) => x.testRatio.estimate);

@@ -9,4 +9,5 @@ export * from './fastTraining';
 export * from './trainBenchSettings';
 export * from './trainBenchFile';
 export * from './benchAnalysis';
+export * from './benchNested';
 export * from './benchPlots';
