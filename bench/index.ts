@@ -10,8 +10,10 @@
  *   One Zero-Cost-PT search on NB201 (issue #8) at the committed setting (N=10 proposals, V=20
  *   validation batches of 64, seed 0) on one worker per core, against the 15-minute target;
  *   `node --import tsx bench/zcpt.ts` gives the per-step costs and the projections behind it.
+ *   The training benches: seconds per architecture-epoch of the DARTS bench recipe, measured live
+ *   (bench/trainBench.ts) and as recorded in each committed bench.
  * Env: BENCH_ARCHS (default 30), BENCH_PROXY_ARCHS (default 3), BENCH_POOL_ARCHS (default 24),
- *   BENCH_ONLY=naswot|proxies|pool|zcpt.
+ *   BENCH_ONLY=naswot|proxies|pool|zcpt|train-bench.
  */
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src/engine/backend';
@@ -22,6 +24,7 @@ import { Rng } from '../src/engine/rng';
 import { proxyNames } from '../src/proxies';
 import { defaultWorkers, scoreIndices } from '../src/runner/pool';
 import { benchZcpt } from './zcpt';
+import { benchTrainBenchCommitted, benchTrainBenchLive } from './trainBench';
 
 function median(v: number[]): number {
   const s = [...v].sort((a, b) => a - b);
@@ -135,6 +138,10 @@ async function main(): Promise<void> {
   if (!only || only === 'proxies') await benchProxies();
   if (!only || only === 'pool') await benchPool();
   if (!only || only === 'zcpt') await benchZcptSearch();
+  if (!only || only === 'train-bench') {
+    await benchTrainBenchLive();
+    benchTrainBenchCommitted();
+  }
 }
 
 main().catch((e) => {

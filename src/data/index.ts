@@ -4,3 +4,4 @@ export * from './cifar';
 export * from './normalize';
 export * from './batch';
 export * from './identity';
+export * from './nds';

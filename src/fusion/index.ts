@@ -10,6 +10,7 @@ export * from './model';
 export * from './cv';
 export * from './compare';
 export * from './rules';
+export * from './nestedSelection';
 export * from './paperTargets';
 export * from '../stats/fitMetrics';
 export { evaluateExpr, ruleNames, RULE_FUNCTIONS, POINTWISE_FUNCTIONS, POPULATION_FUNCTIONS, type RuleFunction, type BinaryOp } from './ruleParser';

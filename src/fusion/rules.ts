@@ -430,6 +430,19 @@ export interface SplitReport {
 }
 
 /**
+ * A seeded random split of rows 0..n−1: the first round(n·selectFraction) of a uniform permutation
+ * (engine Rng, `seed`) select, the rest are held out; both ascending.
+ * @throws when either part would hold fewer than 2 rows.
+ */
+export function randomSplit(n: number, seed: number, selectFraction = 0.5): { selectRows: number[]; testRows: number[] } {
+  if (!(selectFraction > 0 && selectFraction < 1)) throw new Error(`random split: selectFraction must be in (0, 1), got ${selectFraction}`);
+  const k = Math.round(n * selectFraction);
+  if (k < 2 || n - k < 2) throw new Error(`random split: ${n} rows are too few to split ${selectFraction}`);
+  const perm = new Rng(seed).sampleWithoutReplacement(n, n);
+  return { selectRows: perm.slice(0, k).sort((a, b) => a - b), testRows: perm.slice(k).sort((a, b) => a - b) };
+}
+
+/**
  * Selection-bias-free variant: split the rows at random (seeded), pick the best entry by τ on
  * the selection part, report its τ, ρ and paired τ-ratio on the other part. Rules are evaluated
  * on each part separately, so population functions (rank, z) see only that part.
@@ -442,12 +455,7 @@ export function splitRuleReport(
 ): SplitReport {
   const { splitSeed = 1, selectFraction = 0.5 } = opts;
   if (!(selectFraction > 0 && selectFraction < 1)) throw new Error(`splitRuleReport: selectFraction must be in (0, 1), got ${selectFraction}`);
-  const n = columnLength(columns);
-  const k = Math.round(n * selectFraction);
-  if (k < 2 || n - k < 2) throw new Error(`splitRuleReport: ${n} rows are too few to split ${selectFraction}`);
-  const perm = new Rng(splitSeed).sampleWithoutReplacement(n, n);
-  const selectRows = perm.slice(0, k).sort((a, b) => a - b);
-  const testRows = perm.slice(k).sort((a, b) => a - b);
+  const { selectRows, testRows } = randomSplit(columnLength(columns), splitSeed, selectFraction);
   const entries = expandRules(rules, opts.sweeps);
   const selection = scoreEntries(entries, subsetColumns(columns, selectRows), gather(accuracy, selectRows), { ...opts, bootstrap: 0 });
   const chosen = entries.find((e) => e.label === selection.best.label)!;

@@ -63,6 +63,14 @@ export const PROJECT_SCORE_TABLES = {
     description: 'NASWOT (NASWOT NB101 network: stem 16, 3×3 modules, explicit init; batch 128 of CIFAR-10 train images, seed 1) and the DAS atoms on the distinct NAS-Bench-1Shot1 space-2 cells',
     command: 'node dist/cli.js score --space nb101 --preset naswot --proxies naswot,das_na,das_logdet_s --archs sample:3258 --seed 1 --dataset cifar10 --out data/scores/nb101-cifar10-naswot.csv',
   },
+  'nb101-naslib-cifar10-naswot': {
+    name: 'nb101-naslib-cifar10-naswot',
+    file: 'data/scores/nb101-naslib-cifar10-naswot.csv',
+    description:
+      "NASWOT (official counting, batch 128 of CIFAR-10 train images, no augmentation, seed 1) and the DAS atoms on NASLib's 500 NB101 cells, " +
+      "on NASWOT's stem-16 NB101 network; ground truth: NASLib's single-seed validation accuracy",
+    command: 'node dist/cli.js score --space nb101-naslib --preset naswot --proxies naswot,das_na,das_logdet_s --archs sample:500 --seed 1 --dataset cifar10 --out data/scores/nb101-naslib-cifar10-naswot.csv',
+  },
   'nb101-naslib-cifar10-fusion': {
     name: 'nb101-naslib-cifar10-fusion',
     file: 'data/scores/nb101-naslib-cifar10-fusion.csv',
@@ -191,6 +199,17 @@ export const PROJECT_TRAIN_BENCHES = {
     command: 'node dist/cli.js train-bench --space nb201 --archs sample:60 --epochs 3 --channels 8 --out data/train-bench/nb201-c8n1-e3.csv',
     plannedArchs: 60,
     expect: { space: 'nb201', dataset: 'cifar10', C: 8, N: 1, epochs: 3, seed: 1 },
+  },
+  'darts-c4n5-e4': {
+    name: 'darts-c4n5-e4',
+    file: 'data/train-bench/darts-c4n5-e4.csv',
+    description:
+      "DARTS networks (4 initial channels, 5 cells: reductions at cells 1 and 3) of 48 of NASLib's 725 NB301 genotypes (the first 48 of the seed-1 uniform permutation), " +
+      '4 epochs of SGD (batch 64, lr 0.1 cosine, crop+flip) on the CIFAR-10 subset; test accuracy with batch-statistics BN and NASWOT/DAS atoms after each epoch; ' +
+      'ground truth: the NB301 surrogate validation accuracy',
+    command: 'node dist/cli.js train-bench --space darts --archs sample:48 --epochs 4 --channels 4 --cells 5 --out data/train-bench/darts-c4n5-e4.csv',
+    plannedArchs: 48,
+    expect: { space: 'darts', dataset: 'cifar10', C: 4, N: 5, epochs: 4, seed: 1 },
   },
 } as const satisfies Record<string, ProjectTrainBench>;
 

@@ -9,5 +9,6 @@ export * from './fastTraining';
 export * from './trainBenchSettings';
 export * from './trainBenchFile';
 export * from './benchAnalysis';
+export * from './benchNested';
 export * from './benchPlots';
 export { trainBenchArch, trainBenchScoreBatch } from './trainBench';

@@ -75,3 +75,29 @@ test('every committed result file under data/ carries its data identity, matchin
     if (fs.existsSync(f)) assert.ok(readScoresForBenchmark(f).table.rows.length > 0, `${t.file}: every row is its benchmark's architecture at its index`);
   }
 });
+
+test("the committed NB101-NASLib NASWOT table: NASWOT preset on NASLib's 500 cells at stem 16, a prefix of the seed-1 permutation, atoms consistent", () => {
+  const t = loadProjectScores('nb101-naslib-cifar10-naswot');
+  assert.equal(settingsKey(t.settings), settingsKey({ ...PRESETS.naswot, space: 'nb101-naslib', C: 16, N: 3, dataset: 'cifar10', proxies: ['naswot', 'das_na', 'das_logdet_s'] }));
+  assert.ok(t.info.command.includes('--space nb101-naslib --preset naswot') && t.info.command.includes(t.info.file));
+  const order = selectArchs('sample:500', archSet('nb101-naslib'), 1);
+  assert.deepEqual(new Set(t.rows.map((r) => r.index)), new Set(order.slice(0, t.rows.length)), 'the rows are exactly the first N of the permutation');
+  // das_logdet_s is naswot − 128·log das_na by construction; independently: log|S| ≤ 0 (Hadamard), N_A > 0
+  for (const r of t.rows) {
+    assert.ok(r.values.das_na > 0, `N_A of ${r.index}`);
+    if (Number.isFinite(r.values.naswot)) assert.ok(r.values.das_logdet_s <= 1e-9, `log|S| ≤ 0 for ${r.index}`);
+  }
+});
+
+test('committed DARTS training bench: a prefix of the first 48 of the seed-1 permutation of the 725 NB301 genotypes, epochs 0..4 each, at its settings', () => {
+  const b = loadProjectTrainBench('darts-c4n5-e4');
+  const want = selectArchs('sample:48', archSet('darts'), 1);
+  assert.deepEqual(b.archs.map((a) => a.index), want.slice(0, b.archs.length), 'trained in permutation order, so the complete archs are its first ones');
+  for (const a of b.archs) {
+    assert.deepEqual(a.rows.map((r) => r.epoch), [0, 1, 2, 3, 4]);
+    assert.equal(a.arch, archSet('darts').archString(a.index));
+  }
+  assert.deepEqual([b.settings.space, b.settings.C, b.settings.N, b.settings.epochs, b.settings.seed, b.settings.evalBn], ['darts', 4, 5, 4, 1, 'batch']);
+  assert.equal(b.settings.trainLimit, undefined, 'trained on the whole CIFAR-10 subset');
+  assert.match(b.info.command, /--space darts --archs sample:48 --epochs 4 --channels 4 --cells 5/);
+});
