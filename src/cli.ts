@@ -29,6 +29,7 @@ import { cmdTrainBench } from './train/trainBench';
 import { EDGE_ORDERS, EdgeOrder } from './search/zcpt/perturb';
 import { zcptSearchNb201, zcptSettings } from './search/zcpt/search';
 import { appendZcptResult, pendingSeeds } from './search/zcpt/resultsFile';
+import { appendZcptMacroResult, MACRO_DECIDED_MODES, MACRO_ZERO_OP_TAPS, pendingMacroSeeds, zcptMacroSettings, zcptSearchMacro, type MacroDecidedMode, type MacroZeroOpTaps } from './search/zcpt/macro';
 import { appendZcptDartsResult, DARTS_ZERO_OP_TAPS, pendingDartsSeeds, TOPOLOGY_MODES, zcptDartsSettings, zcptSearchDarts, type DartsZeroOpTaps, type TopologyMode } from './search/zcpt/darts';
 
 const HELP: Record<string, string> = {
@@ -106,7 +107,7 @@ zeronas search table2a:
   are looked up in the NB201 table (searched on CIFAR-10, reported on every dataset).
 
 zeronas search zc-pt (Zero-Cost-PT: perturbation-based op scoring on an untrained supernet):
-  --space nb201|darts      search space (default nb201)
+  --space nb201|darts|macro  search space (default nb201)
   --proxy NAME             registry proxy scoring the supernet and the proposals (default naswot)
   --seed N                 (default 0)
   --seeds LIST             several searches, e.g. 0,1,2,3 or 0-3 (instead of --seed)
@@ -116,7 +117,12 @@ zeronas search zc-pt (Zero-Cost-PT: perturbation-based op scoring on an untraine
   --batch-size B           batch of every scoring (default: the paper's, nb201 256, darts 64)
   --channels C, --layers L darts: supernet and validation network size (default 16, 8)
   --topology MODE          darts: reference | cumulative (edge deletions per node; default reference)
-  --zero-op-taps MODE      darts: skip | zero-input (what a removed op reports to NASWOT; default skip)
+  --zero-op-taps MODE      darts: skip | zero-input (what a removed op reports to NASWOT; default skip);
+                           macro: reference | skip (default reference)
+  macro: --channels C (stem width, default 32), --head-channels H (default 1280), --val-batches
+    default 0 (the reference has no post-validation), --batch-size default 256, --decided
+    reference | one-hot (a decided layer keeps its other weights at 1/3, as the reference, or
+    becomes one-hot; default reference)
   --edge-order ORDER       ${EDGE_ORDERS.join(' | ')} (default random)
   --workers N              worker threads (default 0: this thread; same result)
   --out FILE               append each finished search to FILE (JSON lines, one per seed); a
@@ -273,15 +279,20 @@ async function cmdZcpt(argv: string[]): Promise<void> {
       'val-batches': { type: 'string' }, 'batch-size': { type: 'string' }, 'edge-order': { type: 'string' }, dataset: { type: 'string' },
       workers: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean' },
       channels: { type: 'string' }, layers: { type: 'string' }, topology: { type: 'string' }, 'zero-op-taps': { type: 'string' },
+      'head-channels': { type: 'string' }, decided: { type: 'string' },
     },
   });
   if (v.help) return void console.log(HELP.search);
-  const space = oneOf(v.space, 'space', ['nb201', 'darts'] as const, 'nb201');
+  const space = oneOf(v.space, 'space', ['nb201', 'darts', 'macro'] as const, 'nb201');
   if (v.seed !== undefined && v.seeds !== undefined) fail('give --seed or --seeds, not both');
   const seeds = v.seeds !== undefined ? parseSeeds(v.seeds, 'seeds') : [int(v.seed, 'seed', 0)];
   const command = ['zeronas', 'search', 'zc-pt', ...argv].join(' ');
+  if (space === 'darts' || space === 'macro') {
+    for (const k of space === 'darts' ? (['head-channels', 'decided'] as const) : (['layers', 'topology', 'edge-order', 'workers'] as const)) if (v[k] !== undefined) fail(`--${k} does not apply to --space ${space}`);
+  }
   if (space === 'darts') return zcptDarts(v, seeds, command);
-  for (const k of ['channels', 'layers', 'topology', 'zero-op-taps'] as const) if (v[k] !== undefined) fail(`--${k} applies to --space darts only`);
+  if (space === 'macro') return zcptMacro(v, seeds, command);
+  for (const k of ['channels', 'layers', 'topology', 'zero-op-taps', 'head-channels', 'decided'] as const) if (v[k] !== undefined) fail(`--${k} does not apply to --space nb201`);
   const base = {
     proxy: v.proxy ?? 'naswot',
     proposals: int(v.proposals, 'proposals', 10),
@@ -336,6 +347,35 @@ async function zcptDarts(v: Record<string, string | boolean | undefined>, seeds:
     console.log(`chosen: ${r.genotypeString}`);
     console.log(`search time ${r.timing.totalSeconds.toFixed(1)} s (proposals ${r.timing.proposalSeconds.toFixed(1)} s, ${r.timing.secondsPerSupernetScoring.toFixed(2)} s per supernet scoring; validation ${r.timing.validationSeconds.toFixed(1)} s)`);
     if (out) appendZcptDartsResult(out, r, command);
+  }
+}
+
+async function zcptMacro(v: Record<string, string | boolean | undefined>, seeds: number[], command: string): Promise<void> {
+  const str = (k: string): string | undefined => (typeof v[k] === 'string' ? (v[k] as string) : undefined);
+  const base = {
+    proxy: str('proxy') ?? 'naswot',
+    proposals: int(str('proposals'), 'proposals', 10),
+    valBatches: int(str('val-batches'), 'val-batches', 0),
+    batchSize: int(str('batch-size'), 'batch-size', 256),
+    dataset: oneOf<CifarDataset>(str('dataset'), 'dataset', ['cifar10', 'cifar100'], 'cifar10'),
+    initChannels: int(str('channels'), 'channels', 32),
+    headChannels: int(str('head-channels'), 'head-channels', 1280),
+    decided: oneOf<MacroDecidedMode>(str('decided'), 'decided', MACRO_DECIDED_MODES, 'reference'),
+    zeroOpTaps: oneOf<MacroZeroOpTaps>(str('zero-op-taps'), 'zero-op-taps', MACRO_ZERO_OP_TAPS, 'reference'),
+  };
+  const out = str('out');
+  const todo = out ? pendingMacroSeeds(out, zcptMacroSettings({ ...base, seed: seeds[0]! }), seeds) : seeds;
+  if (out && todo.length < seeds.length) console.log(`${out}: ${seeds.length - todo.length} of ${seeds.length} seeds already done; running ${todo.length}`);
+  for (const seed of todo) {
+    const r = await zcptSearchMacro({ ...base, seed });
+    const s = r.settings;
+    const acc = (a?: { mean: number; index: number }): string => (a ? ` (index ${a.index}, mean test accuracy ${a.mean.toFixed(2)} %)` : '');
+    console.log(`Zero-Cost-PT on NAS-Bench-Macro (proxy ${s.proxy}, seed ${s.seed}, N=${s.proposals}, V=${s.valBatches}, batch ${s.batchSize}, stem ${s.initChannels}, decided ${s.decided}, ${s.dataset})`);
+    console.log(`proposals: ${r.proposals.map((p) => p.archString).join(' ')}`);
+    console.log(`first proposal: ${r.firstProposal.archString}${acc(r.firstProposal.accuracies)}`);
+    if (r.validation) console.log(`post-validated: ${r.archString}${acc(r.accuracies)}`);
+    console.log(`search time ${r.timing.totalSeconds.toFixed(1)} s (proposals ${r.timing.proposalSeconds.toFixed(1)} s, ${r.timing.secondsPerSupernetScoring.toFixed(2)} s per supernet scoring; validation ${r.timing.validationSeconds.toFixed(1)} s)`);
+    if (out) appendZcptMacroResult(out, r, command);
   }
 }
 

@@ -3,4 +3,5 @@ export * from './randomN';
 export * from './evolution';
 export * from './nb201Problem';
 export * from './table2a';
+export * from './spaceComparison';
 export * as zcpt from './zcpt';

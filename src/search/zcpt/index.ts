@@ -8,3 +8,4 @@ export * from './resultsFile';
 export * from './report';
 export * from './projectResults';
 export * as darts from './darts';
+export * as macro from './macro';
