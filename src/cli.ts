@@ -292,7 +292,10 @@ async function cmdZcpt(argv: string[]): Promise<void> {
   }
   if (space === 'darts') return zcptDarts(v, seeds, command);
   if (space === 'macro') return zcptMacro(v, seeds, command);
-  for (const k of ['channels', 'layers', 'topology', 'zero-op-taps', 'head-channels', 'decided'] as const) if (v[k] !== undefined) fail(`--${k} does not apply to --space nb201`);
+  for (const k of ['channels', 'layers', 'topology', 'zero-op-taps', 'head-channels', 'decided'] as const) {
+    const where = k === 'layers' || k === 'topology' ? 'darts' : k === 'head-channels' || k === 'decided' ? 'macro' : 'darts or macro';
+    if (v[k] !== undefined) fail(`--${k} applies to --space ${where} only`);
+  }
   const base = {
     proxy: v.proxy ?? 'naswot',
     proposals: int(v.proposals, 'proposals', 10),
