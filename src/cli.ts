@@ -47,11 +47,12 @@ commands:
   score: `zeronas score [options]
   --space NAME             nb201 (official indices) | nb101 (distinct NAS-Bench-1Shot1 space-2
                            cells, 3,258) | nb101-naslib (NASLib's 500 NB101 cells) | darts
-                           (NASLib's 725 NB301 genotypes); default nb201.
+                           (NASLib's 725 NB301 genotypes) | macro (NAS-Bench-Macro, 6,561; index =
+                           8-digit key in base 3); default nb201.
                            Network size: NB201 C16 N5; NB101 stem 16, 3 modules per stack
-                           (naslib preset: stem 128); DARTS 32 channels, 8 cells
+                           (naslib preset: stem 128); DARTS 32 channels, 8 cells; Macro stem 32
   --width C                base width instead of the default above (NB201 first-stage channels,
-                           NB101 stem channels, DARTS initial channels)
+                           NB101 stem channels, DARTS initial channels, Macro stem)
   --proxies LIST           comma-separated proxy names or 'all' (default naswot)
   --archs SPEC             all | sample:N | naslib:<dataset> | FILE (one index or arch string per line)
   --dataset NAME           cifar10 | cifar100 (default cifar10)
