@@ -58,13 +58,13 @@ test('layer step: removing the most valuable op scores lowest, so it is kept; re
 });
 
 test('quick headless search: proposals, post-validation, first proposal, table lookup, timings, determinism', { skip: !hasDataFile('cifar10/data_batch_1.bin') && 'no CIFAR-10' }, async () => {
-  const opts = { seed: 4, proposals: 2, valBatches: 2, batchSize: 4, initChannels: 2, headChannels: 4 } as const;
+  const opts = { seed: 4, proposals: 1, valBatches: 2, batchSize: 4, initChannels: 2, headChannels: 4 } as const;
   const t0 = tf.memory().numTensors;
   const r = await zcptSearchMacro(opts);
   assert.equal(tf.memory().numTensors, t0, 'no tensors left behind');
-  assert.equal(r.proposals.length, 2);
-  assert.equal(r.timing.supernetScorings, 48);
-  assert.ok(r.validation && r.validation.candidates.length >= 1 && r.validation.candidates.length <= 2);
+  assert.equal(r.proposals.length, 1);
+  assert.equal(r.timing.supernetScorings, 24);
+  assert.ok(r.validation && r.validation.candidates.length === 1 && r.validation.candidates[0]!.batchScores.length === 2);
   assert.equal(r.archString, r.validation.candidates[r.validation.chosen]!.archString);
   assert.equal(r.firstProposal.archString, r.proposals[0]!.archString);
   for (const p of r.proposals) assert.equal(p.steps.length, 8);
