@@ -29,18 +29,28 @@ export const PROJECT_MACRO_ZCPT = {
   command: 'node dist/cli.js search zc-pt --space macro --seeds 0-3 --channels 8 --proposals 2 --val-batches 3 --batch-size 16 --out data/zcpt/macro-cifar10-c8-n2-v3-b16.jsonl',
 } as const;
 
-/** Whether the committed searches hold at least one seed. */
-export function hasProjectMacroZcpt(root: string = packageRoot()): boolean {
-  const file = path.join(root, PROJECT_MACRO_ZCPT.file);
+/** The committed clean variant (decided layers one-hot, zero-weight ops report nothing), same setting otherwise. */
+export const PROJECT_MACRO_ZCPT_CLEAN = {
+  name: 'macro-cifar10-c8-n2-v3-b16-clean',
+  file: 'data/zcpt/macro-cifar10-c8-n2-v3-b16-clean.jsonl',
+  description: 'As macro-cifar10-c8-n2-v3-b16 with the clean variant: decided layers one-hot, zero-weight ops add no taps',
+  command: 'node dist/cli.js search zc-pt --space macro --seeds 0-3 --channels 8 --proposals 2 --val-batches 3 --batch-size 16 --decided one-hot --zero-op-taps skip --out data/zcpt/macro-cifar10-c8-n2-v3-b16-clean.jsonl',
+} as const;
+
+export type MacroZcptFile = typeof PROJECT_MACRO_ZCPT | typeof PROJECT_MACRO_ZCPT_CLEAN;
+
+/** Whether a committed results file holds at least one seed. */
+export function hasProjectMacroZcpt(root: string = packageRoot(), info: MacroZcptFile = PROJECT_MACRO_ZCPT): boolean {
+  const file = path.join(root, info.file);
   return fs.existsSync(file) && readZcptMacroResults(file).length > 0;
 }
 
 /** The committed searches; a missing or empty file is named with the command that writes it. */
-export function loadProjectMacroZcpt(root: string = packageRoot()): { info: typeof PROJECT_MACRO_ZCPT; records: ZcptMacroRecord[] } {
-  const file = path.join(root, PROJECT_MACRO_ZCPT.file);
+export function loadProjectMacroZcpt(root: string = packageRoot(), info: MacroZcptFile = PROJECT_MACRO_ZCPT): { info: MacroZcptFile; records: ZcptMacroRecord[] } {
+  const file = path.join(root, info.file);
   const records = fs.existsSync(file) ? readZcptMacroResults(file) : [];
-  if (records.length === 0) throw new Error(`Zero-Cost-PT Macro results are missing or empty (${file}); run:\n  ${PROJECT_MACRO_ZCPT.command}`);
-  return { info: PROJECT_MACRO_ZCPT, records };
+  if (records.length === 0) throw new Error(`Zero-Cost-PT Macro results '${info.name}' are missing or empty (${file}); run:\n  ${info.command}`);
+  return { info, records };
 }
 
 /** The Macro table as a space for `spaceBaselines` (index = `macroIndex`). */
@@ -80,14 +90,14 @@ export function macroSeedRows(records: readonly ZcptMacroRecord[], table: MacroT
 }
 
 /** Method rows: post-validated answer per seed (when V > 0), first proposal per seed, every proposal. */
-export function macroZcptRows(records: readonly ZcptMacroRecord[], table: MacroTable): MethodRow[] {
+export function macroZcptRows(records: readonly ZcptMacroRecord[], table: MacroTable, label = 'Zero-Cost-PT'): MethodRow[] {
   const pct = percentileOf(macroTruth(table));
   const acc = (a: Parameters<MacroTable['lookup']>[0]): number => table.row(macroIndex(a)).meanAccuracy;
   const rows: MethodRow[] = [];
   if (records.length === 0) return rows;
-  if (records.every((r) => r.validation)) rows.push(methodRow('Zero-Cost-PT, post-validated (ours)', records.map((r) => acc(r.arch)), pct));
-  rows.push(methodRow('Zero-Cost-PT, first proposal (reference protocol)', records.map((r) => acc(r.proposals[0]!.arch)), pct));
-  rows.push(methodRow('Zero-Cost-PT, every proposal', records.flatMap((r) => r.proposals.map((p) => acc(p.arch))), pct));
+  if (records.every((r) => r.validation)) rows.push(methodRow(`${label}, post-validated (ours)`, records.map((r) => acc(r.arch)), pct));
+  rows.push(methodRow(`${label}, first proposal (reference protocol)`, records.map((r) => acc(r.proposals[0]!.arch)), pct));
+  rows.push(methodRow(`${label}, every proposal`, records.flatMap((r) => r.proposals.map((p) => acc(p.arch))), pct));
   return rows;
 }
 
