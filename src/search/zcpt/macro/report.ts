@@ -96,7 +96,7 @@ export function macroZcptRows(records: readonly ZcptMacroRecord[], table: MacroT
   const rows: MethodRow[] = [];
   if (records.length === 0) return rows;
   if (records.every((r) => r.validation)) rows.push(methodRow(`${label}, post-validated (ours)`, records.map((r) => acc(r.arch)), pct));
-  rows.push(methodRow(`${label}, first proposal (reference protocol)`, records.map((r) => acc(r.proposals[0]!.arch)), pct));
+  rows.push(methodRow(`${label}, first proposal (no post-validation, as the reference)`, records.map((r) => acc(r.proposals[0]!.arch)), pct));
   rows.push(methodRow(`${label}, every proposal`, records.flatMap((r) => r.proposals.map((p) => acc(p.arch))), pct));
   return rows;
 }
