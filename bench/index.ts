@@ -13,7 +13,8 @@
  *   The training benches: seconds per architecture-epoch of the DARTS bench recipe, measured live
  *   (bench/trainBench.ts) and as recorded in each committed bench.
  * Env: BENCH_ARCHS (default 30), BENCH_PROXY_ARCHS (default 3), BENCH_POOL_ARCHS (default 24),
- *   BENCH_ONLY=naswot|proxies|pool|zcpt|train-bench.
+ *   BENCH_ONLY=naswot|proxies|pool|zcpt|zcpt-macro|train-bench (zcpt-macro: bench/zcptMacro.ts, one Macro
+ *   supernet scoring at batch 256 and 32 and one Macro search at the committed setting).
  */
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src/engine/backend';
@@ -25,6 +26,7 @@ import { proxyNames } from '../src/proxies';
 import { defaultWorkers, scoreIndices } from '../src/runner/pool';
 import { benchZcpt } from './zcpt';
 import { benchTrainBenchCommitted, benchTrainBenchLive } from './trainBench';
+import { benchZcptMacro } from './zcptMacro';
 
 function median(v: number[]): number {
   const s = [...v].sort((a, b) => a - b);
@@ -142,6 +144,7 @@ async function main(): Promise<void> {
     await benchTrainBenchLive();
     benchTrainBenchCommitted();
   }
+  if (!only || only === 'zcpt-macro') await benchZcptMacro();
 }
 
 main().catch((e) => {

@@ -37,6 +37,7 @@ import { announceDataRoots } from './data/identity';
 import { acquireLock } from './provenance/lock';
 import { prepareOutput } from './provenance/resultFile';
 import { zcptDartsSidecar } from './search/zcpt/darts/resultsFile';
+import { appendZcptMacroResult, MACRO_DECIDED_MODES, MACRO_ZERO_OP_TAPS, pendingMacroSeeds, zcptMacroSettings, zcptSearchMacro, zcptMacroSidecar, type MacroDecidedMode, type MacroZeroOpTaps } from './search/zcpt/macro';
 import { appendZcptDartsResult, DARTS_ZERO_OP_TAPS, pendingDartsSeeds, TOPOLOGY_MODES, zcptDartsSettings, zcptSearchDarts, type DartsZeroOpTaps, type TopologyMode } from './search/zcpt/darts';
 
 const HELP: Record<string, string> = {
@@ -55,11 +56,12 @@ commands:
   score: `zeronas score [options]
   --space NAME             nb201 (official indices) | nb101 (distinct NAS-Bench-1Shot1 space-2
                            cells, 3,258) | nb101-naslib (NASLib's 500 NB101 cells) | darts
-                           (NASLib's 725 NB301 genotypes); default nb201.
+                           (NASLib's 725 NB301 genotypes) | macro (NAS-Bench-Macro, 6,561; index =
+                           8-digit key in base 3); default nb201.
                            Network size: NB201 C16 N5; NB101 stem 16, 3 modules per stack
-                           (naslib preset: stem 128); DARTS 32 channels, 8 cells
+                           (naslib preset: stem 128); DARTS 32 channels, 8 cells; Macro stem 32
   --width C                base width instead of the default above (NB201 first-stage channels,
-                           NB101 stem channels, DARTS initial channels)
+                           NB101 stem channels, DARTS initial channels, Macro stem)
   --proxies LIST           comma-separated proxy names or 'all' (default naswot); the loss-based
                            ones (grad_norm, snip, grasp, fisher, plain) need --preset naslib
   --archs SPEC             all | sample:N | naslib:<dataset> | FILE (one index or arch string per line)
@@ -121,7 +123,7 @@ zeronas search table2a:
   The score file must hold NB201 scores (its sidecar says so) whose rows match the NB201 table.
 
 zeronas search zc-pt (Zero-Cost-PT: perturbation-based op scoring on an untrained supernet):
-  --space nb201|darts      search space (default nb201)
+  --space nb201|darts|macro  search space (default nb201)
   --proxy NAME             registry proxy scoring the supernet and the proposals (default naswot)
   --seed N                 (default 0)
   --seeds LIST             several searches, e.g. 0,1,2,3 or 0-3 (instead of --seed)
@@ -131,7 +133,12 @@ zeronas search zc-pt (Zero-Cost-PT: perturbation-based op scoring on an untraine
   --batch-size B           batch of every scoring (default: the paper's, nb201 256, darts 64)
   --channels C, --layers L darts: supernet and validation network size (default 16, 8)
   --topology MODE          darts: reference | cumulative (edge deletions per node; default reference)
-  --zero-op-taps MODE      darts: skip | zero-input (what a removed op reports to NASWOT; default skip)
+  --zero-op-taps MODE      darts: skip | zero-input (what a removed op reports to NASWOT; default skip);
+                           macro: reference | skip (default reference)
+  macro: --channels C (stem width, default 32), --head-channels H (default 1280), --val-batches
+    default 0 (the reference has no post-validation), --batch-size default 256, --decided
+    reference | one-hot (a decided layer keeps its other weights at 1/3, as the reference, or
+    becomes one-hot; default reference)
   --edge-order ORDER       ${EDGE_ORDERS.join(' | ')} (default random)
   --workers N              worker threads (default 0: this thread; same result)
   --out FILE               append each finished search to FILE (JSON lines, one per seed); a
@@ -317,15 +324,23 @@ async function cmdZcpt(argv: string[]): Promise<void> {
       'val-batches': { type: 'string' }, 'batch-size': { type: 'string' }, 'edge-order': { type: 'string' }, dataset: { type: 'string' },
       workers: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean' },
       channels: { type: 'string' }, layers: { type: 'string' }, topology: { type: 'string' }, 'zero-op-taps': { type: 'string' },
+      'head-channels': { type: 'string' }, decided: { type: 'string' },
     },
   });
   if (v.help) return void console.log(HELP.search);
-  const space = oneOf(v.space, 'space', ['nb201', 'darts'] as const, 'nb201');
+  const space = oneOf(v.space, 'space', ['nb201', 'darts', 'macro'] as const, 'nb201');
   if (v.seed !== undefined && v.seeds !== undefined) fail('give --seed or --seeds, not both');
   const seeds = v.seeds !== undefined ? parseSeeds(v.seeds, 'seeds') : [seedArg(v.seed, 'seed', 0)];
   const command = ['zeronas', 'search', 'zc-pt', ...argv].join(' ');
+  if (space === 'darts' || space === 'macro') {
+    for (const k of space === 'darts' ? (['head-channels', 'decided'] as const) : (['layers', 'topology', 'edge-order', 'workers'] as const)) if (v[k] !== undefined) fail(`--${k} does not apply to --space ${space}`);
+  }
   if (space === 'darts') return zcptDarts(v, seeds, command);
-  for (const k of ['channels', 'layers', 'topology', 'zero-op-taps'] as const) if (v[k] !== undefined) fail(`--${k} applies to --space darts only`);
+  if (space === 'macro') return zcptMacro(v, seeds, command);
+  for (const k of ['channels', 'layers', 'topology', 'zero-op-taps', 'head-channels', 'decided'] as const) {
+    const where = k === 'layers' || k === 'topology' ? 'darts' : k === 'head-channels' || k === 'decided' ? 'macro' : 'darts or macro';
+    if (v[k] !== undefined) fail(`--${k} applies to --space ${where} only`);
+  }
   const base = {
     proxy: v.proxy ?? 'naswot',
     proposals: int(v.proposals, 'proposals', 10),
@@ -398,6 +413,42 @@ async function zcptDarts(v: Record<string, string | boolean | undefined>, seeds:
       console.log(`search time ${r.timing.totalSeconds.toFixed(1)} s (proposals ${r.timing.proposalSeconds.toFixed(1)} s, ${r.timing.secondsPerSupernetScoring.toFixed(2)} s per supernet scoring; validation ${r.timing.validationSeconds.toFixed(1)} s)`);
       if (out) appendZcptDartsResult(out, r, command);
     }
+  } finally {
+    release();
+  }
+}
+
+async function zcptMacro(v: Record<string, string | boolean | undefined>, seeds: number[], command: string): Promise<void> {
+  const str = (k: string): string | undefined => (typeof v[k] === 'string' ? (v[k] as string) : undefined);
+  const base = {
+    proxy: str('proxy') ?? 'naswot',
+    proposals: int(str('proposals'), 'proposals', 10),
+    valBatches: int(str('val-batches'), 'val-batches', 0),
+    batchSize: int(str('batch-size'), 'batch-size', 256),
+    dataset: oneOf<CifarDataset>(str('dataset'), 'dataset', ['cifar10', 'cifar100'], 'cifar10'),
+    initChannels: int(str('channels'), 'channels', 32),
+    headChannels: int(str('head-channels'), 'head-channels', 1280),
+    decided: oneOf<MacroDecidedMode>(str('decided'), 'decided', MACRO_DECIDED_MODES, 'reference'),
+    zeroOpTaps: oneOf<MacroZeroOpTaps>(str('zero-op-taps'), 'zero-op-taps', MACRO_ZERO_OP_TAPS, 'reference'),
+  };
+  const out = str('out');
+  const first = zcptMacroSettings({ ...base, seed: seeds[0]! });
+  announceDataRoots(zcptMacroSidecar(first).data!, false);
+  const release = out ? lockOutput(out) : () => {};
+  try {
+  const todo = out ? pendingMacroSeeds(out, first, seeds) : seeds;
+  if (out && todo.length < seeds.length) console.log(`${out}: ${seeds.length - todo.length} of ${seeds.length} seeds already done; running ${todo.length}`);
+  for (const seed of todo) {
+    const r = await zcptSearchMacro({ ...base, seed });
+    const s = r.settings;
+    const acc = (a?: { mean: number; index: number }): string => (a ? ` (index ${a.index}, mean test accuracy ${a.mean.toFixed(2)} %)` : '');
+    console.log(`Zero-Cost-PT on NAS-Bench-Macro (proxy ${s.proxy}, seed ${s.seed}, N=${s.proposals}, V=${s.valBatches}, batch ${s.batchSize}, stem ${s.initChannels}, decided ${s.decided}, ${s.dataset})`);
+    console.log(`proposals: ${r.proposals.map((p) => p.archString).join(' ')}`);
+    console.log(`first proposal: ${r.firstProposal.archString}${acc(r.firstProposal.accuracies)}`);
+    if (r.validation) console.log(`post-validated: ${r.archString}${acc(r.accuracies)}`);
+    console.log(`search time ${r.timing.totalSeconds.toFixed(1)} s (proposals ${r.timing.proposalSeconds.toFixed(1)} s, ${r.timing.secondsPerSupernetScoring.toFixed(2)} s per supernet scoring; validation ${r.timing.validationSeconds.toFixed(1)} s)`);
+    if (out) appendZcptMacroResult(out, r, command);
+  }
   } finally {
     release();
   }

@@ -15,6 +15,7 @@ export * from './spaces/nb201/naslib';
 export * from './spaces/nb201/network';
 export * as nb101 from './spaces/nb101';
 export * as darts from './spaces/darts';
+export * as macro from './spaces/macro';
 export * from './runner/archSets';
 export * from './proxies';
 export * from './stats';

@@ -92,6 +92,9 @@ test('zeronas search table2a prints the rebuilt table beside the paper', () => {
   assert.match(run('search', 'zc-pt', '--layers', '5').stderr, /--layers applies to --space darts only/);
   assert.match(run('search', 'zc-pt', '--space', 'darts', '--workers', '2').stderr, /the DARTS search runs in this thread only/);
   assert.match(run('search', 'zc-pt', '--space', 'darts', '--topology', 'x').stderr, /--topology must be one of/);
+  assert.match(run('search', 'zc-pt', '--decided', 'one-hot').stderr, /--decided applies to --space macro only/);
+  assert.match(run('search', 'zc-pt', '--space', 'macro', '--layers', '3').stderr, /--layers does not apply to --space macro/);
+  assert.match(run('search', 'zc-pt', '--space', 'macro', '--decided', 'soft').stderr, /--decided must be one of reference, one-hot/);
 });
 
 test('zeronas search zc-pt --seeds … --out: one line per seed, a rerun skips the finished seeds (tiny NB201 setting)', () => {
@@ -108,6 +111,19 @@ test('zeronas search zc-pt --seeds … --out: one line per seed, a rerun skips t
   const other = run('search', 'zc-pt', '--seeds', '0', '--proposals', '2', '--val-batches', '1', '--batch-size', '4', '--out', out);
   assert.notEqual(other.status, 0);
   assert.match(other.stderr, /made with other settings or data .*proposals 1 → 2/);
+});
+
+test('zeronas search zc-pt --space macro: headless at a tiny width, one line per seed, resumes', () => {
+  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'zn-zcpt-macro-')), 'm.jsonl');
+  const args = ['search', 'zc-pt', '--space', 'macro', '--seeds', '0', '--channels', '2', '--head-channels', '4', '--proposals', '1', '--val-batches', '1', '--batch-size', '4', '--out', out];
+  const r = run(...args);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^post-validated: [012]{8}/m);
+  assert.match(r.stdout, /^first proposal: [012]{8} \(index \d+, mean test accuracy [\d.]+ %\)/m);
+  const again = run(...args);
+  assert.equal(again.status, 0, again.stderr);
+  assert.match(again.stdout, /1 of 1 seeds already done; running 0/);
+  assert.equal(fs.readFileSync(out, 'utf8').trim().split('\n').length, 1);
 });
 
 test('zeronas parity --seeds: one cache per seed and the spread of ρ over the draws', () => {

@@ -4,3 +4,4 @@ export * from './nb201';
 export * from './naslib';
 export * from './nb101';
 export * from './nb301';
+export * from './macro';

@@ -20,12 +20,13 @@ import * as fs from 'node:fs';
 import { compareDataIdentity, validateDataIdentity, type DataIdentity } from '../data/identity';
 import { describeFsError } from './fsErrors';
 
-export type SidecarKind = 'scores' | 'train-bench' | 'zcpt-nb201' | 'zcpt-darts';
+export type SidecarKind = 'scores' | 'train-bench' | 'zcpt-nb201' | 'zcpt-darts' | 'zcpt-macro';
 
 const KIND_NAMES: Readonly<Record<SidecarKind, string>> = {
   scores: 'score file',
   'train-bench': 'training-bench file',
   'zcpt-nb201': 'Zero-Cost-PT NB201 results',
+  'zcpt-macro': 'Zero-Cost-PT NAS-Bench-Macro results',
   'zcpt-darts': 'Zero-Cost-PT DARTS results',
 };
 

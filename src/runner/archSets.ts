@@ -26,6 +26,9 @@ import { loadNb301Reference, nb301Lookup, Nb301ReferenceRow } from '../benchmark
 import { dartsGenotype, Genotype, parseGenotype } from '../spaces/darts/genotype';
 import { parseNaslibCompact } from '../spaces/darts/naslib';
 import { DartsNetwork } from '../spaces/darts/network';
+import { loadMacroTable, type MacroTable } from '../benchmarks/macro';
+import { formatMacro, macroIndex, MACRO_NUM_LAYERS, parseMacro } from '../spaces/macro/arch';
+import { MacroNetwork } from '../spaces/macro/network';
 
 /** Network options: the run's size plus per-proxy overrides (TE-NAS thin networks: NB201 and NB101). */
 export type NetOptions = Pick<Nb201NetConfig, 'C' | 'N' | 'numClasses'> & Partial<Nb201NetConfig>;
@@ -59,6 +62,8 @@ export const SPACE_NET_DEFAULTS: Readonly<Record<SpaceName, Readonly<Record<'nas
   'nb101-naslib': { naswot: { C: 16, N: 3 }, naslib: { C: 128, N: 3 } },
   // NASLib's NB301 network (init channels 32, 8 cells); no NASWOT-paper setting exists for it.
   darts: { naswot: { C: 32, N: 8 }, naslib: { C: 32, N: 8 } },
+  // NAS-Bench-Macro's own network (stem 32, the fixed 8 searchable layers).
+  macro: { naswot: { C: 32, N: 8 }, naslib: { C: 32, N: 8 } },
 };
 
 function checkIndex(set: Pick<ArchSet, 'space' | 'size'>, index: number): void {
@@ -235,12 +240,45 @@ export function dartsArchSet(rows: readonly Nb301ReferenceRow[] = loadNb301Refer
   return set;
 }
 
+/**
+ * NAS-Bench-Macro: index = the 8-digit key read in base 3 (`macroIndex`), all 6,561
+ * architectures; ground truth the table's mean test accuracy over 3 seeds (`test-mean`) or one
+ * seed's (`test-seed0..2`). `C` is the stem width; the 8 layers are fixed (`N` must be 8).
+ */
+export const MACRO_ACCURACY_KEYS = ['test-mean', 'test-seed0', 'test-seed1', 'test-seed2'] as const;
+
+export function macroArchSet(table: MacroTable = loadMacroTable()): ArchSet {
+  const set: ArchSet = {
+    space: 'macro',
+    size: table.size,
+    description: `NAS-Bench-Macro CIFAR-10 architectures (${table.size}, index = key in base 3)`,
+    archString: (i) => formatMacro(table.row(i).arch),
+    indexOfString: (s) => macroIndex(parseMacro(s)),
+    build: (i, o, seed) => {
+      checkIndex(set, i);
+      if (o.N !== MACRO_NUM_LAYERS) throw new Error(`macro: the network has ${MACRO_NUM_LAYERS} searchable layers, got N = ${o.N}`);
+      if (o.stem !== undefined || o.depth !== undefined) throw new Error('macro: thin TE-NAS networks (stem/depth options) are defined for NB201 and NB101 only');
+      if (o.init !== undefined && o.init !== 'pytorch') throw new Error(`macro: init '${o.init}' is not available (pytorch only)`);
+      return new MacroNetwork(table.row(i).arch, { initChannels: o.C, numClasses: o.numClasses }, seed);
+    },
+    accuracyKeys: MACRO_ACCURACY_KEYS,
+    defaultAccuracyKey: 'test-mean',
+    accuracy: (i, key) => {
+      checkKey('macro', MACRO_ACCURACY_KEYS, key);
+      const r = table.row(i);
+      return key === 'test-mean' ? r.meanAccuracy : r.testAccuracies[Number(key.slice(-1))]!;
+    },
+  };
+  return set;
+}
+
 const cache = new Map<SpaceName, ArchSet>();
 const FACTORIES: Partial<Record<SpaceName, () => ArchSet>> = {
   nb201: () => nb201ArchSet(),
   nb101: () => nb101ArchSet(),
   'nb101-naslib': () => nb101NaslibArchSet(),
   darts: () => dartsArchSet(),
+  macro: () => macroArchSet(),
 };
 
 /** Register the builder of a space's arch set (spaces added later plug in here). */

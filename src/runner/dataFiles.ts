@@ -2,6 +2,7 @@
  * The data files a setting reads, by relative data path: what a result file's sidecar records
  * (with SHA-256) and what `zeronas provenance --rederive` hashes for files written before that.
  */
+import { MACRO_TABLE_FILE } from '../benchmarks/macro';
 import { NASLIB_NB101_FILE, NB101_1SHOT1_SPACE2_FILE } from '../benchmarks/nb101';
 import { NB201_TABLE_FILE } from '../benchmarks/nb201';
 import { NB301_REFERENCE_FILE } from '../benchmarks/nb301';
@@ -14,6 +15,7 @@ export const SPACE_TABLE_FILES: Readonly<Record<SpaceName, string>> = {
   nb101: NB101_1SHOT1_SPACE2_FILE,
   'nb101-naslib': NASLIB_NB101_FILE,
   darts: NB301_REFERENCE_FILE,
+  macro: MACRO_TABLE_FILE,
 };
 
 /** A score run: the CIFAR training files of its dataset (the batch) and its space's table. */

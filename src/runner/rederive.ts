@@ -9,6 +9,7 @@
  * file, since the rows were then made from other bytes. Formats: score CSVs and training benches
  * (from their sidecar's settings) and Zero-Cost-PT `.jsonl` results (settings from their lines).
  */
+import { readZcptMacroResults, zcptMacroSidecar } from '../search/zcpt/macro/resultsFile';
 import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { compareDataIdentity, type DataIdentity } from '../data/identity';
@@ -36,7 +37,8 @@ function kindOf(file: string): SidecarKind {
   if (file.endsWith('.jsonl')) {
     const first = fs.readFileSync(file, 'utf8').split('\n').find((l) => l.trim() !== '');
     if (first === undefined) throw new Error(`'${file}' holds no results to describe`);
-    return (JSON.parse(first) as { settings?: { space?: string } }).settings?.space === 'darts' ? 'zcpt-darts' : 'zcpt-nb201';
+    const space = (JSON.parse(first) as { settings?: { space?: string } }).settings?.space;
+    return space === 'darts' ? 'zcpt-darts' : space === 'macro' ? 'zcpt-macro' : 'zcpt-nb201';
   }
   const meta = sidecarPath(file);
   if (!fs.existsSync(meta)) throw new Error(`'${file}' has no provenance sidecar '${meta}': there are no settings to derive its data from; recreate it with its command`);
@@ -73,6 +75,10 @@ function derive(file: string, kind: SidecarKind): { derived: Sidecar<unknown>; r
     case 'zcpt-darts': {
       const [r] = readZcptDartsResults(file);
       return { derived: zcptDartsSidecar(r!.settings, r!.command), ...(has ? { recorded: readSidecar(file, kind) } : {}) };
+    }
+    case 'zcpt-macro': {
+      const [r] = readZcptMacroResults(file);
+      return { derived: zcptMacroSidecar(r!.settings, r!.command), ...(has ? { recorded: readSidecar(file, kind) } : {}) };
     }
   }
 }

@@ -8,8 +8,8 @@ import { CIFAR_CLASSES, type CifarDataset } from '../data/cifar';
 import type { BnMode } from '../engine/layers';
 import type { ReluCounting } from '../engine/taps';
 
-export type SpaceName = 'nb201' | 'nb101' | 'nb101-naslib' | 'darts';
-export const SPACE_NAMES: readonly SpaceName[] = ['nb201', 'nb101', 'nb101-naslib', 'darts'];
+export type SpaceName = 'nb201' | 'nb101' | 'nb101-naslib' | 'darts' | 'macro';
+export const SPACE_NAMES: readonly SpaceName[] = ['nb201', 'nb101', 'nb101-naslib', 'darts', 'macro'];
 export type NormName = 'naswot' | 'naslib';
 
 export interface ScoreSettings {

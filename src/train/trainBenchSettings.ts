@@ -55,6 +55,8 @@ export const TRAIN_BENCH_NET_DEFAULTS: Readonly<Record<SpaceName, { readonly C: 
   nb101: { C: 16, N: 1, evalBn: 'running' },
   'nb101-naslib': { C: 16, N: 1, evalBn: 'running' },
   darts: { C: 16, N: 5, evalBn: 'batch' },
+  // NAS-Bench-Macro: stem width 8 (stages 16/32/64), the fixed 8 layers
+  macro: { C: 8, N: 8, evalBn: 'running' },
 };
 
 /** Default settings of a space (3 epochs). */

@@ -6,6 +6,7 @@
  */
 import type { DartsCell } from '../spaces/darts/genotype';
 import { NB201_EDGES, type Nb201Arch } from '../spaces/nb201/arch';
+import { formatMacro, macroLayers, MACRO_OPS, type MacroArch } from '../spaces/macro/arch';
 import { baseLayout, type Figure, type FigureOptions } from './plotly';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -28,6 +29,7 @@ export interface DagEdge {
 const OP_COLORS: Readonly<Record<string, string>> = {
   skip_connect: '#2ca02c', max_pool_3x3: '#9467bd', avg_pool_3x3: '#8c564b', sep_conv_3x3: '#1f77b4', sep_conv_5x5: '#17becf',
   dil_conv_3x3: '#ff7f0e', dil_conv_5x5: '#d62728', nor_conv_1x1: '#ff7f0e', nor_conv_3x3: '#1f77b4', none: '#bbbbbb', concat: '#555555',
+  id: '#2ca02c', ir_3x3_t3: '#1f77b4', ir_5x5_t6: '#d62728',
 };
 
 /**
@@ -46,7 +48,7 @@ export function dagFigure(nodes: readonly DagNode[], edges: readonly DagEdge[], 
   for (const e of edges) {
     const a = at(e.from, e);
     const b = at(e.to, e);
-    const color = OP_COLORS[e.label] ?? '#888888';
+    const color = OP_COLORS[e.label] ?? OP_COLORS[e.label.split(' ')[0]!] ?? '#888888';
     annotations.push({ x: b.x, y: b.y, ax: a.x, ay: a.y, xref: 'x', yref: 'y', axref: 'x', ayref: 'y', showarrow: true, arrowhead: 2, arrowsize: 1.2, arrowwidth: 1.6, arrowcolor: color, standoff: 14, startstandoff: 14, text: '' });
     if (e.label) {
       const t = 0.45;
@@ -85,4 +87,25 @@ export function nb201CellFigure(arch: Nb201Arch, opts: FigureOptions = {}): Figu
   const nodes: DagNode[] = [0, 1, 2, 3].map((j) => ({ id: String(j), label: String(j), x: j, y: j % 2 === 0 ? 0.5 : -0.5 }));
   const edges: DagEdge[] = NB201_EDGES.map(({ from, to }, e) => ({ from: String(from), to: String(to), label: arch[e]! }));
   return dagFigure(nodes, edges, opts);
+}
+
+/**
+ * A NAS-Bench-Macro network as a chain: input → stem → the 8 searchable layers (each arrow labelled
+ * `L<l> <op>`) → head; nodes show the feature map's channels (stem width `initChannels`, default 32).
+ */
+export function macroArchFigure(arch: MacroArch, opts: FigureOptions & { initChannels?: number } = {}): Figure {
+  const c0 = opts.initChannels ?? 32;
+  const layers = macroLayers(c0);
+  const nodes: DagNode[] = [
+    { id: 'x', label: 'x', x: 0, y: 0 },
+    { id: 's', label: String(c0), x: 1, y: 0.4 },
+    ...layers.map((l) => ({ id: `l${l.index}`, label: String(l.outChannels), x: 2 + l.index, y: l.index % 2 === 0 ? -0.4 : 0.4 })),
+    { id: 'head', label: 'GAP', x: 2 + layers.length, y: 0 },
+  ];
+  const edges: DagEdge[] = [
+    { from: 'x', to: 's', label: 'stem' },
+    ...layers.map((l) => ({ from: l.index === 0 ? 's' : `l${l.index - 1}`, to: `l${l.index}`, label: `${MACRO_OPS[arch[l.index]!]}${l.stride === 2 ? ' /2' : ''}` })),
+    { from: `l${layers.length - 1}`, to: 'head', label: '1×1→1280' },
+  ];
+  return dagFigure(nodes, edges, { height: 300, title: `NAS-Bench-Macro ${formatMacro(arch)}`, ...opts });
 }

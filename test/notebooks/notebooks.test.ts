@@ -53,6 +53,8 @@ const EXPECT: Record<string, RegExp[]> = {
     /setting: supernet C=\d+, N=\d+; proxy naswot/, /Zero-Cost-PT results: \d+ seeds/, /op whose removal hurts the score most on average: \w+/,
     /Zero-Cost-PT \(\d+ seeds\) (beats|is beaten by|is not distinguishable from) NASWOT N=100 \(500 runs\) on cifar10 test accuracy/,
     /DARTS chosen genotype: Genotype\(normal=\[/, /- Post-validation (improves|does not improve) on a single proposal/, /tensors alive at the end: 0/,
+    /Macro setting: stem \d+, head \d+; proxy naswot/, /NASWOT's Kendall τ with the mean test accuracy on the Macro table: -?\d\.\d{3} over \d+ architectures/,
+    /- (Zero-Cost-PT on Macro, \d+ seeds|No committed Zero-Cost-PT Macro searches yet)/,
   ],
   '00-quickstart': [/tfjs backend: (wasm|tensorflow|cpu)/, /Kendall τ \(paper, NB201 CIFAR-10, Fig\. 3\)/, /16 architectures scored/, /tensors alive at the end: 0/],
 };

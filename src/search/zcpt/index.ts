@@ -9,3 +9,4 @@ export * from './report';
 export * from './projectResults';
 export * from './recheck';
 export * as darts from './darts';
+export * as macro from './macro';

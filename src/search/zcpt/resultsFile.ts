@@ -36,8 +36,7 @@ export interface ZcptRecord extends ZcptSearchResult {
 
 /** Settings that must agree between the lines of one file (all but the seed). */
 export function settingsKey(s: ZcptSettings): string {
-  const { seed: _seed, ...rest } = s;
-  return JSON.stringify(Object.fromEntries(Object.entries(rest).sort(([a], [b]) => a.localeCompare(b))));
+  return seedlessKey(s);
 }
 
 /** Data a Zero-Cost-PT NB201 search reads: the CIFAR training files, and the NB201 table when present (accuracies). */
@@ -59,35 +58,55 @@ function reviveValidation(v: ValidationResult): ValidationResult {
   return { ...v, candidates: v.candidates.map((c) => ({ ...c, arch: nb201Arch(c.arch) })) };
 }
 
+/** How a space's records are recognised and revived (generic core below; NB201 is one user). */
+export interface ResultsFormat<R extends { readonly settings: { readonly seed: number } }> {
+  /** Label in error messages, e.g. `Zero-Cost-PT results`. */
+  readonly label: string;
+  /** Key of the settings that must agree between lines (all but the seed). */
+  readonly key: (settings: R['settings']) => string;
+  /** The provenance sidecar of a file of these settings (settings without the seed, data identity). */
+  readonly sidecar: (settings: R['settings'], command?: string) => Sidecar<object>;
+  /** Whether a parsed line has the space's record shape (reported with the line when not). */
+  readonly isRecord: (r: unknown) => boolean;
+  /** What `isRecord` expects, for the error message. */
+  readonly expected: string;
+  /** Validate and freeze the typed parts (architectures); throws on bad values. */
+  readonly revive: (r: R) => R;
+}
+
+/** Settings as a sorted-key JSON string without the seed. */
+export function seedlessKey(s: { readonly seed: number }): string {
+  const { seed: _seed, ...rest } = s;
+  return JSON.stringify(Object.fromEntries(Object.entries(rest).sort(([a], [b]) => a.localeCompare(b))));
+}
+
 /**
- * Read a results file (absent file: no records).
- * @throws naming the file and line on malformed JSON, a wrong architecture or mixed settings.
+ * Read a results file of any space (absent file: no records).
+ * @throws naming the file and line on malformed JSON, a bad record, mixed settings or a repeated seed.
  */
-export function readZcptResults(file: string): ZcptRecord[] {
+export function readResultsFile<R extends { readonly settings: { readonly seed: number } }>(file: string, f: ResultsFormat<R>): R[] {
   if (!fs.existsSync(file)) return [];
-  if (fs.statSync(file).isDirectory()) throw new Error(`Zero-Cost-PT results '${file}' is a folder; give the results file itself`);
+  if (fs.statSync(file).isDirectory()) throw new Error(`${f.label} '${file}' is a folder; give the results file itself`);
   const lines = fs.readFileSync(file, 'utf8').split('\n');
-  const out: ZcptRecord[] = [];
+  const out: R[] = [];
   let key: string | undefined;
   lines.forEach((line, i) => {
     if (line.trim() === '') return;
     const where = `${file}:${i + 1}`;
-    let r: ZcptRecord;
+    let r: R;
     try {
-      r = JSON.parse(line) as ZcptRecord;
+      r = JSON.parse(line) as R;
     } catch (e) {
-      throw new Error(`Zero-Cost-PT results ${where}: not valid JSON (${(e as Error).message}); a run killed while writing leaves a torn last line: delete that line and rerun`);
+      throw new Error(`${f.label} ${where}: not valid JSON (${(e as Error).message}); a run killed while writing leaves a torn last line: delete that line and rerun`);
     }
-    if (!r || typeof r !== 'object' || !r.settings || typeof r.settings.seed !== 'number' || !Array.isArray(r.proposals) || !r.validation) {
-      throw new Error(`Zero-Cost-PT results ${where}: not a search record (needs settings, proposals, validation)`);
-    }
-    const k = settingsKey(r.settings);
-    if (key !== undefined && k !== key) throw new Error(`Zero-Cost-PT results ${where}: settings differ from the file's first line (${k} vs ${key})`);
+    if (!f.isRecord(r)) throw new Error(`${f.label} ${where}: not a search record (needs ${f.expected})`);
+    const k = f.key(r.settings);
+    if (key !== undefined && k !== key) throw new Error(`${f.label} ${where}: settings differ from the file's first line (${k} vs ${key})`);
     key = k;
     try {
-      out.push({ ...r, arch: nb201Arch(r.arch), proposals: r.proposals.map(reviveProposal), validation: reviveValidation(r.validation) });
+      out.push(f.revive(r));
     } catch (e) {
-      throw new Error(`Zero-Cost-PT results ${where}: ${(e as Error).message}`);
+      throw new Error(`${f.label} ${where}: ${(e as Error).message}`);
     }
   });
   refuseDuplicateKeys(out.map((r) => r.settings.seed), file, 'seed');
@@ -98,20 +117,53 @@ export function readZcptResults(file: string): ZcptRecord[] {
  * Seeds of `wanted` not yet in the file.
  * @throws when the file holds another setting or other data (its sidecar), naming the differences.
  */
-export function pendingSeeds(file: string, settings: ZcptSettings, wanted: readonly number[]): number[] {
-  checkRecordsResumable(file, zcptSidecar(settings));
-  const done = readZcptResults(file);
-  if (done.length > 0 && settingsKey(done[0]!.settings) !== settingsKey(settings)) {
-    throw new Error(`Zero-Cost-PT results ${file}: its lines hold another setting than its sidecar and this run (${settingsKey(done[0]!.settings)}); use another --out`);
+export function pendingSeedsOf<R extends { readonly settings: { readonly seed: number } }>(file: string, f: ResultsFormat<R>, settings: R['settings'], wanted: readonly number[]): number[] {
+  checkRecordsResumable(file, f.sidecar(settings));
+  const done = readResultsFile(file, f);
+  if (done.length > 0 && f.key(done[0]!.settings) !== f.key(settings)) {
+    throw new Error(`${f.label} ${file}: its lines hold another setting than its sidecar and this run (${f.key(done[0]!.settings)}); use another --out`);
   }
   const have = new Set(done.map((r) => r.settings.seed));
   return wanted.filter((s) => !have.has(s));
 }
 
+/**
+ * Append one finished search of any space as a line, with the command and the finishing time
+ * (under the file's lock; the first line writes the sidecar; a seed already there is refused).
+ */
+export function appendResultLine<R extends { readonly settings: { readonly seed: number } }>(file: string, f: ResultsFormat<R>, result: Omit<R, 'command' | 'finishedAt'>, command: string): void {
+  const record = { ...result, command, finishedAt: new Date().toISOString() };
+  appendRecord(file, f.sidecar(result.settings, command), { key: result.settings.seed, keyName: 'seed', text: `${JSON.stringify(record)}\n` }, () =>
+    readResultsFile(file, f).map((r) => r.settings.seed),
+  );
+}
+
+const NB201_FORMAT: ResultsFormat<ZcptRecord> = {
+  label: 'Zero-Cost-PT results',
+  key: settingsKey,
+  sidecar: zcptSidecar,
+  isRecord: (r) => {
+    const o = r as Partial<ZcptRecord> | null;
+    return !!o && typeof o === 'object' && !!o.settings && typeof o.settings.seed === 'number' && Array.isArray(o.proposals) && !!o.validation;
+  },
+  expected: 'settings, proposals, validation',
+  revive: (r) => ({ ...r, arch: nb201Arch(r.arch), proposals: r.proposals.map(reviveProposal), validation: reviveValidation(r.validation) }),
+};
+
+/**
+ * Read a results file (absent file: no records).
+ * @throws naming the file and line on malformed JSON, a wrong architecture, mixed settings or a repeated seed.
+ */
+export function readZcptResults(file: string): ZcptRecord[] {
+  return readResultsFile(file, NB201_FORMAT);
+}
+
+/** Seeds of `wanted` not yet in the file; @throws when the file holds another setting or other data. */
+export function pendingSeeds(file: string, settings: ZcptSettings, wanted: readonly number[]): number[] {
+  return pendingSeedsOf(file, NB201_FORMAT, settings, wanted);
+}
+
 /** Append one finished search as a line (under the file's lock; the first line writes the sidecar). */
 export function appendZcptResult(file: string, result: ZcptSearchResult, command: string): void {
-  const record: ZcptRecord = { ...result, command, finishedAt: new Date().toISOString() };
-  appendRecord(file, zcptSidecar(result.settings, command), { key: result.settings.seed, keyName: 'seed', text: `${JSON.stringify(record)}\n` }, () =>
-    readZcptResults(file).map((r) => r.settings.seed),
-  );
+  appendResultLine(file, NB201_FORMAT, result, command);
 }
