@@ -34,3 +34,4 @@ export * from './runner/evaluate';
 export * from './runner/parity';
 export * from './viz';
 export * from './notebooks/scale';
+export * from './explore';
