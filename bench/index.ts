@@ -11,7 +11,8 @@
  *   validation batches of 64, seed 0) on one worker per core, against the 15-minute target;
  *   `node --import tsx bench/zcpt.ts` gives the per-step costs and the projections behind it.
  * Env: BENCH_ARCHS (default 30), BENCH_PROXY_ARCHS (default 3), BENCH_POOL_ARCHS (default 24),
- *   BENCH_ONLY=naswot|proxies|pool|zcpt.
+ *   The indicator explorer's refit in headless Chromium (bench/explore.ts) against 300 ms.
+ *   BENCH_ONLY=naswot|proxies|pool|zcpt|explore.
  */
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src/engine/backend';
@@ -22,6 +23,7 @@ import { Rng } from '../src/engine/rng';
 import { proxyNames } from '../src/proxies';
 import { defaultWorkers, scoreIndices } from '../src/runner/pool';
 import { benchZcpt } from './zcpt';
+import { benchExplore } from './explore';
 
 function median(v: number[]): number {
   const s = [...v].sort((a, b) => a - b);
@@ -135,6 +137,7 @@ async function main(): Promise<void> {
   if (!only || only === 'proxies') await benchProxies();
   if (!only || only === 'pool') await benchPool();
   if (!only || only === 'zcpt') await benchZcptSearch();
+  if (!only || only === 'explore') await benchExplore();
 }
 
 main().catch((e) => {
