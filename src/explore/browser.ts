@@ -95,7 +95,7 @@ function weightChart(f: FusionFigures, texts: Record<string, string>): SVGElemen
 function scatterChart(f: FusionFigures, accuracyLabel: string): SVGElement {
   const w = 460;
   const h = 340;
-  const m = { l: 50, r: 10, t: 10, b: 40 };
+  const m = { l: 50, r: 24, t: 10, b: 40 };
   const xs = f.scatter.predicted;
   const ys = f.scatter.actual;
   const lo = Math.min(...xs, ...ys);

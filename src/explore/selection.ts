@@ -164,7 +164,8 @@ export function libraryCall(s: Selection, t: ExploreTable): string {
   const rule =
     `const rules = z.ruleReport([{ name: 'WOT', expr: '${t.baseline ?? t.indicators[0]}' }, { name: 'mine', expr: ${lit(s.rule)}${params} }], ` +
     `z.dasColumns(scoreTable, ${t.batchSize ?? 'batchSize'}), accuracy, { bootstrap: ${P.bootstrap}, seed: ${P.bootstrapSeed} });`;
-  return `// ${t.title}: ${s.indicators.length} indicator(s), ${s.folds}-fold CV\n${fusion}\n${rule}`;
+  const given = '// scoreTable = z.loadProjectScores(NAME) or z.readScores(FILE); table = { names: scoreTable.proxies, rows: scoreTable.rows.map((r) => r.values) }; accuracy: one per row';
+  return `// ${t.title}: ${s.indicators.length} indicator(s), ${s.folds}-fold CV\n${given}\n${fusion}\n${rule}`;
 }
 
 /**

@@ -11,6 +11,7 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as net from 'node:net';
 import { checkJupyter, jupyterEnv, JUPYTER_BIN, NOTEBOOK_DIR } from './run';
+import { notebookScale } from './scale';
 
 /** Debian's notebook server entry point (package jupyter-notebook). */
 export const NOTEBOOK_SERVER_BIN = '/usr/bin/jupyter-notebook';
@@ -85,7 +86,7 @@ export async function startNotebookServer(o: NotebookServerOptions = {}): Promis
   const port = o.port ?? (await freePort());
   const token = o.token ?? crypto.randomBytes(24).toString('hex');
   const dir = o.notebookDir ?? NOTEBOOK_DIR;
-  const env = jupyterEnv('quick');
+  const env = jupyterEnv(notebookScale()); // $ZERONAS_SCALE (default quick) reaches the kernels
   env.JUPYTER_TOKEN = token; // not on the command line, where `ps` would show it
   const child = spawn(
     NOTEBOOK_SERVER_BIN,
