@@ -163,13 +163,27 @@ function mount(root: HTMLElement, tables: readonly ExploreTable[], scriptText: s
     if (r.kind === 'fusion') showFusion(r);
     else showRule(r);
   };
+  const onPage = (): ((r: Exclude<Request, { kind: 'tables' }>) => void) => {
+    const compute = makeComputer(tables);
+    return (r) => setTimeout(() => handle(compute(r)), 0);
+  };
+  const sent: { fusion?: Exclude<Request, { kind: 'tables' }>; rule?: Exclude<Request, { kind: 'tables' }> } = {};
   if (worker) {
     worker.postMessage({ kind: 'tables', json: root.querySelector('script.zx-data')!.textContent! } satisfies Request);
     worker.onmessage = (e: MessageEvent<Reply>) => handle(e.data);
-    post = (r) => worker!.postMessage(r);
+    post = (r) => {
+      sent[r.kind] = r;
+      worker!.postMessage(r);
+    };
+    // a page policy may refuse blob workers only when they start: compute on the page instead
+    worker.onerror = () => {
+      worker!.terminate();
+      root.dataset.compute = 'page';
+      post = onPage();
+      for (const k of ['fusion', 'rule'] as const) if (inflight[k] && sent[k]) post(sent[k]!);
+    };
   } else {
-    const compute = makeComputer(tables);
-    post = (r) => setTimeout(() => handle(compute(r)), 0);
+    post = onPage();
   }
   ui.send = (r) => {
     if (r.kind === 'tables') return;
@@ -390,7 +404,8 @@ function mount(root: HTMLElement, tables: readonly ExploreTable[], scriptText: s
     else if (target.matches('.zx-a')) q<HTMLOutputElement>('.zx-a-value').textContent = (target as HTMLInputElement).value;
   });
   const copy = (text: string, what: string): void => {
-    const done = (ok: boolean): void => void (q('.zx-copied').textContent = ok ? `${what} copied` : `${what}: select and copy the text below`);
+    const done = (ok: boolean): void =>
+      void (q('.zx-copied').textContent = ok ? `${what} copied` : `${what}: the browser refused the clipboard; copy it from ${what === 'permalink' ? 'the address bar' : 'the text below'}`);
     if (navigator.clipboard) navigator.clipboard.writeText(text).then(() => done(true), () => done(false));
     else done(false);
   };
