@@ -235,7 +235,15 @@ function tauBOfDense(dx: Int32Array, mx: number, dy: Int32Array, my: number, n: 
     }
   }
   n3 += (run * (run - 1)) / 2;
-  const swaps = countInversions(seq, n);
+  return tauBFromCounts(n, n1, n2, n3, countInversions(seq, n));
+}
+
+/**
+ * τ_b = (n0 − n1 − n2 + n3 − 2·swaps) / sqrt((n0 − n1)(n0 − n2)), n0 = n(n−1)/2, from the exact
+ * integer pair counts (x-tied n1, y-tied n2, tied in both n3, discordant swaps); NaN if x or y
+ * is constant.
+ */
+function tauBFromCounts(n: number, n1: number, n2: number, n3: number, swaps: number): number {
   const n0 = (n * (n - 1)) / 2;
   const denom = (n0 - n1) * (n0 - n2);
   if (denom === 0) return NaN;
@@ -317,8 +325,12 @@ export function spearmanOnResamples(x: readonly number[], y: readonly number[]):
 
 /**
  * kendallTauB on resamples: f(idx) === kendallTauB(idx.map(i => x[i]), idx.map(i => y[i])) exactly
- * (idx of length n = x.length); x and y are ranked once here, so a resample costs two counting
- * sorts and the O(n log n) inversion count, no comparison sort.
+ * (idx of length n = x.length). The rows are put in (x, y) order once here; a resample is then the
+ * same rows with multiplicities w (how often each row was drawn), and its pair counts are exact
+ * integer sums over that fixed order: n1 = Σ W(W−1)/2 over the total weights W of equal x, n2 over
+ * equal y, n3 over equal (x, y), and the discordant pairs (x_i < x_j, y_i > y_j) by a Fenwick tree
+ * over y (Fenwick, "A new data structure for cumulative frequency tables", 1994), each group of
+ * equal x queried before it is inserted. O(n log n) per resample, no sort.
  * @throws Error as kendallTauB on bad (x, y).
  */
 export function kendallTauBOnResamples(x: readonly number[], y: readonly number[]): ResampleMetric {
@@ -326,16 +338,68 @@ export function kendallTauBOnResamples(x: readonly number[], y: readonly number[
   const n = x.length;
   const X = ownDenseRanks(x);
   const Y = ownDenseRanks(y);
-  const kx = new Int32Array(n);
-  const ky = new Int32Array(n);
+  const my = Y.m;
+  // rows in (x, y) order
+  ensureCapacity(n);
+  for (let i = 0; i < n; i++) orderA[i] = i;
+  countingSortBy(Y.d, my, orderA, orderB, n);
+  countingSortBy(X.d, X.m, orderB, orderA, n);
+  const order = orderA.slice(0, n);
+  const w = new Int32Array(n); // multiplicity of each row in the resample
+  const tree = new Float64Array(my + 1); // Fenwick tree of inserted weight per dense y (1-based)
+  const yWeight = new Float64Array(my);
   return (idx) => {
-    ensureCapacity(n);
-    for (let k = 0; k < n; k++) {
-      const i = idx[k];
-      kx[k] = X.d[i];
-      ky[k] = Y.d[i];
+    w.fill(0);
+    for (let k = 0; k < n; k++) w[idx[k]]++;
+    tree.fill(0);
+    yWeight.fill(0);
+    let n1 = 0;
+    let n3 = 0;
+    let swaps = 0;
+    let inserted = 0; // weight of rows with a smaller x
+    let p = 0;
+    while (p < n) {
+      // the group of rows with x equal to x[order[p]]: order[p..q)
+      const gx = X.d[order[p]];
+      let q = p;
+      let groupW = 0;
+      let runW = 0;
+      let runY = -1;
+      for (; q < n && X.d[order[q]] === gx; q++) {
+        const j = order[q];
+        const c = w[j];
+        if (c === 0) continue;
+        const v = Y.d[j];
+        // inserted weight with y ≤ v: prefix sum over dense y 0..v (tree positions 1..v+1)
+        let le = 0;
+        for (let t = v + 1; t > 0; t -= t & -t) le += tree[t];
+        swaps += c * (inserted - le); // earlier-x rows with a larger y
+        groupW += c;
+        yWeight[v] += c;
+        if (v === runY) runW += c;
+        else {
+          n3 += (runW * (runW - 1)) / 2;
+          runW = c;
+          runY = v;
+        }
+      }
+      n3 += (runW * (runW - 1)) / 2;
+      n1 += (groupW * (groupW - 1)) / 2;
+      for (let r = p; r < q; r++) {
+        const j = order[r];
+        const c = w[j];
+        if (c === 0) continue;
+        for (let t = Y.d[j] + 1; t <= my; t += t & -t) tree[t] += c;
+      }
+      inserted += groupW;
+      p = q;
     }
-    return tauBOfDense(kx, X.m, ky, Y.m, n);
+    let n2 = 0;
+    for (let g = 0; g < my; g++) {
+      const c = yWeight[g];
+      n2 += (c * (c - 1)) / 2;
+    }
+    return tauBFromCounts(n, n1, n2, n3, swaps);
   };
 }
 
