@@ -12,7 +12,8 @@
  *   `node --import tsx bench/zcpt.ts` gives the per-step costs and the projections behind it.
  * Env: BENCH_ARCHS (default 30), BENCH_PROXY_ARCHS (default 3), BENCH_POOL_ARCHS (default 24),
  *   The indicator explorer's refit in headless Chromium (bench/explore.ts) against 300 ms.
- *   BENCH_ONLY=naswot|proxies|pool|zcpt|explore.
+ *   The statistics behind that refit in Node against the reference implementations (bench/stats.ts).
+ *   BENCH_ONLY=naswot|proxies|pool|zcpt|explore|stats.
  */
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src/engine/backend';
@@ -24,6 +25,7 @@ import { proxyNames } from '../src/proxies';
 import { defaultWorkers, scoreIndices } from '../src/runner/pool';
 import { benchZcpt } from './zcpt';
 import { benchExplore } from './explore';
+import { benchStats } from './stats';
 
 function median(v: number[]): number {
   const s = [...v].sort((a, b) => a - b);
@@ -138,6 +140,7 @@ async function main(): Promise<void> {
   if (!only || only === 'pool') await benchPool();
   if (!only || only === 'zcpt') await benchZcptSearch();
   if (!only || only === 'explore') await benchExplore();
+  if (!only || only === 'stats') benchStats();
 }
 
 main().catch((e) => {
