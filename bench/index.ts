@@ -13,8 +13,10 @@
  *   The training benches: seconds per architecture-epoch of the DARTS bench recipe, measured live
  *   (bench/trainBench.ts) and as recorded in each committed bench.
  * Env: BENCH_ARCHS (default 30), BENCH_PROXY_ARCHS (default 3), BENCH_POOL_ARCHS (default 24),
- *   BENCH_ONLY=naswot|proxies|pool|zcpt|zcpt-macro|train-bench (zcpt-macro: bench/zcptMacro.ts, one Macro
- *   supernet scoring at batch 256 and 32 and one Macro search at the committed setting).
+ *   The indicator explorer's refit in headless Chromium (bench/explore.ts) against 300 ms.
+ *   The statistics behind that refit in Node against the reference implementations (bench/stats.ts).
+ *   BENCH_ONLY=naswot|proxies|pool|zcpt|zcpt-macro|train-bench|explore|stats (zcpt-macro: bench/zcptMacro.ts,
+ *   one Macro supernet scoring at batch 256 and 32 and one Macro search at the committed setting).
  */
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src/engine/backend';
@@ -27,6 +29,8 @@ import { defaultWorkers, scoreIndices } from '../src/runner/pool';
 import { benchZcpt } from './zcpt';
 import { benchTrainBenchCommitted, benchTrainBenchLive } from './trainBench';
 import { benchZcptMacro } from './zcptMacro';
+import { benchExplore } from './explore';
+import { benchStats } from './stats';
 
 function median(v: number[]): number {
   const s = [...v].sort((a, b) => a - b);
@@ -145,6 +149,8 @@ async function main(): Promise<void> {
     benchTrainBenchCommitted();
   }
   if (!only || only === 'zcpt-macro') await benchZcptMacro();
+  if (!only || only === 'explore') await benchExplore();
+  if (!only || only === 'stats') benchStats();
 }
 
 main().catch((e) => {

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Idempotent project setup:
-#   1. Debian's Jupyter (nbconvert + nbclient + ipykernel) if /usr/bin/jupyter-nbconvert is missing,
+#   1. Debian packages, each only if its binary is missing: Jupyter for headless runs (nbconvert,
+#      nbclient, ipykernel), the classic notebook server (`npm run notebook`) and Chromium (the
+#      explorer's browser tests; npm never downloads a browser),
 #   2. npm dependencies (`npm ci`) unless node_modules is already in sync with package-lock.json,
 #   3. a PROJECT-LOCAL tslab kernelspec in .jupyter/kernels/tslab (gitignored).
 # Everything that runs Jupyter must use JUPYTER_PATH="$REPO/.jupyter" and Debian's /usr/bin/jupyter
@@ -16,45 +18,58 @@ FORCE=0
 for arg in "$@"; do
   case "$arg" in
     --force) FORCE=1 ;;
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
     *) echo "install.sh: unknown argument: $arg" >&2; exit 2 ;;
   esac
 done
 
 log() { echo "[install] $*"; }
 
-# ---------------------------------------------------------------- 1. Jupyter (Debian packages)
-JUPYTER_PKGS=(jupyter-nbconvert python3-nbclient python3-ipykernel)
-if [[ -x /usr/bin/jupyter-nbconvert ]]; then
-  log "jupyter-nbconvert present (/usr/bin/jupyter-nbconvert)"
-else
-  log "installing Debian packages: ${JUPYTER_PKGS[*]}"
+# ---------------------------------------------------------------- 1. Debian packages
+# binary that shows the package is installed -> packages that provide it
+declare -A NEEDS=(
+  [/usr/bin/jupyter-nbconvert]="jupyter-nbconvert python3-nbclient python3-ipykernel"
+  [/usr/bin/jupyter-notebook]="jupyter-notebook"
+  [/usr/bin/chromium]="chromium"
+)
+MISSING=()
+for bin in /usr/bin/jupyter-nbconvert /usr/bin/jupyter-notebook /usr/bin/chromium; do
+  if [[ -x "$bin" ]]; then
+    log "present: $bin"
+  else
+    read -r -a pkgs <<<"${NEEDS[$bin]}"
+    MISSING+=("${pkgs[@]}")
+  fi
+done
+if [[ "${#MISSING[@]}" -gt 0 ]]; then
+  log "installing Debian packages: ${MISSING[*]}"
   SUDO=()
   if [[ "$(id -u)" -ne 0 ]]; then
     if command -v sudo >/dev/null 2>&1; then
       SUDO=(sudo -n)
     else
-      echo "install.sh: not root and no sudo; install as root: apt-get install -y ${JUPYTER_PKGS[*]}" >&2
+      echo "install.sh: not root and no sudo; install as root: apt-get install -y ${MISSING[*]}" >&2
       exit 1
     fi
   fi
   export DEBIAN_FRONTEND=noninteractive
   "${SUDO[@]}" apt-get update </dev/null
-  "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y \
-    "${JUPYTER_PKGS[@]}" </dev/null
-  if [[ ! -x /usr/bin/jupyter-nbconvert ]]; then
-    echo "install.sh: /usr/bin/jupyter-nbconvert still missing after apt-get install" >&2
-    exit 1
-  fi
+  "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y "${MISSING[@]}" </dev/null
+  for bin in /usr/bin/jupyter-nbconvert /usr/bin/jupyter-notebook /usr/bin/chromium; do
+    if [[ ! -x "$bin" ]]; then
+      echo "install.sh: $bin still missing after apt-get install" >&2
+      exit 1
+    fi
+  done
 fi
-/usr/bin/python3 -c 'import nbconvert, nbclient, ipykernel' \
-  || { echo "install.sh: Debian python3 cannot import nbconvert/nbclient/ipykernel" >&2; exit 1; }
+/usr/bin/python3 -c 'import nbconvert, nbclient, ipykernel, notebook' \
+  || { echo "install.sh: Debian python3 cannot import nbconvert/nbclient/ipykernel/notebook" >&2; exit 1; }
 
 # ---------------------------------------------------------------- 2. npm dependencies
 if [[ "$FORCE" -eq 1 || ! -f node_modules/.package-lock.json \
       || ! node_modules/.package-lock.json -nt package-lock.json ]]; then
   log "npm ci"
-  npm ci --no-audit --no-fund </dev/null
+  PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund </dev/null
 else
   log "node_modules up to date with package-lock.json (use --force to reinstall)"
 fi
@@ -81,4 +96,4 @@ NODE_BIN="$NODE_BIN" TSLAB_BIN="$TSLAB_BIN" KERNEL_JSON="$KERNEL_DIR/kernel.json
   fs.writeFileSync(process.env.KERNEL_JSON, JSON.stringify(spec, null, 2) + "\n");
 '
 log "kernelspec written: $KERNEL_DIR/kernel.json"
-log "done. Open notebooks with: JUPYTER_PATH=\"$REPO/.jupyter\" /usr/bin/jupyter notebook notebooks/"
+log "done. Open the notebooks with: npm run notebook   (prints the URL)"

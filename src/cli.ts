@@ -7,7 +7,9 @@
  *   search  searches over a score table (NASWOT Table 2(a): random-N, REA, AREA, random search)
  *   train-bench  short training of a sample of architectures with per-epoch atoms (DAS mini bench)
  *   provenance   show or re-derive the provenance sidecar of result files
+ *   explore      a standalone browser page over score files (fusion, rules, search; src/explore)
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadNb201Table, NB201_ACCURACY_KEYS, Nb201AccuracyKey } from './benchmarks/nb201';
@@ -16,6 +18,8 @@ import { BATCH_SELECTS, type BatchAugment, type BatchSelect } from './data/batch
 import type { CifarDataset } from './data/cifar';
 import type { ReluCounting } from './engine/taps';
 import { parseProxyList } from './proxies';
+import { exploreTableFromScoreFile } from './explore/fromFiles';
+import { explorerPage } from './explore/page';
 import { selectArchs } from './runner/archs';
 import { DEFAULT_ACCURACY_KEY, evaluateScores, formatEvaluation, paperKey } from './runner/evaluate';
 import { archSet, SPACE_NET_DEFAULTS } from './runner/archSets';
@@ -51,6 +55,7 @@ commands:
   train-bench  train a fixed-seed sample of architectures a few epochs: per-epoch accuracy and
            NASWOT/DAS atoms (CSV, resumable)
   provenance  show a result file's provenance sidecar; --rederive fills in its data identity
+  explore  write a standalone HTML page to refit fusions and rules on a score file in the browser
 
 'zeronas <command> --help' shows each command's options.`,
   score: `zeronas score [options]
@@ -80,6 +85,12 @@ commands:
   --repeats K              average each proxy over K draws (draw r: batch and network seeds from
                            seed + r; draw 0 is the single-draw score; default 1)
   --quiet                  no progress bar`,
+  explore: `zeronas explore --scores FILE[,FILE…] [options]
+  --scores FILES           score files written by 'zeronas score' (with their .meta.json); the
+                           accuracy comes from the benchmark of the space each was scored on
+  --accuracy KEY           ground-truth column (default as in 'eval')
+  --out FILE               HTML page to write (default: the first score file with .html)
+  --title TEXT             page title`,
   eval: `zeronas eval --scores FILE [options]
   --benchmark NAME         nb201 | nb101 | nb101-naslib | darts: optional; the benchmark is the
                            space recorded in FILE's sidecar, and a different one is refused
@@ -248,6 +259,22 @@ function cmdEval(argv: string[]): void {
   for (const e of evals) if (e.unusable) process.stderr.write(`zeronas: column '${e.proxy}' of ${v.scores} is not evaluated: ${e.unusable}\n`);
   console.log(`benchmark: ${set.description}`);
   console.log(formatEvaluation(evals, paperKey(space, dataset), key));
+}
+
+function cmdExplore(argv: string[]): void {
+  const { values: v } = parseArgs({
+    args: argv,
+    options: { scores: { type: 'string' }, accuracy: { type: 'string' }, out: { type: 'string' }, title: { type: 'string' }, help: { type: 'boolean' } },
+  });
+  if (v.help) return void console.log(HELP.explore);
+  if (!v.scores) fail('explore needs --scores FILE (a score file written by zeronas score)');
+  const files = v.scores.split(',').filter((f) => f.length > 0);
+  for (const f of files) if (!fs.existsSync(f)) fail(`explore: score file '${f}' not found`);
+  const tables = files.map((f) => exploreTableFromScoreFile(f, v.accuracy !== undefined ? { accuracyKey: v.accuracy } : {}));
+  const out = v.out ?? files[0].replace(/\.csv$/, '') + '.html';
+  fs.writeFileSync(out, explorerPage(tables, v.title ?? `ZeroNAS explorer: ${files.map((f) => path.basename(f)).join(', ')}`));
+  console.log(`explorer: ${tables.map((t) => `${t.id} (${t.accuracy.length} architectures × ${t.indicators.length} indicators, ${t.accuracyLabel})`).join('; ')}`);
+  console.log(`wrote ${out} — open it in a browser (works offline, no server)`);
 }
 
 async function cmdParity(argv: string[]): Promise<void> {
@@ -487,6 +514,8 @@ export async function main(argv: string[]): Promise<void> {
       return cmdScore(rest);
     case 'eval':
       return cmdEval(rest);
+    case 'explore':
+      return cmdExplore(rest);
     case 'parity':
       return cmdParity(rest);
     case 'search':

@@ -37,3 +37,4 @@ export * from './viz';
 export * from './notebooks/scale';
 export * from './notebooks/manifest';
 export * from './runner/robustness';
+export * from './explore';

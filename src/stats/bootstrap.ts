@@ -1,5 +1,6 @@
 import { assertFinitePairs } from "./clean";
 import { Rng } from "../engine/rng";
+import { kendallTauB, kendallTauBOnResamples, spearman, spearmanOnResamples, type ResampleMetric } from "./correlation";
 
 /** A paired metric, e.g. pearson / spearman / kendallTauB. */
 export type PairedMetric = (x: readonly number[], y: readonly number[]) => number;
@@ -38,14 +39,97 @@ function quantileSorted(s: readonly number[], p: number): number {
 }
 
 /**
- * Percentile bootstrap confidence interval for a paired metric (Efron &
- * Tibshirani, "An Introduction to the Bootstrap", 1993, §13.3): draw B
- * resamples of n index pairs (i, i) uniformly with replacement, evaluate
- * θ*_b = metric(x[idx], y[idx]), and report the (1-level)/2 and (1+level)/2
- * quantiles (type-7 interpolation) of the finite θ*_b. Resamples where the
- * metric is undefined (non-finite result, e.g. a constant resample) are
- * skipped and counted in `skipped`; if all are skipped, lo = hi = NaN.
+ * Metrics with a resample fast path: built once from the full (x, y), it returns exactly
+ * metric(x[idx], y[idx]) for a resample's row indices idx, reusing the sort of the full sample.
+ */
+const ON_RESAMPLES = new Map<PairedMetric, (x: readonly number[], y: readonly number[]) => ResampleMetric>([
+  [spearman, spearmanOnResamples],
+  [kendallTauB, kendallTauBOnResamples],
+]);
+
+/**
+ * Percentile bootstrap confidence intervals for several paired metrics on the SAME resamples
+ * (Efron & Tibshirani, "An Introduction to the Bootstrap", 1993, §13.3): draw B resamples of n
+ * index pairs (i, i) uniformly with replacement, evaluate every metric θ*_b = metric(x[idx], y[idx])
+ * on each, and report per metric the (1-level)/2 and (1+level)/2 quantiles (type-7 interpolation)
+ * of its finite θ*_b. Resamples where a metric is undefined (non-finite result, e.g. a constant
+ * resample) are skipped for that metric and counted in its `skipped`; if all are skipped,
+ * lo = hi = NaN. Each resample is drawn once for all metrics, so the result for each metric is
+ * exactly bootstrapCI(x, y, metric, options) with the same options. spearman and kendallTauB are
+ * evaluated from the full sample's ranks (no sort per resample), with identical values.
  * Deterministic for a given seed (engine Rng).
+ * @throws Error on length mismatch, n < 2, non-finite input or bad options.
+ */
+export function bootstrapCIs<K extends string>(
+  x: readonly number[],
+  y: readonly number[],
+  metrics: Readonly<Record<K, PairedMetric>>,
+  options: BootstrapOptions = {},
+): Record<K, BootstrapResult> {
+  return bootstrapMany("bootstrapCIs", x, y, metrics, options);
+}
+
+function bootstrapMany<K extends string>(
+  name: string,
+  x: readonly number[],
+  y: readonly number[],
+  metrics: Readonly<Record<K, PairedMetric>>,
+  options: BootstrapOptions,
+): Record<K, BootstrapResult> {
+  const { resamples = 1000, seed = 1, level = 0.95 } = options;
+  assertFinitePairs(name, x, y, 2);
+  if (!Number.isInteger(resamples) || resamples < 1) {
+    throw new Error(`${name}: resamples must be a positive integer, got ${resamples}`);
+  }
+  if (!(level > 0 && level < 1)) {
+    throw new Error(`${name}: level must be in (0, 1), got ${level}`);
+  }
+  const keys = Object.keys(metrics) as K[];
+  if (keys.length === 0) throw new Error(`${name}: no metrics given`);
+  const n = x.length;
+  const onIdx: (ResampleMetric | undefined)[] = keys.map((k) => ON_RESAMPLES.get(metrics[k])?.(x, y));
+  const gather = onIdx.some((f) => f === undefined);
+  const rng = new Rng(seed);
+  const idx = new Int32Array(n);
+  const bx = new Array<number>(n).fill(0);
+  const by = new Array<number>(n).fill(0);
+  const values: number[][] = keys.map(() => []);
+  for (let b = 0; b < resamples; b++) {
+    for (let i = 0; i < n; i++) idx[i] = rng.int(n);
+    if (gather) {
+      for (let i = 0; i < n; i++) {
+        const j = idx[i];
+        bx[i] = x[j];
+        by[i] = y[j];
+      }
+    }
+    for (let m = 0; m < keys.length; m++) {
+      const f = onIdx[m];
+      const v = f !== undefined ? f(idx) : metrics[keys[m]](bx, by);
+      if (Number.isFinite(v)) values[m].push(v);
+    }
+  }
+  const alpha = (1 - level) / 2;
+  const out = {} as Record<K, BootstrapResult>;
+  keys.forEach((k, m) => {
+    const vs = values[m].sort((a, b) => a - b);
+    const empty = vs.length === 0;
+    out[k] = {
+      lo: empty ? NaN : quantileSorted(vs, alpha),
+      hi: empty ? NaN : quantileSorted(vs, 1 - alpha),
+      estimate: metrics[k](x, y),
+      level,
+      resamples,
+      used: vs.length,
+      skipped: resamples - vs.length,
+    };
+  });
+  return out;
+}
+
+/**
+ * Percentile bootstrap confidence interval for one paired metric: bootstrapCIs with that metric
+ * alone (same resamples for a given seed, same percentiles, skipped resamples counted).
  * @throws Error on length mismatch, n < 2, non-finite input or bad options.
  */
 export function bootstrapCI(
@@ -54,38 +138,5 @@ export function bootstrapCI(
   metric: PairedMetric,
   options: BootstrapOptions = {},
 ): BootstrapResult {
-  const { resamples = 1000, seed = 1, level = 0.95 } = options;
-  assertFinitePairs("bootstrapCI", x, y, 2);
-  if (!Number.isInteger(resamples) || resamples < 1) {
-    throw new Error(`bootstrapCI: resamples must be a positive integer, got ${resamples}`);
-  }
-  if (!(level > 0 && level < 1)) {
-    throw new Error(`bootstrapCI: level must be in (0, 1), got ${level}`);
-  }
-  const n = x.length;
-  const rng = new Rng(seed);
-  const bx = new Array<number>(n);
-  const by = new Array<number>(n);
-  const values: number[] = [];
-  for (let b = 0; b < resamples; b++) {
-    for (let i = 0; i < n; i++) {
-      const j = rng.int(n);
-      bx[i] = x[j];
-      by[i] = y[j];
-    }
-    const v = metric(bx, by);
-    if (Number.isFinite(v)) values.push(v);
-  }
-  values.sort((a, b) => a - b);
-  const alpha = (1 - level) / 2;
-  const empty = values.length === 0;
-  return {
-    lo: empty ? NaN : quantileSorted(values, alpha),
-    hi: empty ? NaN : quantileSorted(values, 1 - alpha),
-    estimate: metric(x, y),
-    level,
-    resamples,
-    used: values.length,
-    skipped: resamples - values.length,
-  };
+  return bootstrapMany("bootstrapCI", x, y, { metric }, options).metric;
 }

@@ -18,26 +18,108 @@ function clampUnit(r: number): number {
   return r > 1 ? 1 : r < -1 ? -1 : r;
 }
 
+/*
+ * Scratch buffers shared by ranks / spearman / kendallTauB, grown on demand and reused across calls
+ * (the bootstrap calls these hundreds of times on the same n). Safe because the functions are
+ * synchronous and never call each other while a buffer is in use.
+ */
+let cap = 0;
+let sortedBuf = new Float64Array(0); // sorted copy of the input, then its distinct values
+let countBuf = new Int32Array(0); // per dense rank: multiplicity, then bucket offsets
+let denseX = new Int32Array(0); // 0-based dense rank (index of the distinct value) of x[i]
+let denseY = new Int32Array(0);
+let orderA = new Uint32Array(0); // index permutations of the two counting-sort passes
+let orderB = new Uint32Array(0);
+let seqBuf = new Int32Array(0); // dense y ranks in (x, y) order: the sequence whose inversions count
+let mergeBuf = new Int32Array(0);
+let avgBuf = new Float64Array(0); // average rank of each distinct value
+
+function ensureCapacity(n: number): void {
+  if (n <= cap) return;
+  cap = Math.max(n, 2 * cap, 64);
+  sortedBuf = new Float64Array(cap);
+  countBuf = new Int32Array(cap + 1);
+  denseX = new Int32Array(cap);
+  denseY = new Int32Array(cap);
+  orderA = new Uint32Array(cap);
+  orderB = new Uint32Array(cap);
+  seqBuf = new Int32Array(cap);
+  mergeBuf = new Int32Array(cap);
+  avgBuf = new Float64Array(cap);
+}
+
+/**
+ * Dense 0-based ranks: dense[i] = number of distinct values of v smaller than v[i] (equal values,
+ * −0 and +0 included, share one rank). Leaves the m distinct values ascending in sortedBuf[0..m)
+ * and their multiplicities in countBuf[0..m); returns m. O(n log n): a native typed-array sort and
+ * one binary search per value. Needs ensureCapacity(v.length) first.
+ */
+function denseRanks(v: readonly number[], dense: Int32Array): number {
+  const n = v.length;
+  const s = sortedBuf;
+  for (let i = 0; i < n; i++) s[i] = v[i];
+  s.subarray(0, n).sort(); // numeric ascending (−0 before +0, which compare equal below)
+  let m = 0;
+  for (let i = 0; i < n; i++) {
+    const a = s[i];
+    if (m === 0 || a !== s[m - 1]) s[m++] = a;
+  }
+  for (let i = 0; i < n; i++) {
+    const a = v[i];
+    let lo = 0;
+    let hi = m - 1; // s[hi] === a for some hi in [lo, m)
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (s[mid] < a) lo = mid + 1;
+      else hi = mid;
+    }
+    dense[i] = lo;
+  }
+  return m;
+}
+
+/**
+ * Average 1-based ranks from dense ranks: d[k] ∈ [0, m) orders the values (equal values share a
+ * d, and a smaller d means a smaller value); writes the rank of value k to out[k]. A group of
+ * t equal values at sorted positions i..j (0-based) gets (i + j)/2 + 1. O(n + m).
+ */
+function averageRanksOfDense(d: Int32Array, m: number, n: number, out: number[]): void {
+  const count = countBuf;
+  count.fill(0, 0, m);
+  for (let k = 0; k < n; k++) count[d[k]]++;
+  const avg = avgBuf;
+  let i = 0; // sorted position where the current group starts
+  for (let g = 0; g < m; g++) {
+    const c = count[g];
+    if (c === 0) continue;
+    const j = i + c - 1; // ... and ends
+    avg[g] = (i + j) / 2 + 1; // mean of 1-based positions i+1..j+1
+    i = j + 1;
+  }
+  for (let k = 0; k < n; k++) out[k] = avg[d[k]];
+}
+
+/** Average ranks of v into a new array (no input checks). */
+function averageRanks(v: readonly number[]): number[] {
+  const n = v.length;
+  ensureCapacity(n);
+  const m = denseRanks(v, denseX);
+  const r = new Array<number>(n);
+  averageRanksOfDense(denseX, m, n, r);
+  return r;
+}
+
 /**
  * Average ranks, 1-based ("fractional"/mid-ranks): the k-th smallest value gets
  * rank k, and a group of t tied values occupying positions i+1..i+t all get
  * the mean rank i + (t + 1) / 2. Ranks are returned in input order.
  * Example: ranks([10, 20, 20, 5]) = [2, 3.5, 3.5, 1].
+ * Computed on typed arrays (sorted copy, distinct values, one binary search per value).
  * @throws Error on non-finite values.
  */
 export function ranks(x: readonly number[]): number[] {
   assertFinite("ranks", x, 0, "x");
-  const order = x.map((_, i) => i).sort((a, b) => x[a] - x[b]);
-  const r = new Array<number>(x.length);
-  let i = 0;
-  while (i < order.length) {
-    let j = i;
-    while (j + 1 < order.length && x[order[j + 1]] === x[order[i]]) j++;
-    const avg = (i + j) / 2 + 1; // mean of 1-based positions i+1..j+1
-    for (let k = i; k <= j; k++) r[order[k]] = avg;
-    i = j + 1;
-  }
-  return r;
+  return averageRanks(x);
 }
 
 /**
@@ -68,34 +150,17 @@ export function pearson(x: readonly number[], y: readonly number[]): number {
 export function spearman(x: readonly number[], y: readonly number[]): number {
   assertFinitePairs("spearman", x, y, 2);
   if (isConstant(x) || isConstant(y)) return NaN;
-  return clampUnit(sampleCorrelation(ranks(x), ranks(y)));
-}
-
-/** Number of pairs t(t-1)/2 within runs of equal values of a sorted sequence, via `eq`. */
-function tiedPairs(n: number, eq: (i: number) => boolean): number {
-  // eq(i) tells whether element i equals element i-1 (i >= 1).
-  let total = 0;
-  let run = 1;
-  for (let i = 1; i < n; i++) {
-    if (eq(i)) {
-      run++;
-    } else {
-      total += (run * (run - 1)) / 2;
-      run = 1;
-    }
-  }
-  return total + (run * (run - 1)) / 2;
+  return clampUnit(sampleCorrelation(averageRanks(x), averageRanks(y)));
 }
 
 /**
- * Stable bottom-up merge sort of `a` (ascending) in place; returns the number
- * of inversions (pairs i < j with a[i] > a[j]), i.e. the swaps a bubble sort
- * would make. Equal elements are not counted.
+ * Number of inversions of a[0..n) (pairs i < j with a[i] > a[j]; equal elements are not counted),
+ * i.e. the swaps a bubble sort would make, by a stable bottom-up merge sort that leaves a sorted
+ * (it uses mergeBuf as the second buffer; the result may end there, which callers ignore).
  */
-function mergeSortCountSwaps(a: number[]): number {
-  const n = a.length;
-  let src = a;
-  let dst = new Array<number>(n);
+function countInversions(a: Int32Array, n: number): number {
+  let src: Int32Array = a;
+  let dst: Int32Array = mergeBuf;
   let swaps = 0;
   for (let width = 1; width < n; width *= 2) {
     for (let lo = 0; lo < n; lo += 2 * width) {
@@ -119,8 +184,70 @@ function mergeSortCountSwaps(a: number[]): number {
     src = dst;
     dst = t;
   }
-  if (src !== a) for (let i = 0; i < n; i++) a[i] = src[i];
   return swaps;
+}
+
+/**
+ * Stable counting sort of the indices `from[0..n)` by key[from[i]] ∈ [0, m) into `to` (uses
+ * countBuf for the bucket offsets). Returns Σ c(c−1)/2 over the key multiplicities c: the pairs
+ * tied on the key.
+ */
+function countingSortBy(key: Int32Array, m: number, from: Uint32Array, to: Uint32Array, n: number): number {
+  const off = countBuf;
+  off.fill(0, 0, m + 1);
+  for (let i = 0; i < n; i++) off[key[from[i]] + 1]++;
+  let tied = 0;
+  for (let g = 0; g < m; g++) {
+    const c = off[g + 1];
+    tied += (c * (c - 1)) / 2;
+    off[g + 1] += off[g];
+  }
+  for (let i = 0; i < n; i++) {
+    const k = from[i];
+    to[off[key[k]]++] = k;
+  }
+  return tied;
+}
+
+/**
+ * τ-b of n pairs given as dense ranks dx ∈ [0, mx), dy ∈ [0, my) (order-preserving integer codes of
+ * x and y; codes need not all occur). Needs ensureCapacity(max(n, mx, my)).
+ */
+function tauBOfDense(dx: Int32Array, mx: number, dy: Int32Array, my: number, n: number): number {
+  const a = orderA;
+  const b = orderB;
+  for (let i = 0; i < n; i++) a[i] = i;
+  const n2 = countingSortBy(dy, my, a, b, n); // by y ...
+  const n1 = countingSortBy(dx, mx, b, a, n); // ... then stably by x: a = indices in (x, y) order
+  const seq = seqBuf;
+  let n3 = 0;
+  let run = 1;
+  seq[0] = dy[a[0]];
+  for (let i = 1; i < n; i++) {
+    const k = a[i];
+    const p = a[i - 1];
+    seq[i] = dy[k];
+    if (dx[k] === dx[p] && dy[k] === dy[p]) {
+      run++;
+    } else {
+      n3 += (run * (run - 1)) / 2;
+      run = 1;
+    }
+  }
+  n3 += (run * (run - 1)) / 2;
+  return tauBFromCounts(n, n1, n2, n3, countInversions(seq, n));
+}
+
+/**
+ * τ_b = (n0 − n1 − n2 + n3 − 2·swaps) / sqrt((n0 − n1)(n0 − n2)), n0 = n(n−1)/2, from the exact
+ * integer pair counts (x-tied n1, y-tied n2, tied in both n3, discordant swaps); NaN if x or y
+ * is constant.
+ */
+function tauBFromCounts(n: number, n1: number, n2: number, n3: number, swaps: number): number {
+  const n0 = (n * (n - 1)) / 2;
+  const denom = (n0 - n1) * (n0 - n2);
+  if (denom === 0) return NaN;
+  return clampUnit((n0 - n1 - n2 + n3 - 2 * swaps) / Math.sqrt(denom));
 }
 
 /**
@@ -134,22 +261,146 @@ function mergeSortCountSwaps(a: number[]): number {
  *   4. n2 = Σ u(u-1)/2 over groups of tied y;
  *   τ_b = (n0 - n1 - n2 + n3 - 2·swaps) / sqrt((n0 - n1)(n0 - n2)),
  *   with n0 = n(n-1)/2, i.e. (concordant - discordant) / sqrt((n0-n1)(n0-n2)).
+ * On typed arrays: x and y are replaced by their dense ranks (native sort + binary search), the
+ * (x, y) order comes from two stable counting sorts (by y, then by x), and the inversions are
+ * counted by a bottom-up merge sort on Int32Arrays; all counts are exact integers.
  * @returns τ_b, or NaN if x or y is constant.
  * @throws Error on length mismatch, n < 2 or non-finite values.
  */
 export function kendallTauB(x: readonly number[], y: readonly number[]): number {
   assertFinitePairs("kendallTauB", x, y, 2);
   const n = x.length;
-  const idx = x.map((_, i) => i).sort((a, b) => x[a] - x[b] || y[a] - y[b]);
-  const n1 = tiedPairs(n, (i) => x[idx[i]] === x[idx[i - 1]]);
-  const n3 = tiedPairs(n, (i) => x[idx[i]] === x[idx[i - 1]] && y[idx[i]] === y[idx[i - 1]]);
-  const ys = idx.map((i) => y[i]);
-  const swaps = mergeSortCountSwaps(ys); // ys is now sorted ascending
-  const n2 = tiedPairs(n, (i) => ys[i] === ys[i - 1]);
-  const n0 = (n * (n - 1)) / 2;
-  const denom = (n0 - n1) * (n0 - n2);
-  if (denom === 0) return NaN;
-  return clampUnit((n0 - n1 - n2 + n3 - 2 * swaps) / Math.sqrt(denom));
+  ensureCapacity(n);
+  const my = denseRanks(y, denseY);
+  const mx = denseRanks(x, denseX);
+  return tauBOfDense(denseX, mx, denseY, my, n);
+}
+
+/** Evaluates a paired metric on resamples of fixed (x, y) given by row indices (see resampled). */
+export type ResampleMetric = (idx: Int32Array) => number;
+
+/** Dense ranks of v in a new array, and their count m. */
+function ownDenseRanks(v: readonly number[]): { d: Int32Array; m: number } {
+  ensureCapacity(v.length);
+  const d = new Int32Array(v.length);
+  return { d, m: denseRanks(v, d) };
+}
+
+/**
+ * spearman on resamples: returns f with f(idx) === spearman(idx.map(i => x[i]), idx.map(i => y[i]))
+ * exactly (idx of length n = x.length), but x and y are sorted once here and each resample's ranks
+ * come from counting its rows per original value, O(n) per resample instead of two sorts.
+ * @throws Error as spearman on bad (x, y).
+ */
+export function spearmanOnResamples(x: readonly number[], y: readonly number[]): ResampleMetric {
+  assertFinitePairs("spearman", x, y, 2);
+  const n = x.length;
+  const X = ownDenseRanks(x);
+  const Y = ownDenseRanks(y);
+  const kx = new Int32Array(n);
+  const ky = new Int32Array(n);
+  const rx = new Array<number>(n).fill(0);
+  const ry = new Array<number>(n).fill(0);
+  return (idx) => {
+    ensureCapacity(n);
+    let cx = true; // constant resample (one value of x, or of y) ⇒ undefined, as in spearman
+    let cy = true;
+    const x0 = X.d[idx[0]];
+    const y0 = Y.d[idx[0]];
+    for (let k = 0; k < n; k++) {
+      const i = idx[k];
+      const a = X.d[i];
+      const b = Y.d[i];
+      kx[k] = a;
+      ky[k] = b;
+      if (a !== x0) cx = false;
+      if (b !== y0) cy = false;
+    }
+    if (cx || cy) return NaN;
+    averageRanksOfDense(kx, X.m, n, rx);
+    averageRanksOfDense(ky, Y.m, n, ry);
+    return clampUnit(sampleCorrelation(rx, ry));
+  };
+}
+
+/**
+ * kendallTauB on resamples: f(idx) === kendallTauB(idx.map(i => x[i]), idx.map(i => y[i])) exactly
+ * (idx of length n = x.length). The rows are put in (x, y) order once here; a resample is then the
+ * same rows with multiplicities w (how often each row was drawn), and its pair counts are exact
+ * integer sums over that fixed order: n1 = Σ W(W−1)/2 over the total weights W of equal x, n2 over
+ * equal y, n3 over equal (x, y), and the discordant pairs (x_i < x_j, y_i > y_j) by a Fenwick tree
+ * over y (Fenwick, "A new data structure for cumulative frequency tables", 1994), each group of
+ * equal x queried before it is inserted. O(n log n) per resample, no sort.
+ * @throws Error as kendallTauB on bad (x, y).
+ */
+export function kendallTauBOnResamples(x: readonly number[], y: readonly number[]): ResampleMetric {
+  assertFinitePairs("kendallTauB", x, y, 2);
+  const n = x.length;
+  const X = ownDenseRanks(x);
+  const Y = ownDenseRanks(y);
+  const my = Y.m;
+  // rows in (x, y) order
+  ensureCapacity(n);
+  for (let i = 0; i < n; i++) orderA[i] = i;
+  countingSortBy(Y.d, my, orderA, orderB, n);
+  countingSortBy(X.d, X.m, orderB, orderA, n);
+  const order = orderA.slice(0, n);
+  const w = new Int32Array(n); // multiplicity of each row in the resample
+  const tree = new Float64Array(my + 1); // Fenwick tree of inserted weight per dense y (1-based)
+  const yWeight = new Float64Array(my);
+  return (idx) => {
+    w.fill(0);
+    for (let k = 0; k < n; k++) w[idx[k]]++;
+    tree.fill(0);
+    yWeight.fill(0);
+    let n1 = 0;
+    let n3 = 0;
+    let swaps = 0;
+    let inserted = 0; // weight of rows with a smaller x
+    let p = 0;
+    while (p < n) {
+      // the group of rows with x equal to x[order[p]]: order[p..q)
+      const gx = X.d[order[p]];
+      let q = p;
+      let groupW = 0;
+      let runW = 0;
+      let runY = -1;
+      for (; q < n && X.d[order[q]] === gx; q++) {
+        const j = order[q];
+        const c = w[j];
+        if (c === 0) continue;
+        const v = Y.d[j];
+        // inserted weight with y ≤ v: prefix sum over dense y 0..v (tree positions 1..v+1)
+        let le = 0;
+        for (let t = v + 1; t > 0; t -= t & -t) le += tree[t];
+        swaps += c * (inserted - le); // earlier-x rows with a larger y
+        groupW += c;
+        yWeight[v] += c;
+        if (v === runY) runW += c;
+        else {
+          n3 += (runW * (runW - 1)) / 2;
+          runW = c;
+          runY = v;
+        }
+      }
+      n3 += (runW * (runW - 1)) / 2;
+      n1 += (groupW * (groupW - 1)) / 2;
+      for (let r = p; r < q; r++) {
+        const j = order[r];
+        const c = w[j];
+        if (c === 0) continue;
+        for (let t = Y.d[j] + 1; t <= my; t += t & -t) tree[t] += c;
+      }
+      inserted += groupW;
+      p = q;
+    }
+    let n2 = 0;
+    for (let g = 0; g < my; g++) {
+      const c = yWeight[g];
+      n2 += (c * (c - 1)) / 2;
+    }
+    return tauBFromCounts(n, n1, n2, n3, swaps);
+  };
 }
 
 /**

@@ -3,13 +3,13 @@
  * evaluated on held-out rows:
  *   PLCC  = pearson(pred, acc)            SROCC = spearman(pred, acc)   (average ranks for ties)
  *   RMSE  = sqrt(mean((pred − acc)²))      KROCC = kendallTauB(pred, acc) (τ-b for ties)
- * each with a percentile-bootstrap CI (bootstrapCI; all four see the same resamples since they
- * share the seed). RMSE needs predictions in accuracy units, so a single indicator is first mapped
+ * each with a percentile-bootstrap CI (bootstrapCIs: each resample is drawn once and all four
+ * metrics are evaluated on it). RMSE needs predictions in accuracy units, so a single indicator is first mapped
  * by a 1-D least-squares line acc ≈ α + β·x fitted on training rows and applied to the held-out
  * rows (no logistic mapping: whether the paper used one is UNCONFIRMED). A negative β makes a
  * "lower is better" indicator's PLCC/SROCC/KROCC positive.
  */
-import { bootstrapCI } from './bootstrap';
+import { bootstrapCIs } from './bootstrap';
 import { pairFinite } from './clean';
 import { kendallTauB, pearson, rmse, spearman } from './correlation';
 
@@ -72,14 +72,16 @@ export function fitMetrics(pred: readonly number[], actual: readonly number[], o
   if (!(Number.isInteger(bootstrap) && bootstrap >= 0)) throw new Error(`fitMetrics: bootstrap must be an integer ≥ 0, got ${bootstrap}`);
   const c = pairFinite(pred, actual);
   if (c.n < 2) throw new Error(`fitMetrics: needs at least 2 finite (prediction, accuracy) pairs, got ${c.n} (${c.dropped} dropped)`);
-  const one = (metric: (x: readonly number[], y: readonly number[]) => number): MetricWithCI => {
-    if (bootstrap === 0) {
-      return { value: metric(c.x, c.y), lo: NaN, hi: NaN, level, resamples: 0, skipped: 0, n: c.n, dropped: c.dropped };
-    }
-    const r = bootstrapCI(c.x, c.y, metric, { resamples: bootstrap, seed, level });
-    return { value: r.estimate, lo: r.lo, hi: r.hi, level, resamples: bootstrap, skipped: r.skipped, n: c.n, dropped: c.dropped };
-  };
-  return { plcc: one(pearson), rmse: one(rmse), srocc: one(spearman), krocc: one(kendallTauB), n: c.n, dropped: c.dropped };
+  const metrics = { plcc: pearson, rmse, srocc: spearman, krocc: kendallTauB };
+  const base = { level, n: c.n, dropped: c.dropped };
+  if (bootstrap === 0) {
+    const none = (metric: (x: readonly number[], y: readonly number[]) => number): MetricWithCI => ({ value: metric(c.x, c.y), lo: NaN, hi: NaN, resamples: 0, skipped: 0, ...base });
+    return { plcc: none(pearson), rmse: none(rmse), srocc: none(spearman), krocc: none(kendallTauB), n: c.n, dropped: c.dropped };
+  }
+  // one set of resamples for all four metrics
+  const r = bootstrapCIs(c.x, c.y, metrics, { resamples: bootstrap, seed, level });
+  const ci = (k: keyof typeof metrics): MetricWithCI => ({ value: r[k].estimate, lo: r[k].lo, hi: r[k].hi, resamples: bootstrap, skipped: r[k].skipped, ...base });
+  return { plcc: ci('plcc'), rmse: ci('rmse'), srocc: ci('srocc'), krocc: ci('krocc'), n: c.n, dropped: c.dropped };
 }
 
 /** A fitted line acc ≈ intercept + slope·x. */

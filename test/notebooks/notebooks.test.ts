@@ -152,7 +152,9 @@ for (const file of listNotebooks()) {
         .join('\n');
       for (const re of EXPECT[name] ?? []) assert.match(text, re);
       CHECK[name]?.(text);
-      assert.ok(fs.readFileSync(r.html!, 'utf8').includes('Plotly.newPlot'), 'plots in the HTML write-up');
+      const html = fs.readFileSync(r.html!, 'utf8');
+      assert.ok(html.includes('Plotly.newPlot'), 'plots in the HTML write-up');
+      if (name === '02-das' || name === '03-fusion-indicator') assert.ok(html.includes('class="zx-root"') && html.includes('id="zx-bundle"'), 'the explorer is embedded');
     } finally {
       fs.rmSync(outDir, { recursive: true, force: true });
     }

@@ -1,7 +1,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { bootstrapCI } from "../../src/stats/bootstrap";
-import { kendallTauB, pearson, spearman } from "../../src/stats/correlation";
+import { bootstrapCI, bootstrapCIs } from "../../src/stats/bootstrap";
+import { kendallTauB, pearson, rmse, spearman } from "../../src/stats/correlation";
+import { tiedData } from "./helpers";
+import { refBootstrapCI, refKendallTauB } from "./reference";
 import { Rng } from "../../src/engine/rng";
 
 function correlatedSample(seed: number, n: number): { x: number[]; y: number[] } {
@@ -95,4 +97,34 @@ test("bootstrapCI takes the quantiles over the finite resamples only", () => {
   const none = bootstrapCI(X4, Y4, () => Infinity, { resamples: 3, seed: 1 });
   assert.ok(Number.isNaN(none.lo) && Number.isNaN(none.hi));
   assert.deepEqual([none.used, none.skipped], [0, 3]);
+});
+
+test("bootstrapCIs gives each metric exactly the reference one-metric bootstrap, skipped resamples included", () => {
+  const metrics = { plcc: pearson, rmse, srocc: spearman, krocc: kendallTauB, ref: refKendallTauB };
+  const cases = [
+    { ...correlatedSample(4, 3), what: "n = 3 (many constant resamples)" },
+    { x: [1, 1, 2, 2], y: [0, 1, 0, 1], what: "n = 4, ties" },
+    { ...tiedData(6, 40, 3), what: "n = 40, 3 levels" },
+    { ...tiedData(7, 500, 30), what: "n = 500, 30 levels" },
+  ];
+  for (const { x, y, what } of cases) {
+    for (const seed of [1, 2, 99]) {
+      for (const level of [0.5, 0.9, 0.95]) {
+        const all = bootstrapCIs(x, y, metrics, { resamples: 120, seed, level });
+        for (const [k, m] of Object.entries(metrics)) {
+          const ref = refBootstrapCI(x, y, m, 120, seed, level);
+          assert.deepEqual(all[k as keyof typeof metrics], ref, `${what}, ${k}, seed ${seed}, level ${level}`);
+          assert.deepEqual(bootstrapCI(x, y, m, { resamples: 120, seed, level }), ref, `bootstrapCI ${what}, ${k}`);
+        }
+      }
+    }
+  }
+  const tiny = bootstrapCIs([1, 2, 3], [1, 2, 4], { p: pearson, s: spearman, k: kendallTauB }, { resamples: 200, seed: 3 });
+  for (const r of Object.values(tiny)) assert.ok(r.skipped > 0 && r.used + r.skipped === 200);
+});
+
+test("bootstrapCIs validates input, options and the metric set", () => {
+  assert.throws(() => bootstrapCIs([1, 2], [1, 2], {}), /bootstrapCIs: no metrics/);
+  assert.throws(() => bootstrapCIs([1, Infinity], [1, 2], { p: pearson }), /bootstrapCIs: x contains 1 non-finite/);
+  assert.throws(() => bootstrapCIs([1, 2], [1, 2], { p: pearson }, { resamples: 1.5 }), /bootstrapCIs: resamples/);
 });

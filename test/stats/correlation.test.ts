@@ -1,6 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { kendallTauB, pearson, ranks, rmse, spearman } from "../../src/stats/correlation";
+import { kendallTauB, kendallTauBOnResamples, pearson, ranks, rmse, spearman, spearmanOnResamples } from "../../src/stats/correlation";
+import { Rng } from "../../src/engine/rng";
+import { refKendallTauB, refRanks, refSpearman } from "./reference";
 import { close, tiedData } from "./helpers";
 
 /** O(n²) reference τ-b straight from the definition. */
@@ -112,4 +114,55 @@ test("rmse: simple case", () => {
   // diffs 0, -2, 2  =>  sqrt(8/3)
   close(rmse([1, 2, 3], [1, 4, 1]), Math.sqrt(8 / 3));
   assert.equal(rmse([5], [5]), 0);
+});
+
+/** Tied data with negatives, fractions, −0 and +0, at several tie densities. */
+function mixedData(seed: number, n: number, levels: number): { x: number[]; y: number[] } {
+  const { x, y } = tiedData(seed, n, levels);
+  const g = new Rng(seed + 1);
+  const f = (v: number): number => (v === 0 ? (g.next() < 0.5 ? -0 : 0) : (v - levels / 2) / 4 + (g.next() < 0.1 ? g.next() : 0));
+  return { x: x.map(f), y: y.map(f) };
+}
+
+test("ranks, spearman and kendallTauB are bit-identical to the reference implementations", () => {
+  for (const seed of [1, 5, 77, 2024]) {
+    for (const n of [2, 3, 4, 9, 64, 257, 1500]) {
+      for (const levels of [1, 2, 5, 40, 1e6]) {
+        const { x, y } = mixedData(seed * 131 + n + levels, n, levels);
+        const at = `seed ${seed} n ${n} levels ${levels}`;
+        assert.deepEqual(ranks(x), refRanks(x), `ranks ${at}`);
+        assert.ok(Object.is(spearman(x, y), refSpearman(x, y)), `spearman ${at}: ${spearman(x, y)} vs ${refSpearman(x, y)}`);
+        assert.ok(Object.is(kendallTauB(x, y), refKendallTauB(x, y)), `kendallTauB ${at}: ${kendallTauB(x, y)} vs ${refKendallTauB(x, y)}`);
+      }
+    }
+  }
+});
+
+test("rank metrics after a larger call still work on smaller inputs (reused buffers)", () => {
+  const big = mixedData(9, 3000, 50);
+  kendallTauB(big.x, big.y);
+  spearman(big.x, big.y);
+  assert.deepEqual(ranks([10, 20, 20, 5]), [2, 3.5, 3.5, 1]);
+  close(kendallTauB([1, 2, 3, 4, 5], [3, 1, 2, 5, 4]), 0.4);
+});
+
+test("spearmanOnResamples / kendallTauBOnResamples equal the metric on the gathered resample", () => {
+  for (const seed of [3, 8]) {
+    for (const [n, levels] of [[2, 2], [3, 2], [5, 3], [200, 7], [1500, 400]] as const) {
+      const { x, y } = mixedData(seed * 17 + n, n, levels);
+      const sp = spearmanOnResamples(x, y);
+      const kt = kendallTauBOnResamples(x, y);
+      const g = new Rng(seed);
+      for (let b = 0; b < 30; b++) {
+        const idx = new Int32Array(n);
+        for (let i = 0; i < n; i++) idx[i] = g.int(n);
+        const bx = Array.from(idx, (i) => x[i]);
+        const by = Array.from(idx, (i) => y[i]);
+        assert.ok(Object.is(sp(idx), spearman(bx, by)), `spearman n ${n} b ${b}`);
+        assert.ok(Object.is(kt(idx), kendallTauB(bx, by)), `kendallTauB n ${n} b ${b}`);
+      }
+    }
+  }
+  assert.throws(() => spearmanOnResamples([1, NaN], [1, 2]), /spearman: x contains 1 non-finite/);
+  assert.throws(() => kendallTauBOnResamples([1], [1]), /kendallTauB: needs at least 2/);
 });

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng } from '../../src/engine/rng';
 import { bootstrapCI } from '../../src/stats/bootstrap';
+import { refBootstrapCI } from './reference';
 import { kendallTauB, pearson, rmse, spearman } from '../../src/stats/correlation';
 import {
   applyLinear1D,
@@ -84,15 +85,19 @@ test('fitMetrics CIs are the bootstrapCI percentiles (same seed, shared resample
   const y: number[] = [];
   for (let i = 0; i < 80; i++) {
     const a = g.normal();
-    x.push(a);
-    y.push(a + 0.5 * g.normal());
+    x.push(i % 4 === 0 ? Math.round(a) : a); // some ties
+    y.push(i % 3 === 0 ? Math.round(a + 0.5 * g.normal()) : a + 0.5 * g.normal());
   }
   const m = fitMetrics(x, y, { bootstrap: 300, seed: 4, level: 0.9 });
   const metrics = { plcc: pearson, rmse, srocc: spearman, krocc: kendallTauB };
   for (const [k, f] of Object.entries(metrics) as [keyof typeof metrics, typeof pearson][]) {
     const ref = bootstrapCI(x, y, f, { resamples: 300, seed: 4, level: 0.9 });
+    const old = refBootstrapCI(x, y, f, 300, 4, 0.9); // the per-metric bootstrap with comparator sorts
     assert.equal(m[k].lo, ref.lo, k);
     assert.equal(m[k].hi, ref.hi, k);
+    assert.equal(m[k].lo, old.lo, k);
+    assert.equal(m[k].hi, old.hi, k);
+    assert.equal(m[k].skipped, old.skipped, k);
     assert.equal(m[k].value, f(x, y), k);
     assert.equal(m[k].level, 0.9);
     assert.ok(m[k].lo <= m[k].value && m[k].value <= m[k].hi, `${k}: ${m[k].lo} ${m[k].value} ${m[k].hi}`);

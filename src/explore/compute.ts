@@ -1,0 +1,186 @@
+/**
+ * What the explorer shows for a selection, as pure functions over an {@link ExploreTable}: the
+ * library's own fusion, statistics, rule and search code, called exactly as a notebook would
+ * (see `libraryCall`). The page runs this module in the browser; the tests run it in Node and
+ * compare with the page's figures.
+ *
+ * - Fusion: `compareFusion` (k-fold, seed 0) with the selected transforms and fit; held-out
+ *   PLCC / RMSE / SROCC / KROCC of FI and of the best single indicator (highest held-out SROCC,
+ *   first on ties) with percentile-bootstrap CIs (`fitMetrics` on the pooled out-of-fold
+ *   predictions: the same numbers `compareFusion` reports with that bootstrap).
+ * - Search: random-N (NASWOT's Alg. 1, `randomN`) over the rows used, ranked by the held-out
+ *   FI prediction, and top-k precision (`topKHitRate`) of that prediction.
+ * - Rule: `scoreEntries` with the WOT column as the baseline (Kendall τ-b, paired ratio CI).
+ */
+import { mean, sampleStandardDeviation } from 'simple-statistics';
+import { Rng } from '../engine/rng';
+import { compareFusion, type CompareFusionResult } from '../fusion/compare';
+import type { FusionOptions } from '../fusion/model';
+import { dasColumns, scoreEntries, type RuleScore } from '../fusion/rules';
+import { fitMetrics, type FitMetrics } from '../stats/fitMetrics';
+import { topKHitRate } from '../stats/topk';
+import { randomN } from '../search/randomN';
+import { EXPLORE_PROTOCOL, ruleSpec, type Selection } from './selection';
+import type { ExploreTable } from './table';
+
+/** A panel's content, or the message the page shows instead of it. */
+export type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly message: string };
+
+function attempt<T>(f: () => T): Outcome<T> {
+  try {
+    return { ok: true, value: f() };
+  } catch (e) {
+    return { ok: false, message: (e as Error).message };
+  }
+}
+
+export interface SearchFigures {
+  /** Mean and sd of the chosen architecture's accuracy over the runs, per N. */
+  readonly randomN: readonly { readonly n: number; readonly mean: number; readonly sd: number; readonly bestSingleMean: number }[];
+  /** Top-k precision of the held-out FI ranking, for each k ≤ rows. */
+  readonly topK: readonly { readonly k: number; readonly precision: number; readonly bestSingle: number }[];
+  /** Best accuracy among the rows used. */
+  readonly optimum: number;
+}
+
+export interface FusionFigures {
+  readonly n: number;
+  readonly dropped: number;
+  /** Non-finite cells per selected column (and the accuracy), over the whole table. */
+  readonly droppedBy: Readonly<Record<string, number>>;
+  /** FI weights per standard deviation of each transformed indicator. */
+  readonly weights: readonly { readonly name: string; readonly weight: number; readonly clipped: boolean }[];
+  readonly intercept: number;
+  readonly fi: FitMetrics;
+  readonly best: { readonly name: string; readonly metrics: FitMetrics };
+  /** Held-out prediction, accuracy and architecture string of every used row. */
+  readonly scatter: { readonly predicted: readonly number[]; readonly actual: readonly number[]; readonly archs: readonly string[] };
+  readonly notes: readonly string[];
+  readonly search: SearchFigures;
+}
+
+/** Messages that explain a selection the fusion panel cannot compute, or `undefined`. */
+function fusionPrecheck(t: ExploreTable, s: Selection): string | undefined {
+  if (s.indicators.length === 0) return 'Tick at least one indicator to fit a fusion.';
+  if (!(Number.isInteger(s.folds) && s.folds >= 2)) return `Folds must be an integer ≥ 2, got ${s.folds}.`;
+  if (s.fit === 'ridge' && !(Number.isFinite(s.lambda) && s.lambda >= 0)) return `Ridge λ must be a number ≥ 0, got ${s.lambda}.`;
+  let complete = 0;
+  for (let i = 0; i < t.accuracy.length; i++) {
+    if (Number.isFinite(t.accuracy[i]) && s.indicators.every((k) => Number.isFinite(t.values[k][i]))) complete++;
+  }
+  if (complete < Math.max(3, s.folds)) {
+    return (
+      `${s.folds}-fold cross-validation needs at least ${Math.max(3, s.folds)} architectures with finite values in every ticked indicator and the accuracy; ` +
+      `this selection has ${complete} of ${t.accuracy.length}. Lower the folds or untick indicators with missing values.`
+    );
+  }
+  return undefined;
+}
+
+/** Fusion options of a selection. */
+export function fusionOptions(t: ExploreTable, s: Selection): FusionOptions {
+  const transforms = Object.fromEntries(s.indicators.filter((k) => (s.transforms[k] ?? 'identity') !== 'identity').map((k) => [k, s.transforms[k]]));
+  return {
+    transforms,
+    ...(s.fit === 'ridge' ? { ridge: s.lambda } : {}),
+    ...(s.fit === 'nnls' ? { nonNegative: true, higherIsBetter: Object.fromEntries(s.indicators.map((k) => [k, t.higherIsBetter[k] ?? true])) } : {}),
+    onSingular: 'ridge',
+  };
+}
+
+function searchFigures(r: CompareFusionResult, bestOof: readonly number[]): SearchFigures {
+  const P = EXPLORE_PROTOCOL;
+  const n = r.n;
+  const indices = r.rowIndex.map((_, i) => i);
+  const seconds = indices.map(() => 0);
+  const runs = (scores: readonly number[], size: number): number[] => {
+    const rng = new Rng(P.randomNSeed);
+    const pool = { proxy: 'FI', indices, scores, seconds };
+    return Array.from({ length: P.randomNRuns }, () => r.actual[randomN(pool, size, rng).chosen]);
+  };
+  return {
+    randomN: P.randomN.map((size) => {
+      const acc = runs(r.fusion.oof, size);
+      return { n: size, mean: mean(acc), sd: sampleStandardDeviation(acc), bestSingleMean: mean(runs(bestOof, size)) };
+    }),
+    topK: P.topK.filter((k) => k <= n).map((k) => ({ k, precision: topKHitRate(r.fusion.oof, r.actual, k), bestSingle: topKHitRate(bestOof, r.actual, k) })),
+    optimum: Math.max(...r.actual),
+  };
+}
+
+/** The fusion panel (fit, held-out metrics, scatter, search) for a selection. */
+export function computeFusion(t: ExploreTable, s: Selection): Outcome<FusionFigures> {
+  const pre = fusionPrecheck(t, s);
+  if (pre !== undefined) return { ok: false, message: pre };
+  return attempt(() => {
+    const P = EXPLORE_PROTOCOL;
+    const table = { names: t.indicators, rows: t.accuracy.map((_, i) => Object.fromEntries(t.indicators.map((k) => [k, t.values[k][i]]))) };
+    // point estimates for every predictor, CIs for the two shown (same resamples: shared seed)
+    const r = compareFusion({
+      table,
+      indicators: s.indicators,
+      accuracy: t.accuracy,
+      folds: s.folds,
+      seed: P.splitSeed,
+      options: fusionOptions(t, s),
+      metrics: { bootstrap: 0 },
+    });
+    let best = r.perIndicator[0];
+    for (const p of r.perIndicator) if (p.metrics.srocc.value > best.metrics.srocc.value || Number.isNaN(best.metrics.srocc.value)) best = p;
+    const ci = { bootstrap: P.bootstrap, seed: P.bootstrapSeed };
+    const archs = r.rowIndex.map((i) => t.archs[i]);
+    const notes = [...r.model.fit.notes];
+    if (t.indicators.length === 1) notes.push(`This table has a single indicator ('${t.indicators[0]}'): FI is that indicator's own line, so both columns agree.`);
+    else if (s.indicators.length === 1) notes.push('One indicator ticked: FI is its own line, so both columns agree. Tick a second indicator to fuse.');
+    if (r.model.fit.clipped.length) notes.push(`NNLS holds ${r.model.fit.clipped.join(', ')} at weight 0 (a free fit would give it the sign opposite to its direction of "better").`);
+    return {
+      n: r.n,
+      dropped: r.dropped,
+      droppedBy: r.droppedBy,
+      weights: s.indicators.map((name, j) => ({ name, weight: r.model.weights[j], clipped: r.model.fit.clipped.includes(name) })),
+      intercept: r.model.intercept,
+      fi: fitMetrics(r.fusion.oof, r.actual, ci),
+      best: { name: best.name, metrics: fitMetrics(best.oof, r.actual, ci) },
+      scatter: { predicted: r.fusion.oof, actual: r.actual, archs },
+      notes,
+      search: searchFigures(r, best.oof),
+    };
+  });
+}
+
+export interface RuleFigures {
+  /** The rule's τ with its CI, and the rows used. */
+  readonly rule: RuleScore;
+  /** The baseline's (WOT's) τ on the same rows; undefined when the table has no WOT column. */
+  readonly baseline?: RuleScore;
+  /** Names the rule may use. */
+  readonly names: readonly string[];
+  readonly total: number;
+}
+
+/** Columns the rule language sees: every indicator, `index`, and with a batch size `N` and the DAS aliases. */
+export function ruleColumns(t: ExploreTable): Record<string, Float64Array> {
+  const scores = { proxies: t.indicators, rows: t.accuracy.map((_, i) => ({ index: i, arch: t.archs[i], seconds: 0, values: Object.fromEntries(t.indicators.map((k) => [k, t.values[k][i]])) })) };
+  if (t.batchSize !== undefined) return dasColumns(scores, t.batchSize);
+  const cols: Record<string, Float64Array> = { index: Float64Array.from(t.accuracy, (_, i) => i) };
+  for (const k of t.indicators) cols[k] = Float64Array.from(t.values[k]);
+  return cols;
+}
+
+/** The rule panel: τ of the typed rule (parameter `a` from the slider) against WOT, paired CI. */
+export function computeRule(t: ExploreTable, s: Selection, columns: Record<string, Float64Array> = ruleColumns(t)): Outcome<RuleFigures> {
+  if (s.rule.trim() === '') return { ok: false, message: 'Type a rule, e.g. rank(jacov) + a*rank(nwot).' };
+  const names = Object.keys(columns);
+  return attempt(() => {
+    const P = EXPLORE_PROTOCOL;
+    const mine = ruleSpec(s, names);
+    const entries = [{ label: 'rule', rule: mine, params: { ...mine.params } }];
+    if (t.baseline !== undefined) entries.unshift({ label: 'WOT', rule: { name: 'WOT', expr: t.baseline }, params: {} });
+    const report = scoreEntries(entries, columns, t.accuracy, { baseline: t.baseline !== undefined ? 'WOT' : 'rule', bootstrap: P.bootstrap, seed: P.bootstrapSeed });
+    const rule = report.entries[report.entries.length - 1];
+    if (rule.n < 2) {
+      throw new Error(`the rule is finite on ${rule.n} architecture(s) of ${report.total} (${rule.nonFinite.nan} NaN, ${rule.nonFinite.negInf} −∞, ${rule.nonFinite.posInf} +∞): τ needs at least 2`);
+    }
+    return { rule, ...(t.baseline !== undefined ? { baseline: report.baseline } : {}), names, total: report.total };
+  });
+}
