@@ -10,16 +10,17 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { dataFilesRead, sha256File } from '../data/identity';
-import { packageRoot } from '../data/root';
+import { dataRoots, packageRoot } from '../data/root';
 import { tablesRead } from '../runner/tablesRead';
 import { showHtml } from '../viz/display';
 import { escapeHtml, tableHtml } from '../viz/table';
 import { notebookScale, type NotebookScale } from './scale';
 
 export interface ManifestFile {
-  /** Path as the reader knows it: relative to the data root or to the repository. */
+  /** Path as the reader knows it: relative to the data root or to the repository (no machine paths). */
   readonly file: string;
-  readonly path: string;
+  /** Data files: which data root held it (e.g. `package ../shared/data`, `$ZERONAS_DATA`); tables: `repository`. */
+  readonly root: string;
   readonly bytes: number;
   readonly sha256: string;
 }
@@ -52,8 +53,14 @@ function git(args: string[]): string | null {
   }
 }
 
-function fileEntry(file: string, abs: string): ManifestFile {
-  return { file, path: abs, bytes: fs.statSync(abs).size, sha256: sha256File(abs) };
+function fileEntry(file: string, abs: string, root: string): ManifestFile {
+  return { file, root, bytes: fs.statSync(abs).size, sha256: sha256File(abs) };
+}
+
+/** The data root (by origin) that holds an absolute data-file path. */
+function rootOrigin(abs: string): string {
+  const r = dataRoots().find((d) => abs.startsWith(d.dir + path.sep));
+  return r ? r.origin : 'unknown data root';
 }
 
 /**
@@ -73,8 +80,8 @@ export function buildManifest(opts: { seeds?: Record<string, number | string> } 
     scale: notebookScale(),
     cores: os.availableParallelism?.() ?? os.cpus().length,
     seeds: { ...(opts.seeds ?? {}) },
-    dataFiles: dataFilesRead().map((d) => fileEntry(d.rel, d.path)),
-    tables: tablesRead().map((t) => ({ ...fileEntry(path.relative(root, t.path), t.path), name: t.name, settings: t.settings, command: t.command })),
+    dataFiles: dataFilesRead().map((d) => fileEntry(d.rel, d.path, rootOrigin(d.path))),
+    tables: tablesRead().map((t) => ({ ...fileEntry(path.relative(root, t.path), t.path, 'repository'), name: t.name, settings: t.settings, command: t.command })),
   };
 }
 
@@ -88,7 +95,7 @@ export function manifestHtml(m: Manifest): string {
     { field: 'cores', value: String(m.cores) },
     { field: 'seeds', value: Object.entries(m.seeds).map(([k, v]) => `${k} ${v}`).join('; ') || '(only those in the tables\' settings)' },
   ];
-  const data = m.dataFiles.map((f) => ({ 'data file': f.file, bytes: f.bytes, 'SHA-256': f.sha256 }));
+  const data = m.dataFiles.map((f) => ({ 'data file': f.file, 'data root': f.root, bytes: f.bytes, 'SHA-256': f.sha256 }));
   const settingsText = (v: unknown): string =>
     v && typeof v === 'object' ? Object.entries(v as Record<string, unknown>).map(([k, x]) => `${k} ${JSON.stringify(x)}`).join('; ') : JSON.stringify(v);
   const tables = m.tables.map((t) => ({ table: t.file, bytes: t.bytes, 'SHA-256': t.sha256, settings: settingsText(t.settings), command: t.command }));

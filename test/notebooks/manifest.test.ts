@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { initBackend } from '../../src/engine/backend';
 import { makeBatch } from '../../src/data/batch';
+import { findDataFile } from '../../src/data/root';
 import { loadProjectScores } from '../../src/runner/projectTables';
 import { buildManifest, manifestHtml, type Manifest } from '../../src/notebooks/manifest';
 
@@ -21,8 +22,14 @@ function checkManifest(m: Manifest, where: string): void {
   assert.match(m.tfjs, /^\d+\.\d+\.\d+$/, `${where}: tfjs`);
   assert.ok(['wasm', 'cpu', 'tensorflow'].includes(m.backend), `${where}: backend ${m.backend}`);
   assert.ok(m.cores >= 1, `${where}: cores`);
-  for (const f of [...m.dataFiles, ...m.tables]) {
-    if (fs.existsSync(f.path) && fs.statSync(f.path).size === f.bytes) assert.equal(f.sha256, sha(f.path), `${where}: SHA-256 of ${f.file}`);
+  for (const f of m.dataFiles) {
+    assert.ok(!path.isAbsolute(f.file) && !f.file.includes('..'), `${where}: ${f.file} relative to its data root`);
+    const abs = findDataFile(f.file);
+    if (abs && fs.statSync(abs).size === f.bytes) assert.equal(f.sha256, sha(abs), `${where}: SHA-256 of ${f.file}`);
+  }
+  for (const t of m.tables) {
+    const abs = path.join(ROOT, t.file);
+    if (fs.existsSync(abs) && fs.statSync(abs).size === t.bytes) assert.equal(t.sha256, sha(abs), `${where}: SHA-256 of ${t.file}`);
   }
   for (const t of m.tables) {
     assert.ok(t.command.startsWith('node dist/cli.js'), `${where}: command of ${t.name}`);
@@ -43,10 +50,12 @@ test('the manifest records this run: commit, runtime, data files and tables read
   assert.ok(t, 'table read is listed');
   assert.equal(t.file, 'data/scores/nb201-cifar10-naswot.csv');
   assert.equal(t.sha256, sha(scores.path));
+  assert.equal(t.root, 'repository');
   assert.deepEqual(t.settings, scores.settings);
   const d = m.dataFiles.find((x) => x.file.startsWith('cifar10/'));
   assert.ok(d, 'a CIFAR-10 file read is listed');
-  assert.equal(d.sha256, sha(d.path));
+  assert.equal(d.sha256, sha(findDataFile(d.file)!));
+  assert.match(d.root, /data|ZERONAS/);
   const html = manifestHtml(m);
   const json = /<script type="application\/json" id="zeronas-manifest">([\s\S]*?)<\/script>/.exec(html);
   assert.ok(json);
