@@ -72,6 +72,8 @@ const TITLES: Readonly<Record<ProjectScoreTableName, string>> = {
   'nb201-cifar100-naswot': 'NB201 · CIFAR-100 · NASWOT + DAS atoms',
   'nb101-cifar10-naswot': 'NB101 · CIFAR-10 · NASWOT + DAS atoms',
   'nb101-naslib-cifar10-fusion': 'NB101 (NASLib cells) · CIFAR-10 · FI four + NASLib proxies',
+  'nb101-naslib-cifar10-naswot': 'NB101 (NASLib cells) · CIFAR-10 · NASWOT + DAS atoms',
+  'macro-cifar10-naswot': 'NAS-Bench-Macro · CIFAR-10 · NASWOT',
 };
 
 /** Explorer tables for committed project score tables (accuracy from the benchmarks in the data root). */
