@@ -56,6 +56,11 @@ test("bootstrapCI validates input and options", () => {
   assert.throws(() => bootstrapCI([1, NaN, 3], [1, 2, 3], pearson), /bootstrapCI: x contains 1 non-finite/);
   assert.throws(() => bootstrapCI([1, 2], [1, 2], pearson, { level: 1 }), /level/);
   assert.throws(() => bootstrapCI([1, 2], [1, 2], pearson, { resamples: 0 }), /resamples/);
+  assert.throws(() => bootstrapCI([1, 2], [1, 2], pearson, { level: 0 }), { message: "bootstrapCI: level must be in (0, 1), got 0" });
+  assert.throws(() => bootstrapCI([1, 2], [1, 2], pearson, { level: -0.5 }), /level must be in \(0, 1\)/);
+  // one resample is allowed: both bounds are its value (first draw of seed 1: pairs 0, 1, 1, 2 → 341)
+  const one = bootstrapCI(X4, Y4, dot, { resamples: 1, seed: 1 });
+  assert.deepEqual([one.lo, one.hi, one.used], [341, 341, 1]);
 });
 
 // Independent expected values: the resample indices are the engine Rng's draws replayed here

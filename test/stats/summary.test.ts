@@ -65,6 +65,8 @@ test("summarize's intervals are bootstrapCI's at the requested level and seed, o
 
 test("summarize throws when fewer than 2 finite pairs remain", () => {
   assert.throws(() => summarize([1, NaN], [1, 2]), /summarize: needs at least 2 finite pairs, got 1 \(1 dropped\)/);
+  // exactly 2 pairs are enough
+  assert.deepEqual([summarize([1, 2, NaN], [3, 5, 1]).n, summarize([1, 2], [3, 5]).dropped], [2, 0]);
 });
 
 test("index re-exports the public API", () => {
