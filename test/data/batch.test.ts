@@ -96,7 +96,7 @@ test('makeBatch crop-flip: same images, each a padded crop (+flip) of its source
 });
 
 test('makeBatch rejects a batch larger than the split', { skip }, () => {
-  assert.throws(() => makeBatch({ dataset: 'cifar10', split: 'test', batchSize: 2000 }), /batchSize 2000 exceeds the 1017 images/);
+  assert.throws(() => makeBatch({ dataset: 'cifar10', split: 'test', batchSize: 2000 }), /batch size 2000 exceeds the 1017 images/);
   assert.throws(() => makeBatch({ dataset: 'cifar10', batchSize: 0 }), /positive integer/);
 });
 

@@ -116,9 +116,9 @@ test('openScoreFile refuses other settings, a missing sidecar and another column
   const dir = tmp();
   const f = path.join(dir, 's.csv');
   openScoreFile(f, settings).append(row(1, 1));
-  assert.throws(() => openScoreFile(f, { ...settings, batchSize: 64 }), /'.*s\.csv' holds scores made with other settings \(.*s\.csv\.meta\.json\)/);
+  assert.throws(() => openScoreFile(f, { ...settings, batchSize: 64 }), /'.*s\.csv' holds score file rows made with other settings or data \(.*s\.csv\.meta\.json\): batchSize 128 → 64/);
   fs.rmSync(`${f}.meta.json`);
-  assert.throws(() => openScoreFile(f, settings), /holds scores made with other settings/);
+  assert.throws(() => openScoreFile(f, settings), /'.*s\.csv' has no provenance sidecar '.*s\.csv\.meta\.json'/);
   const g = path.join(dir, 'g.csv');
   openScoreFile(g, settings).append(row(1, 1));
   const text = fs.readFileSync(g, 'utf8').split('\n');
@@ -129,11 +129,11 @@ test('openScoreFile refuses other settings, a missing sidecar and another column
 test('readScoreSettings: missing sidecar and a sidecar without settings are named', () => {
   const dir = tmp();
   const f = path.join(dir, 's.csv');
-  assert.throws(() => readScoreSettings(f), /score file '.*s\.csv' has no settings sidecar '.*s\.csv\.meta\.json'/);
+  assert.throws(() => readScoreSettings(f), /score file '.*s\.csv' has no provenance sidecar '.*s\.csv\.meta\.json'/);
   fs.writeFileSync(`${f}.meta.json`, '{"settingsKey":"x"}');
   assert.throws(() => readScoreSettings(f), /'.*s\.csv\.meta\.json' holds no settings/);
   fs.writeFileSync(`${f}.meta.json`, '{"settings":{"proxies":"naswot"}}');
-  assert.throws(() => readScoreSettings(f), /holds no settings/);
+  assert.throws(() => readScoreSettings(f), /'.*s\.csv\.meta\.json' holds no proxy list in its settings/);
 });
 
 test('scoreToFile: scores each new index once, resumes without rescoring, returns rows in the order asked', async () => {
