@@ -6,6 +6,7 @@
  *   parity  our proxies vs the NASLib reference table on its architectures
  *   search  searches over a score table (NASWOT Table 2(a): random-N, REA, AREA, random search)
  *   train-bench  short training of a sample of architectures with per-epoch atoms (DAS mini bench)
+ *   merge   join the files of a sharded run (--shard I/N), or extend a table with them
  */
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -22,6 +23,8 @@ import { formatParity, formatParityAcrossDraws, naslibReference, parity, parityA
 import { defaultWorkers } from './runner/pool';
 import { readScores, type ScoreTable } from './runner/results';
 import { scoreToFile } from './runner/scoreFile';
+import { mergeFiles } from './runner/merge';
+import { parseShard, recordShard, shardItems, type Shard } from './runner/shard';
 import { PresetName, presetFor, PRESETS, ScoreSettings, SPACE_NAMES, SpaceName } from './runner/settings';
 import { scorePool } from './search/scorePool';
 import { formatTable2a, naswotTable2a } from './search/table2a';
@@ -41,6 +44,7 @@ commands:
   search   NASWOT Table 2(a) from a score file: random-N, random, optimum in sample, REA, AREA, RS
   train-bench  train a fixed-seed sample of architectures a few epochs: per-epoch accuracy and
            NASWOT/DAS atoms (CSV, resumable)
+  merge    join the files of a sharded run (score, train-bench, search zc-pt with --shard I/N)
 
 'zeronas <command> --help' shows each command's options.`,
   score: `zeronas score [options]
@@ -64,7 +68,20 @@ commands:
   --out FILE               CSV to write; an existing file with the same settings is resumed
   --repeats K              average each proxy over K draws (draw r: batch and network seeds from
                            seed + r; draw 0 is the single-draw score; default 1)
+  --shard I/N              score only task I of N of the selection: positions p of the seeded
+                           order with p mod N = I (sidecar records the shard); 'zeronas merge'
+                           joins the N files into the unsharded table
   --quiet                  no progress bar`,
+  merge: `zeronas merge FILES… --out FILE [--partial]
+  Join score files, training-bench files or Zero-Cost-PT results files of one run (the N files of
+  --shard 0/N … N-1/N, or any files with the same settings) into FILE, or extend FILE when it
+  exists. Sidecars must agree in every field but the shard and the command line (differing
+  fields are named); an index (seed) in several files must hold the same values there (measured
+  seconds aside). Rows already in FILE stay first; new rows follow in the order of the run's
+  seeded selection (the order an unsharded one-thread run writes); the sidecar is the unsharded
+  run's.
+  --out FILE               table to write or extend
+  --partial                merge although shards or rows of a shard are missing (reported)`,
   eval: `zeronas eval --scores FILE [options]
   --benchmark NAME         ground truth: nb201 | nb101 | nb101-naslib | darts (the space the scores
                            came from)
@@ -119,6 +136,9 @@ zeronas search zc-pt (Zero-Cost-PT: perturbation-based op scoring on an untraine
   --zero-op-taps MODE      darts: skip | zero-input (what a removed op reports to NASWOT; default skip)
   --edge-order ORDER       ${EDGE_ORDERS.join(' | ')} (default random)
   --workers N              worker threads (default 0: this thread; same result)
+  --shard I/N              run only task I of N of the seed list (positions p with p mod N = I;
+                           needs --out, whose FILE.meta.json records the shard); 'zeronas merge'
+                           joins the N files
   --out FILE               append each finished search to FILE (JSON lines, one per seed); a
                            rerun with the same settings skips the seeds already there
   Example (the committed 4-seed table): zeronas search zc-pt --seeds 0-3 --proposals 10
@@ -157,7 +177,7 @@ async function cmdScore(argv: string[]): Promise<void> {
       space: { type: 'string' }, proxies: { type: 'string' }, archs: { type: 'string' }, dataset: { type: 'string' },
       preset: { type: 'string' }, 'batch-size': { type: 'string' }, seed: { type: 'string' }, select: { type: 'string' },
       augment: { type: 'string' }, counting: { type: 'string' }, workers: { type: 'string' }, out: { type: 'string' },
-      repeats: { type: 'string' }, width: { type: 'string' }, quiet: { type: 'boolean' }, help: { type: 'boolean' },
+      repeats: { type: 'string' }, width: { type: 'string' }, shard: { type: 'string' }, quiet: { type: 'boolean' }, help: { type: 'boolean' },
     },
   });
   if (v.help) return void console.log(HELP.score);
@@ -182,8 +202,40 @@ async function cmdScore(argv: string[]): Promise<void> {
   };
   if (!v.out) fail('score needs --out FILE');
   if (!v.archs) fail('score needs --archs all|sample:N|naslib:<dataset>|FILE');
-  const indices = selectArchs(v.archs, archSet(space), seed);
-  await scoreToFile(settings, indices, v.out, { workers: int(v.workers, 'workers', defaultWorkers()), quiet: v.quiet ?? false });
+  const all = selectArchs(v.archs, archSet(space), seed);
+  const shard = shardOption(v.shard);
+  const indices = shard ? shardItems(all, shard) : all;
+  await scoreToFile(settings, indices, v.out, {
+    workers: int(v.workers, 'workers', defaultWorkers()),
+    quiet: v.quiet ?? false,
+    ...(shard ? { shard: { ...shard, archs: path.isAbsolute(v.archs) || !/^(all|sample:\d+|naslib:.+)$/.test(v.archs) ? path.resolve(v.archs) : v.archs, total: all.length } } : {}),
+  });
+}
+
+function shardOption(v: string | undefined): Shard | undefined {
+  if (v === undefined) return undefined;
+  try {
+    return parseShard(v);
+  } catch (e) {
+    fail((e as Error).message);
+  }
+}
+
+function cmdMerge(argv: string[]): void {
+  const { values: v, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { out: { type: 'string' }, partial: { type: 'boolean' }, help: { type: 'boolean' } },
+  });
+  if (v.help) return void console.log(HELP.merge);
+  if (!v.out) fail('merge needs --out FILE');
+  if (positionals.length === 0) fail('merge needs the files to merge (e.g. scores-*.csv)');
+  const r = mergeFiles(positionals, v.out, { partial: v.partial ?? false });
+  const unit = r.kind === 'zc-pt' ? 'seeds' : 'architectures';
+  console.log(
+    `merged ${positionals.length} ${r.kind} file${positionals.length === 1 ? '' : 's'} → ${r.out}: ${r.total} ${unit} ` +
+      `(${r.kept} already there, ${r.added} added, ${r.identicalOverlaps} identical overlaps${r.missing > 0 ? `, ${r.missing} of the run still missing` : ''})`,
+  );
 }
 
 function cmdEval(argv: string[]): void {
@@ -271,14 +323,19 @@ async function cmdZcpt(argv: string[]): Promise<void> {
     options: {
       space: { type: 'string' }, proxy: { type: 'string' }, seed: { type: 'string' }, seeds: { type: 'string' }, proposals: { type: 'string' },
       'val-batches': { type: 'string' }, 'batch-size': { type: 'string' }, 'edge-order': { type: 'string' }, dataset: { type: 'string' },
-      workers: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean' },
+      workers: { type: 'string' }, out: { type: 'string' }, shard: { type: 'string' }, help: { type: 'boolean' },
       channels: { type: 'string' }, layers: { type: 'string' }, topology: { type: 'string' }, 'zero-op-taps': { type: 'string' },
     },
   });
   if (v.help) return void console.log(HELP.search);
   const space = oneOf(v.space, 'space', ['nb201', 'darts'] as const, 'nb201');
   if (v.seed !== undefined && v.seeds !== undefined) fail('give --seed or --seeds, not both');
-  const seeds = v.seeds !== undefined ? parseSeeds(v.seeds, 'seeds') : [int(v.seed, 'seed', 0)];
+  const allSeeds = v.seeds !== undefined ? parseSeeds(v.seeds, 'seeds') : [int(v.seed, 'seed', 0)];
+  const shard = shardOption(v.shard);
+  if (shard && !v.out) fail('--shard needs --out FILE (each task writes its own file; zeronas merge joins them)');
+  const seeds = shard ? shardItems(allSeeds, shard) : allSeeds;
+  if (shard) recordShard(v.out!, { ...shard, total: allSeeds.length, seeds: allSeeds });
+  if (seeds.length === 0) return void console.log(`shard ${v.shard} of ${allSeeds.length} seeds holds none`);
   const command = ['zeronas', 'search', 'zc-pt', ...argv].join(' ');
   if (space === 'darts') return zcptDarts(v, seeds, command);
   for (const k of ['channels', 'layers', 'topology', 'zero-op-taps'] as const) if (v[k] !== undefined) fail(`--${k} applies to --space darts only`);
@@ -380,6 +437,8 @@ export async function main(argv: string[]): Promise<void> {
       return cmdSearch(rest);
     case 'train-bench':
       return cmdTrainBench(rest);
+    case 'merge':
+      return cmdMerge(rest);
     case undefined:
     case '--help':
     case '-h':

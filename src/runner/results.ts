@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import { parseCsvNumber, parseSimpleCsv } from '../benchmarks/csv';
 import type { ScoreRow } from './scorer';
 import { ScoreSettings, settingsKey } from './settings';
+import { formatShard, type ShardRecord } from './shard';
 
 export interface ScoreTable {
   readonly proxies: readonly string[];
@@ -58,15 +59,22 @@ export function readScores(file: string): ScoreTable {
   return { proxies, rows };
 }
 
-/** Open a score file for appending; returns the indices already finished there. */
-export function openScoreFile(file: string, settings: ScoreSettings): { done: Set<number>; append: (row: ScoreRow) => void } {
+/**
+ * Open a score file for appending; returns the indices already finished there. A shard's file
+ * (`shard`, see shard.ts) records it in the sidecar and is resumed by the same shard only.
+ */
+export function openScoreFile(file: string, settings: ScoreSettings, shard?: ShardRecord): { done: Set<number>; append: (row: ScoreRow) => void } {
   const metaFile = `${file}.meta.json`;
   const key = settingsKey(settings);
   const done = new Set<number>();
   if (fs.existsSync(file) && fs.statSync(file).size > 0) {
-    const meta = fs.existsSync(metaFile) ? (JSON.parse(fs.readFileSync(metaFile, 'utf8')) as { settingsKey?: string }) : {};
+    const meta = fs.existsSync(metaFile) ? (JSON.parse(fs.readFileSync(metaFile, 'utf8')) as { settingsKey?: string; shard?: ShardRecord }) : {};
     if (meta.settingsKey !== key) {
       throw new Error(`'${file}' holds scores made with other settings (${metaFile}); choose another --out or delete it`);
+    }
+    if (JSON.stringify(meta.shard ?? null) !== JSON.stringify(shard ?? null)) {
+      const what = (s: ShardRecord | undefined): string => (s ? `shard ${formatShard(s)} of ${s.archs ?? 'its list'}` : 'an unsharded run');
+      throw new Error(`'${file}' belongs to ${what(meta.shard)} (${metaFile}), not ${what(shard)}; choose another --out`);
     }
     // A run killed mid-write may leave a partial last line: keep complete lines only.
     const text = fs.readFileSync(file, 'utf8');
@@ -79,7 +87,7 @@ export function openScoreFile(file: string, settings: ScoreSettings): { done: Se
     for (const row of readScores(file).rows) done.add(row.index);
   } else {
     fs.writeFileSync(file, header(settings.proxies) + '\n');
-    fs.writeFileSync(metaFile, JSON.stringify({ settingsKey: key, settings }, null, 2) + '\n');
+    fs.writeFileSync(metaFile, JSON.stringify({ settingsKey: key, settings, ...(shard ? { shard } : {}) }, null, 2) + '\n');
   }
   return { done, append: (row) => fs.appendFileSync(file, formatRow(row, settings.proxies) + '\n') };
 }

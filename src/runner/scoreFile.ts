@@ -5,10 +5,13 @@ import { defaultWorkers, scoreIndices } from './pool';
 import { progressBar } from './progress';
 import { openScoreFile, readScores, ScoreTable } from './results';
 import type { ScoreSettings } from './settings';
+import type { ShardRecord } from './shard';
 
 export interface ScoreFileOptions {
   readonly workers?: number;
   readonly quiet?: boolean;
+  /** `indices` are this shard of a run (recorded in the sidecar; shard.ts). */
+  readonly shard?: ShardRecord;
 }
 
 /**
@@ -18,7 +21,7 @@ export interface ScoreFileOptions {
 export async function scoreToFile(settings: ScoreSettings, indices: readonly number[], out: string, opts: ScoreFileOptions = {}): Promise<ScoreTable> {
   const quiet = opts.quiet ?? false;
   fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
-  const file = openScoreFile(out, settings);
+  const file = openScoreFile(out, settings, opts.shard);
   const todo = [...new Set(indices)].filter((i) => !file.done.has(i));
   if (!quiet && file.done.size > 0) process.stderr.write(`resuming ${out}: ${indices.length - todo.length} of ${indices.length} already scored\n`);
   const bar = progressBar(todo.length, 'scoring', !quiet);

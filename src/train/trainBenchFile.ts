@@ -15,6 +15,7 @@
 import * as fs from 'node:fs';
 import { parseCsvNumber } from '../benchmarks/csv';
 import { formatScoreValue } from '../runner/results';
+import { formatShard, type ShardRecord } from '../runner/shard';
 import { trainBenchSettingsKey, validateTrainBenchSettings, type TrainBenchSettings } from './trainBenchSettings';
 
 /** One row: an architecture after `epoch` training epochs. */
@@ -125,6 +126,8 @@ interface Meta {
   readonly settingsKey?: string;
   readonly settings?: TrainBenchSettings;
   readonly command?: string;
+  /** The shard this file holds (runner/shard.ts); absent for an unsharded run. */
+  readonly shard?: ShardRecord;
 }
 
 /** What differs between a sidecar's settings and `s`, e.g. `seed 1 there, 2 here`. */
@@ -148,8 +151,8 @@ function readMeta(file: string): Meta {
   }
 }
 
-function writeMeta(file: string, settings: TrainBenchSettings, command: string | undefined): void {
-  const meta: Meta = { settingsKey: trainBenchSettingsKey(settings), settings: validateTrainBenchSettings(settings), ...(command ? { command } : {}) };
+function writeMeta(file: string, settings: TrainBenchSettings, command: string | undefined, shard: ShardRecord | undefined): void {
+  const meta: Meta = { settingsKey: trainBenchSettingsKey(settings), settings: validateTrainBenchSettings(settings), ...(command ? { command } : {}), ...(shard ? { shard } : {}) };
   fs.writeFileSync(metaFileOf(file), JSON.stringify(meta, null, 2) + '\n');
 }
 
@@ -173,7 +176,7 @@ export interface TrainBenchFile {
  * holding only the header; drops the rows of incomplete architectures. `command` (the CLI line) is recorded in the sidecar.
  * @throws when the file was written with other settings or another layout.
  */
-export function openTrainBenchFile(file: string, settings: TrainBenchSettings, opts: { command?: string } = {}): TrainBenchFile {
+export function openTrainBenchFile(file: string, settings: TrainBenchSettings, opts: { command?: string; shard?: ShardRecord } = {}): TrainBenchFile {
   const s = validateTrainBenchSettings(settings);
   const key = trainBenchSettingsKey(s);
   const done = new Set<number>();
@@ -183,6 +186,10 @@ export function openTrainBenchFile(file: string, settings: TrainBenchSettings, o
     if (meta.settingsKey !== key) {
       throw new Error(`'${file}' holds a training bench made with other settings (${settingsDiff(meta, s, metaFileOf(file))}); choose another --out or delete it`);
     }
+    if (JSON.stringify(meta.shard ?? null) !== JSON.stringify(opts.shard ?? null)) {
+      const what = (x: ShardRecord | undefined): string => (x ? `shard ${formatShard(x)} of ${x.archs ?? 'its list'}` : 'an unsharded run');
+      throw new Error(`'${file}' belongs to ${what(meta.shard)} (${metaFileOf(file)}), not ${what(opts.shard)}; choose another --out`);
+    }
     const p = parseText(fs.readFileSync(file, 'utf8'), file, s.epochs);
     droppedRows = p.droppedRows;
     if (p.droppedRows > 0 || p.partialLine) {
@@ -191,10 +198,10 @@ export function openTrainBenchFile(file: string, settings: TrainBenchSettings, o
       fs.renameSync(tmp, file);
     }
     for (const a of p.archs) done.add(a.index);
-    if (opts.command && opts.command !== meta.command) writeMeta(file, s, opts.command);
+    if (opts.command && opts.command !== meta.command) writeMeta(file, s, opts.command, opts.shard);
   } else {
     fs.writeFileSync(file, TRAIN_BENCH_HEADER + '\n');
-    writeMeta(file, s, opts.command);
+    writeMeta(file, s, opts.command, opts.shard);
   }
   return {
     done,
