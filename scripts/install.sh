@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Idempotent project setup:
 #   1. Debian's Jupyter (nbconvert + nbclient + ipykernel) if /usr/bin/jupyter-nbconvert is missing,
+#      and Debian's Slurm + munge (slurm-wlm, munge) if slurmctld is missing: the tests start a
+#      single-node cluster (deploy/slurm/local-cluster.sh),
 #   2. npm dependencies (`npm ci`) unless node_modules is already in sync with package-lock.json,
 #   3. a PROJECT-LOCAL tslab kernelspec in .jupyter/kernels/tslab (gitignored).
 # Everything that runs Jupyter must use JUPYTER_PATH="$REPO/.jupyter" and Debian's /usr/bin/jupyter
@@ -23,25 +25,34 @@ done
 
 log() { echo "[install] $*"; }
 
-# ---------------------------------------------------------------- 1. Jupyter (Debian packages)
-JUPYTER_PKGS=(jupyter-nbconvert python3-nbclient python3-ipykernel)
+# ---------------------------------------------------------------- 1. Debian packages
+# Jupyter (notebooks) and Slurm + munge (the sharded-run tests start a local cluster).
+APT_PKGS=()
 if [[ -x /usr/bin/jupyter-nbconvert ]]; then
   log "jupyter-nbconvert present (/usr/bin/jupyter-nbconvert)"
 else
-  log "installing Debian packages: ${JUPYTER_PKGS[*]}"
+  APT_PKGS+=(jupyter-nbconvert python3-nbclient python3-ipykernel)
+fi
+if [[ -x /usr/sbin/slurmctld && -x /usr/sbin/slurmd && -x /usr/sbin/munged ]]; then
+  log "slurm-wlm and munge present"
+else
+  APT_PKGS+=(slurm-wlm munge)
+fi
+if [[ ${#APT_PKGS[@]} -gt 0 ]]; then
+  log "installing Debian packages: ${APT_PKGS[*]}"
   SUDO=()
   if [[ "$(id -u)" -ne 0 ]]; then
     if command -v sudo >/dev/null 2>&1; then
       SUDO=(sudo -n)
     else
-      echo "install.sh: not root and no sudo; install as root: apt-get install -y ${JUPYTER_PKGS[*]}" >&2
+      echo "install.sh: not root and no sudo; install as root: apt-get install -y ${APT_PKGS[*]}" >&2
       exit 1
     fi
   fi
   export DEBIAN_FRONTEND=noninteractive
   "${SUDO[@]}" apt-get update </dev/null
   "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y \
-    "${JUPYTER_PKGS[@]}" </dev/null
+    "${APT_PKGS[@]}" </dev/null
   if [[ ! -x /usr/bin/jupyter-nbconvert ]]; then
     echo "install.sh: /usr/bin/jupyter-nbconvert still missing after apt-get install" >&2
     exit 1
@@ -51,7 +62,15 @@ fi
   || { echo "install.sh: Debian python3 cannot import nbconvert/nbclient/ipykernel" >&2; exit 1; }
 
 # ---------------------------------------------------------------- 2. npm dependencies
-if [[ "$FORCE" -eq 1 || ! -f node_modules/.package-lock.json \
+if [[ -L node_modules ]]; then
+  # npm ci empties node_modules before installing: through a link it would empty the shared target
+  if [[ "$FORCE" -eq 1 ]]; then
+    echo "install.sh: node_modules is a link to $(readlink node_modules); npm ci would empty that shared folder." >&2
+    echo "  Replace the link by a copy first: rm node_modules && cp -a $(readlink node_modules) node_modules" >&2
+    exit 1
+  fi
+  log "node_modules is a link to $(readlink node_modules): left as it is (npm ci would empty the shared folder)"
+elif [[ "$FORCE" -eq 1 || ! -f node_modules/.package-lock.json \
       || ! node_modules/.package-lock.json -nt package-lock.json ]]; then
   log "npm ci"
   npm ci --no-audit --no-fund </dev/null
