@@ -7,6 +7,7 @@
  *   search  searches over a score table (NASWOT Table 2(a): random-N, REA, AREA, random search)
  *   train-bench  short training of a sample of architectures with per-epoch atoms (DAS mini bench)
  *   merge   join the files of a sharded run (--shard I/N), or extend a table with them
+ *   check-table  whether a score table is complete (every index once, expected settings)
  */
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -24,6 +25,7 @@ import { defaultWorkers } from './runner/pool';
 import { readScores, type ScoreTable } from './runner/results';
 import { scoreToFile } from './runner/scoreFile';
 import { mergeFiles } from './runner/merge';
+import { checkTable, formatCompleteness } from './runner/tableCheck';
 import { parseShard, recordShard, shardItems, type Shard } from './runner/shard';
 import { PresetName, presetFor, PRESETS, ScoreSettings, SPACE_NAMES, SpaceName } from './runner/settings';
 import { scorePool } from './search/scorePool';
@@ -45,6 +47,8 @@ commands:
   train-bench  train a fixed-seed sample of architectures a few epochs: per-epoch accuracy and
            NASWOT/DAS atoms (CSV, resumable)
   merge    join the files of a sharded run (score, train-bench, search zc-pt with --shard I/N)
+  check-table NAME|FILE  whether a score table holds every index of its space exactly once with
+           the expected settings (exit 1 if not), e.g. check-table nb201-cifar10-naswot
 
 'zeronas <command> --help' shows each command's options.`,
   score: `zeronas score [options]
@@ -439,6 +443,13 @@ export async function main(argv: string[]): Promise<void> {
       return cmdTrainBench(rest);
     case 'merge':
       return cmdMerge(rest);
+    case 'check-table': {
+      if (rest.length !== 1 || rest[0]!.startsWith('-')) fail('check-table needs one table name (e.g. nb201-cifar10-naswot) or score file');
+      const c = checkTable(rest[0]!);
+      console.log(formatCompleteness(c));
+      if (!c.complete) process.exitCode = 1;
+      return;
+    }
     case undefined:
     case '--help':
     case '-h':
