@@ -7,16 +7,20 @@
 # The daemons are stopped by pid on every exit path (trap). Needs root, slurm-wlm and munge,
 # and dist/ built.
 #
-#   deploy/slurm/test-local.sh [--archs N] [--kill] [--keep DIR]
+#   deploy/slurm/test-local.sh [--archs N] [--proxies LIST] [--batch-size B] [--kill] [--no-compare] [--keep DIR]
+# (defaults: 8 archs, naswot,params, batch 16; --no-compare skips the unsharded run: timing only)
 # Prints "slurm 2 tasks: N archs in T s (X archs/s, from submission to merged table)".
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
-archs=8 kill=0 dir=''
+archs=8 kill=0 dir='' proxies=naswot,params batch=16 compare=1
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --archs) archs=$2; shift 2 ;;
     --kill) kill=1; shift ;;
+    --proxies) proxies=$2; shift 2 ;;
+    --batch-size) batch=$2; shift 2 ;;
+    --no-compare) compare=0; shift ;;
     --keep) dir=$2; shift 2 ;;
     *) echo "test-local.sh: unknown option '$1'" >&2; exit 2 ;;
   esac
@@ -36,7 +40,7 @@ trap 'exit 130' INT TERM
 
 "$here/local-cluster.sh" start "$cluster"
 export SLURM_CONF="$cluster/slurm.conf"
-args=(score --proxies naswot,params --archs "sample:$archs" --batch-size 16 --seed 3 --workers 1 --quiet)
+args=(score --proxies "$proxies" --archs "sample:$archs" --batch-size "$batch" --seed 3 --workers 1 --quiet)
 work="$dir/work" table="$dir/merged.csv"
 
 job_state() { scontrol show job "$1" 2>/dev/null | sed -n 's/.*JobState=\([A-Z_]*\).*/\1/p' | head -1; }
@@ -72,6 +76,7 @@ t1=$(date +%s.%N)
 cat "$work"/logs/merge-*.log
 python3 -c "import sys; n, t = int(sys.argv[1]), float(sys.argv[3]) - float(sys.argv[2]); print(f'slurm 2 tasks: {n} archs in {t:.1f} s ({n / t:.3f} archs/s, from submission to merged table)')" "$archs" "$t0" "$t1"
 
+[[ $compare -eq 1 ]] || exit 0
 (cd "$repo" && node dist/cli.js "${args[@]}" --out "$dir/unsharded.csv" 2>/dev/null)
 cols() { python3 -c '
 import sys
