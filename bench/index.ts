@@ -123,7 +123,7 @@ async function benchPool(): Promise<void> {
     console.log(`  speed-up with ${all} workers: ${speedup.toFixed(2)}× (ideal ${all}×)`);
     console.log(
       `  where the rest goes: compute per architecture ${(many.compute / one.compute).toFixed(2)}× slower with ${all} workers sharing the cores ` +
-        `(alone: ${(all * one.compute / many.compute).toFixed(2)}× at most); start-up, feeding and the tail ` +
+        `(that alone caps the speed-up at ${(all * one.compute / many.compute).toFixed(2)}×); start-up, feeding and the tail ` +
         `${overhead(one).toFixed(1)} s with 1 worker, ${overhead(many).toFixed(1)} s with ${all} (${((100 * overhead(many)) / many.wall).toFixed(0)} % of the ${all}-worker run)`,
     );
   }
