@@ -23,7 +23,7 @@ import { archSet, SPACE_NET_DEFAULTS } from './runner/archSets';
 import { formatParity, formatParityAcrossDraws, naslibReference, parity, parityAcrossDraws } from './runner/parity';
 import { defaultWorkers } from './runner/pool';
 import { readScores, type ScoreTable } from './runner/results';
-import { scoreToFile } from './runner/scoreFile';
+import { prefillShard, scoreToFile } from './runner/scoreFile';
 import { mergeFiles } from './runner/merge';
 import { checkTable, formatCompleteness } from './runner/tableCheck';
 import { parseShard, recordShard, shardItems, type Shard } from './runner/shard';
@@ -75,6 +75,8 @@ commands:
   --shard I/N              score only task I of N of the selection: positions p of the seeded
                            order with p mod N = I (sidecar records the shard); 'zeronas merge'
                            joins the N files into the unsharded table
+  --reuse TABLE            with --shard: start the shard's file from the rows TABLE (same settings)
+                           holds for this shard, to extend a table without scoring them again
   --quiet                  no progress bar`,
   merge: `zeronas merge FILES… --out FILE [--partial]
   Join score files, training-bench files or Zero-Cost-PT results files of one run (the N files of
@@ -181,7 +183,7 @@ async function cmdScore(argv: string[]): Promise<void> {
       space: { type: 'string' }, proxies: { type: 'string' }, archs: { type: 'string' }, dataset: { type: 'string' },
       preset: { type: 'string' }, 'batch-size': { type: 'string' }, seed: { type: 'string' }, select: { type: 'string' },
       augment: { type: 'string' }, counting: { type: 'string' }, workers: { type: 'string' }, out: { type: 'string' },
-      repeats: { type: 'string' }, width: { type: 'string' }, shard: { type: 'string' }, quiet: { type: 'boolean' }, help: { type: 'boolean' },
+      repeats: { type: 'string' }, width: { type: 'string' }, shard: { type: 'string' }, reuse: { type: 'string' }, quiet: { type: 'boolean' }, help: { type: 'boolean' },
     },
   });
   if (v.help) return void console.log(HELP.score);
@@ -209,10 +211,16 @@ async function cmdScore(argv: string[]): Promise<void> {
   const all = selectArchs(v.archs, archSet(space), seed);
   const shard = shardOption(v.shard);
   const indices = shard ? shardItems(all, shard) : all;
+  const record = shard ? { ...shard, archs: path.isAbsolute(v.archs) || !/^(all|sample:\d+|naslib:.+)$/.test(v.archs) ? path.resolve(v.archs) : v.archs, total: all.length } : undefined;
+  if (v.reuse !== undefined) {
+    if (!record) fail('--reuse applies to a shard (--shard I/N); an unsharded run extends its --out itself');
+    const n = prefillShard(v.out, v.reuse, settings, record, indices);
+    if (!(v.quiet ?? false) && n > 0) process.stderr.write(`${v.out}: ${n} rows of this shard taken from ${v.reuse}\n`);
+  }
   await scoreToFile(settings, indices, v.out, {
     workers: int(v.workers, 'workers', defaultWorkers()),
     quiet: v.quiet ?? false,
-    ...(shard ? { shard: { ...shard, archs: path.isAbsolute(v.archs) || !/^(all|sample:\d+|naslib:.+)$/.test(v.archs) ? path.resolve(v.archs) : v.archs, total: all.length } } : {}),
+    ...(record ? { shard: record } : {}),
   });
 }
 

@@ -3,8 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { defaultWorkers, scoreIndices } from './pool';
 import { progressBar } from './progress';
-import { openScoreFile, readScores, ScoreTable } from './results';
-import type { ScoreSettings } from './settings';
+import { openScoreFile, readScores, readScoreSettings, ScoreTable } from './results';
+import { settingsKey, type ScoreSettings } from './settings';
 import type { ShardRecord } from './shard';
 
 export interface ScoreFileOptions {
@@ -41,4 +41,26 @@ export async function scoreToFile(settings: ScoreSettings, indices: readonly num
   const all = readScores(out);
   const byIndex = new Map(all.rows.map((r) => [r.index, r]));
   return { proxies: all.proxies, rows: indices.map((i) => byIndex.get(i)!).filter((r) => r !== undefined) };
+}
+
+/**
+ * Start a shard's file from the rows an existing table (`from`, same settings) already holds for
+ * the shard's `indices`, so extending a committed table on a cluster scores only what it lacks
+ * (`zeronas score --shard I/N --reuse TABLE`). Does nothing when `out` already exists (resume).
+ * The copied rows are the table's own lines; merging the shards back into the table finds them
+ * identical. @throws when `from` was written with other settings.
+ */
+export function prefillShard(out: string, from: string, settings: ScoreSettings, shard: ShardRecord, indices: readonly number[]): number {
+  if (fs.existsSync(out) && fs.statSync(out).size > 0) return 0;
+  if (settingsKey(readScoreSettings(from)) !== settingsKey(settings)) {
+    throw new Error(`--reuse '${from}' holds scores made with other settings (${from}.meta.json); give a table of this run's settings`);
+  }
+  const text = fs.readFileSync(from, 'utf8');
+  const lines = text.slice(0, text.lastIndexOf('\n') + 1).split('\n').slice(1, -1);
+  const want = new Set(indices);
+  const kept = lines.filter((l) => want.has(Number(l.slice(0, l.indexOf(',')))));
+  fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
+  openScoreFile(out, settings, shard); // header and sidecar with the shard
+  fs.appendFileSync(out, kept.map((l) => `${l}\n`).join(''));
+  return kept.length;
 }

@@ -16,7 +16,7 @@ import { hasDataFile } from '../../src/data/root';
 import { selectArchs } from '../../src/runner/archs';
 import { archSet } from '../../src/runner/archSets';
 import { mergeFiles, sidecarDiff } from '../../src/runner/merge';
-import { scoreToFile } from '../../src/runner/scoreFile';
+import { prefillShard, scoreToFile } from '../../src/runner/scoreFile';
 import { PRESETS, type ScoreSettings } from '../../src/runner/settings';
 import { shardItems } from '../../src/runner/shard';
 import { cmdTrainBench } from '../../src/train/trainBench';
@@ -53,6 +53,32 @@ test('score: 3 shards merged equal the unsharded run (3 proxies), sidecar byte-i
   assert.deepEqual({ total: r.total, added: r.added, missing: r.missing }, { total: 5, added: 5, missing: 0 });
   assert.equal(withoutSeconds(merged), withoutSeconds(full));
   assert.equal(fs.readFileSync(`${merged}.meta.json`, 'utf8'), fs.readFileSync(`${full}.meta.json`, 'utf8'));
+});
+
+test('score: shards started from an existing table (--reuse) score only what it lacks; merged into it = the longer unsharded run', { skip: noCifar }, async () => {
+  const dir = tmp();
+  const set = archSet('nb201');
+  const table = path.join(dir, 'table.csv');
+  await scoreToFile(SETTINGS, selectArchs('sample:3', set, SETTINGS.seed), table, { workers: 0, quiet: true });
+  const full = await scoreShard(dir, 'full.csv'); // sample:5
+  const all = selectArchs(SPEC, set, SETTINGS.seed);
+  const parts: string[] = [];
+  let reused = 0;
+  for (let i = 0; i < 2; i++) {
+    const out = path.join(dir, `r${i}.csv`);
+    const shard = { index: i, count: 2, archs: SPEC, total: all.length };
+    const mine = shardItems(all, shard);
+    reused += prefillShard(out, table, SETTINGS, shard, mine);
+    const before = fs.readFileSync(out, 'utf8');
+    await scoreToFile(SETTINGS, mine, out, { workers: 0, quiet: true, shard });
+    assert.ok(fs.readFileSync(out, 'utf8').startsWith(before), 'reused rows kept as they were');
+    parts.push(out);
+  }
+  assert.equal(reused, 3);
+  const r = mergeFiles(parts, table);
+  assert.deepEqual([r.kept, r.added, r.identicalOverlaps], [3, 2, 3]);
+  assert.equal(withoutSeconds(table), withoutSeconds(full));
+  assert.throws(() => prefillShard(path.join(dir, 'x.csv'), table, { ...SETTINGS, batchSize: 8 }, { index: 0, count: 2, archs: SPEC, total: 5 }, all), /other settings/);
 });
 
 test('score: a finished table split into shard files merges back byte for byte; overlaps and conflicts', () => {
