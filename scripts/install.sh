@@ -63,7 +63,7 @@ fi
 
 # ---------------------------------------------------------------- 2. npm dependencies
 if [[ -L node_modules ]]; then
-  # npm ci empties node_modules before installing: through a link it would empty the shared target
+  # npm ci empties node_modules before installing: through a link it would empty the shared folder it points to
   if [[ "$FORCE" -eq 1 ]]; then
     echo "install.sh: node_modules is a link to $(readlink node_modules); npm ci would empty that shared folder." >&2
     echo "  Replace the link by a copy first: rm node_modules && cp -a $(readlink node_modules) node_modules" >&2
