@@ -8,6 +8,7 @@
  *   train-bench  short training of a sample of architectures with per-epoch atoms (DAS mini bench)
  *   merge   join the files of a sharded run (--shard I/N), or extend a table with them
  *   check-table  whether a score table is complete (every index once, expected settings)
+ *   provenance   show or re-derive the provenance sidecar of result files
  */
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -22,18 +23,25 @@ import { DEFAULT_ACCURACY_KEY, evaluateScores, formatEvaluation, paperKey } from
 import { archSet, SPACE_NET_DEFAULTS } from './runner/archSets';
 import { formatParity, formatParityAcrossDraws, naslibReference, parity, parityAcrossDraws } from './runner/parity';
 import { defaultWorkers } from './runner/pool';
-import { readScores, type ScoreTable } from './runner/results';
-import { prefillShard, scoreToFile } from './runner/scoreFile';
+import type { ScoreTable } from './runner/results';
+import { readScoresForBenchmark } from './runner/checkedScores';
+import { scoreToFile } from './runner/scoreFile';
 import { mergeFiles } from './runner/merge';
 import { checkTable, formatCompleteness } from './runner/tableCheck';
-import { parseShard, recordShard, shardItems, type Shard } from './runner/shard';
-import { PresetName, presetFor, PRESETS, ScoreSettings, SPACE_NAMES, SpaceName } from './runner/settings';
+import { parseShard, shardItems, type Shard, type ShardRecord } from './runner/shard';
+import { MAX_SEED, PresetName, presetFor, PRESETS, ScoreSettings, SPACE_NAMES, SpaceName } from './runner/settings';
+import { describeUncaughtFsError } from './provenance/fsErrors';
+import { cmdProvenance } from './runner/rederive';
 import { scorePool } from './search/scorePool';
 import { formatTable2a, naswotTable2a } from './search/table2a';
 import { cmdTrainBench } from './train/trainBench';
 import { EDGE_ORDERS, EdgeOrder } from './search/zcpt/perturb';
 import { zcptSearchNb201, zcptSettings } from './search/zcpt/search';
-import { appendZcptResult, pendingSeeds } from './search/zcpt/resultsFile';
+import { appendZcptResult, pendingSeeds, zcptSidecar } from './search/zcpt/resultsFile';
+import { announceDataRoots } from './data/identity';
+import { acquireLock } from './provenance/lock';
+import { prepareOutput } from './provenance/resultFile';
+import { zcptDartsSidecar } from './search/zcpt/darts/resultsFile';
 import { appendZcptDartsResult, DARTS_ZERO_OP_TAPS, pendingDartsSeeds, TOPOLOGY_MODES, zcptDartsSettings, zcptSearchDarts, type DartsZeroOpTaps, type TopologyMode } from './search/zcpt/darts';
 
 const HELP: Record<string, string> = {
@@ -49,6 +57,7 @@ commands:
   merge    join the files of a sharded run (score, train-bench, search zc-pt with --shard I/N)
   check-table NAME|FILE  whether a score table holds every index of its space exactly once with
            the expected settings (exit 1 if not), e.g. check-table nb201-cifar10-naswot
+  provenance  show a result file's provenance sidecar; --rederive fills in its data identity
 
 'zeronas <command> --help' shows each command's options.`,
   score: `zeronas score [options]
@@ -64,7 +73,8 @@ commands:
   --dataset NAME           cifar10 | cifar100 (default cifar10)
   --preset NAME            naswot (paper: batch 128, no augmentation, official counting) | naslib
   --batch-size N           images in the scoring batch (preset default)
-  --seed N                 seed of the batch, the sample and the network weights (default 1)
+  --seed N                 seed of the batch, the sample and the network weights, 0..2^32-1
+                           (default 1)
   --select MODE            random | first (batch images; default random)
   --augment MODE           none | crop-flip (preset default)
   --counting MODE          official | naslib (NASWOT ReLU counting; preset default)
@@ -75,23 +85,25 @@ commands:
   --shard I/N              score only task I of N of the selection: positions p of the seeded
                            order with p mod N = I (sidecar records the shard); 'zeronas merge'
                            joins the N files into the unsharded table
-  --reuse TABLE            with --shard: start the shard's file from the rows TABLE (same settings)
-                           holds for this shard, to extend a table without scoring them again
+  --reuse TABLE            with --shard: start the shard's file from the rows TABLE (same settings
+                           and data) holds for this shard, to extend a table without scoring them
+                           again
   --quiet                  no progress bar`,
   merge: `zeronas merge FILES… --out FILE [--partial]
   Join score files, training-bench files or Zero-Cost-PT results files of one run (the N files of
   --shard 0/N … N-1/N, or any files with the same settings) into FILE, or extend FILE when it
-  exists. Sidecars must agree in every field but the shard and the command line (differing
-  fields are named); an index (seed) in several files must hold the same values there (measured
+  exists. Provenance sidecars must agree in every field but the shard and the command line
+  (settings and data identity; differing fields are named old → new); an index (seed) in several files must hold the same values there (measured
   seconds aside). Rows already in FILE stay first; new rows follow in the order of the run's
   seeded selection (the order an unsharded one-thread run writes); the sidecar is the unsharded
   run's.
   --out FILE               table to write or extend
   --partial                merge although shards or rows of a shard are missing (reported)`,
   eval: `zeronas eval --scores FILE [options]
-  --benchmark NAME         ground truth: nb201 | nb101 | nb101-naslib | darts (the space the scores
-                           came from)
-  --dataset NAME           cifar10 | cifar100 | ImageNet16-120 (default cifar10)
+  --benchmark NAME         nb201 | nb101 | nb101-naslib | darts: optional; the benchmark is the
+                           space recorded in FILE's sidecar, and a different one is refused
+  --dataset NAME           cifar10 | cifar100 | ImageNet16-120 (nb201 only; default: the dataset
+                           the scores were computed on)
   --accuracy KEY           ground-truth column (nb201 default: the dataset's 200-epoch test
                            accuracy; nb101 default test-max, the best of 3 seeds as NASWOT)
                            nb201: ${NB201_ACCURACY_KEYS.join(', ')}
@@ -105,7 +117,7 @@ commands:
   --batch-size N           scoring batch (default 32, NASLib's; gradient proxies on darts need 16
                            on the wasm heap)
   --dataset NAME           NASLib reference rows: cifar10 | cifar100 (default cifar10)
-  --limit N                only the first N reference architectures
+  --limit N                only the first N reference architectures (N ≥ 1)
   --workers N              worker threads (default: cores)
   --out FILE               score cache (default .cache/parity-nb201-<dataset>.csv; resumed)
   --repeats K              average our scores over K draws (batch and init; see score --help)
@@ -120,6 +132,7 @@ commands:
 zeronas search table2a:
   --proxy NAME             score column to search with (default naswot)
   --runs N                 runs per method (default 500, as the paper)
+  The score file must hold NB201 scores (its sidecar says so) whose rows match the NB201 table.
   --area-runs N            AREA runs (default 50, as the paper)
   --ns LIST                NASWOT sample sizes N (default 10,100,1000)
   --budget N               queried architectures per REA / AREA / random-search run (default 100;
@@ -160,8 +173,22 @@ function fail(msg: string): never {
 
 function int(v: string | undefined, name: string, dflt: number): number {
   if (v === undefined) return dflt;
-  if (!/^\d+$/.test(v)) fail(`--${name} must be a non-negative integer, got '${v}'`);
+  if (!/^\d+$/.test(v) || !Number.isSafeInteger(Number(v))) fail(`--${name} must be a non-negative integer, got '${v}'`);
   return Number(v);
+}
+
+/** A positive integer option (a count: --runs, --limit, --budget …). */
+function positive(v: string | undefined, name: string, dflt: number): number {
+  const n = int(v, name, dflt);
+  if (n < 1) fail(`--${name} must be at least 1, got ${n}`);
+  return n;
+}
+
+/** A seed: 0..2^32−1 (seeds are 32-bit; a larger one would silently wrap onto a smaller one). */
+function seedArg(v: string | undefined, name: string, dflt: number): number {
+  const n = int(v, name, dflt);
+  if (n > MAX_SEED) fail(`--${name} must be in 0..${MAX_SEED} (seeds are 32-bit), got ${v}`);
+  return n;
 }
 
 function width(v: string): number {
@@ -191,7 +218,7 @@ async function cmdScore(argv: string[]): Promise<void> {
   const presetName = oneOf<PresetName>(v.preset, 'preset', ['naswot', 'naslib'], 'naswot');
   const dataset = oneOf<CifarDataset>(v.dataset, 'dataset', ['cifar10', 'cifar100'], 'cifar10');
   const preset = presetFor(presetName, dataset);
-  const seed = int(v.seed, 'seed', preset.seed);
+  const seed = seedArg(v.seed, 'seed', preset.seed);
   const settings: ScoreSettings = {
     ...preset,
     space,
@@ -212,15 +239,14 @@ async function cmdScore(argv: string[]): Promise<void> {
   const shard = shardOption(v.shard);
   const indices = shard ? shardItems(all, shard) : all;
   const record = shard ? { ...shard, archs: path.isAbsolute(v.archs) || !/^(all|sample:\d+|naslib:.+)$/.test(v.archs) ? path.resolve(v.archs) : v.archs, total: all.length } : undefined;
-  if (v.reuse !== undefined) {
-    if (!record) fail('--reuse applies to a shard (--shard I/N); an unsharded run extends its --out itself');
-    const n = prefillShard(v.out, v.reuse, settings, record, indices);
-    if (!(v.quiet ?? false) && n > 0) process.stderr.write(`${v.out}: ${n} rows of this shard taken from ${v.reuse}\n`);
-  }
+  if (v.reuse !== undefined && !record) fail('--reuse applies to a shard (--shard I/N); an unsharded run extends its --out itself');
+  const command = ['zeronas', 'score', ...argv.filter((a) => a !== '--quiet')].join(' ');
   await scoreToFile(settings, indices, v.out, {
     workers: int(v.workers, 'workers', defaultWorkers()),
     quiet: v.quiet ?? false,
+    command,
     ...(record ? { shard: record } : {}),
+    ...(v.reuse !== undefined ? { reuse: v.reuse } : {}),
   });
 }
 
@@ -260,12 +286,15 @@ function cmdEval(argv: string[]): void {
   });
   if (v.help) return void console.log(HELP.eval);
   if (!v.scores) fail('eval needs --scores FILE');
-  const space = oneOf<SpaceName>(v.benchmark, 'benchmark', SPACE_NAMES, 'nb201');
-  const dataset = oneOf(v.dataset, 'dataset', ['cifar10', 'cifar100', 'ImageNet16-120'] as const, 'cifar10');
-  if (space !== 'nb201' && dataset !== 'cifar10') fail(`--benchmark ${space} has CIFAR-10 accuracies only`);
-  const set = archSet(space);
+  const asked = v.benchmark === undefined ? undefined : oneOf<SpaceName>(v.benchmark, 'benchmark', SPACE_NAMES, 'nb201');
+  const bootstrap = int(v.bootstrap, 'bootstrap', 1000);
+  const { table, settings, set } = readScoresForBenchmark(v.scores, asked);
+  const space = settings.space;
+  const dataset = oneOf(v.dataset, 'dataset', ['cifar10', 'cifar100', 'ImageNet16-120'] as const, space === 'nb201' ? settings.dataset : 'cifar10');
+  if (space !== 'nb201' && dataset !== 'cifar10') fail(`the ${space} benchmark has CIFAR-10 accuracies only`);
   const key = oneOf(v.accuracy, 'accuracy', set.accuracyKeys, space === 'nb201' ? DEFAULT_ACCURACY_KEY[dataset] : set.defaultAccuracyKey);
-  const evals = evaluateScores(readScores(v.scores), set, key, { bootstrap: int(v.bootstrap, 'bootstrap', 1000) });
+  const evals = evaluateScores(table, set, key, { bootstrap });
+  for (const e of evals) if (e.unusable) process.stderr.write(`zeronas: column '${e.proxy}' of ${v.scores} is not evaluated: ${e.unusable}\n`);
   console.log(`benchmark: ${set.description}`);
   console.log(formatEvaluation(evals, paperKey(space, dataset), key));
 }
@@ -281,8 +310,8 @@ async function cmdParity(argv: string[]): Promise<void> {
   });
   if (v.help) return void console.log(HELP.parity);
   const space = oneOf(v.space, 'space', ['nb201', 'nb101-naslib', 'darts'] as const, 'nb201');
-  const dataset = oneOf<NaslibDataset>(v.dataset, 'dataset', NASLIB_DATASETS, 'cifar10');
-  if (dataset === 'ImageNet16-120') fail('ImageNet16-120 images are not available here (see data/README.md)');
+  // NASLib's ImageNet16-120 rows exist, but its images are not available to score
+  const dataset = oneOf<CifarDataset>(v.dataset, 'dataset', ['cifar10', 'cifar100'], 'cifar10');
   if (space !== 'nb201' && dataset !== 'cifar10') fail(`NASLib's ${space === 'darts' ? 'NB301' : 'NB101'} table has cifar10 rows only`);
   const settings: ScoreSettings = {
     ...presetFor('naslib', dataset), space, ...SPACE_NET_DEFAULTS[space].naslib, dataset,
@@ -292,14 +321,15 @@ async function cmdParity(argv: string[]): Promise<void> {
   };
   const ref = naslibReference(space, dataset);
   let indices = [...ref.keys()];
-  if (v.limit !== undefined) indices = indices.slice(0, int(v.limit, 'limit', indices.length));
+  if (v.limit !== undefined) indices = indices.slice(0, positive(v.limit, 'limit', indices.length));
   const draws = settings.repeats ? `-r${settings.repeats}` : '';
   const out = v.out ?? path.join('.cache', space === 'nb201' ? `parity-nb201-${dataset}${draws}.csv` : `parity-${space}-${dataset}${draws}.csv`);
   const seeds = parseSeeds(v.seeds ?? String(settings.seed), 'seeds');
+  const command = ['zeronas', 'parity', ...argv.filter((a) => a !== '--quiet')].join(' ');
   // draw r of seed s uses seed s + r: several seeds with --repeats would share draws
   if (seeds.length > 1 && settings.repeats) fail('give --repeats or several --seeds, not both (their draws would overlap)');
   const label = space === 'nb201' ? dataset : `${space} ${dataset}`;
-  const opts = { workers: int(v.workers, 'workers', defaultWorkers()), quiet: v.quiet ?? false };
+  const opts = { workers: int(v.workers, 'workers', defaultWorkers()), quiet: v.quiet ?? false, command };
   const tables: ScoreTable[] = [];
   for (const seed of seeds) {
     const file = seed === settings.seed ? out : out.replace(/(\.csv)?$/, `-s${seed}$1`);
@@ -323,10 +353,16 @@ function parseSeeds(v: string, name: string): number[] {
   if (range) {
     const [a, b] = [Number(range[1]), Number(range[2])];
     if (b < a) fail(`--${name} range must be ascending, got '${v}'`);
+    if (b > MAX_SEED) fail(`--${name}: seeds must be in 0..${MAX_SEED} (32-bit), got '${v}'`);
+    if (b - a >= 100_000) fail(`--${name} range '${v}' holds more than 100,000 seeds`);
     return Array.from({ length: b - a + 1 }, (_, i) => a + i);
   }
   if (!/^\d+(,\d+)*$/.test(v)) fail(`--${name} must be a list like 0,1,2,3 or a range like 0-3, got '${v}'`);
-  return [...new Set(v.split(',').map(Number))];
+  const seeds = v.split(',').map(Number);
+  if (seeds.some((x) => !Number.isSafeInteger(x) || x > MAX_SEED)) fail(`--${name}: seeds must be in 0..${MAX_SEED} (32-bit), got '${v}'`);
+  const twice = [...new Set(seeds.filter((x, i) => seeds.indexOf(x) !== i))];
+  if (twice.length) fail(`--${name} lists seed ${twice.join(', ')} more than once`);
+  return seeds;
 }
 
 async function cmdZcpt(argv: string[]): Promise<void> {
@@ -342,14 +378,14 @@ async function cmdZcpt(argv: string[]): Promise<void> {
   if (v.help) return void console.log(HELP.search);
   const space = oneOf(v.space, 'space', ['nb201', 'darts'] as const, 'nb201');
   if (v.seed !== undefined && v.seeds !== undefined) fail('give --seed or --seeds, not both');
-  const allSeeds = v.seeds !== undefined ? parseSeeds(v.seeds, 'seeds') : [int(v.seed, 'seed', 0)];
-  const shard = shardOption(v.shard);
-  if (shard && !v.out) fail('--shard needs --out FILE (each task writes its own file; zeronas merge joins them)');
-  const seeds = shard ? shardItems(allSeeds, shard) : allSeeds;
-  if (shard) recordShard(v.out!, { ...shard, total: allSeeds.length, seeds: allSeeds });
+  const allSeeds = v.seeds !== undefined ? parseSeeds(v.seeds, 'seeds') : [seedArg(v.seed, 'seed', 0)];
+  const shardSpec = shardOption(v.shard);
+  if (shardSpec && !v.out) fail('--shard needs --out FILE (each task writes its own file; zeronas merge joins them)');
+  const seeds = shardSpec ? shardItems(allSeeds, shardSpec) : allSeeds;
+  const shard = shardSpec ? { ...shardSpec, total: allSeeds.length, seeds: allSeeds } : undefined;
   if (seeds.length === 0) return void console.log(`shard ${v.shard} of ${allSeeds.length} seeds holds none`);
   const command = ['zeronas', 'search', 'zc-pt', ...argv].join(' ');
-  if (space === 'darts') return zcptDarts(v, seeds, command);
+  if (space === 'darts') return zcptDarts(v, seeds, command, shard);
   for (const k of ['channels', 'layers', 'topology', 'zero-op-taps'] as const) if (v[k] !== undefined) fail(`--${k} applies to --space darts only`);
   const base = {
     proxy: v.proxy ?? 'naswot',
@@ -360,24 +396,37 @@ async function cmdZcpt(argv: string[]): Promise<void> {
     dataset: oneOf<CifarDataset>(v.dataset, 'dataset', ['cifar10', 'cifar100'], 'cifar10'),
   };
   let todo = seeds;
-  if (v.out) {
-    todo = pendingSeeds(v.out, zcptSettings({ ...base, seed: seeds[0]! }), seeds);
-    if (todo.length < seeds.length) console.log(`${v.out}: ${seeds.length - todo.length} of ${seeds.length} seeds already done; running ${todo.length}`);
-  }
-  for (const seed of todo) {
-    const r = await zcptSearchNb201({ ...base, seed, workers: int(v.workers, 'workers', 0) });
-    console.log(`Zero-Cost-PT on NB201 (proxy ${r.settings.proxy}, seed ${r.settings.seed}, N=${r.settings.proposals}, V=${r.settings.valBatches}, batch ${r.settings.batchSize}, edge order ${r.settings.edgeOrder}, ${r.settings.dataset})`);
-    console.log(`chosen: ${r.archString}`);
-    if (r.accuracies) {
-      const a = r.accuracies;
-      console.log(`NB201 index ${a.index}: test accuracy CIFAR-10 ${a.cifar10.toFixed(2)} %, CIFAR-100 ${a.cifar100.toFixed(2)} %, ImageNet16-120 ${a.imagenet16.toFixed(2)} %`);
+  const first = zcptSettings({ ...base, seed: seeds[0]! });
+  announceDataRoots(zcptSidecar(first, undefined, shard).data!, false);
+  const release = v.out ? lockOutput(v.out) : () => {};
+  try {
+    if (v.out) {
+      todo = pendingSeeds(v.out, first, seeds, shard);
+      if (todo.length < seeds.length) console.log(`${v.out}: ${seeds.length - todo.length} of ${seeds.length} seeds already done; running ${todo.length}`);
     }
-    console.log(`search time ${r.timing.totalSeconds.toFixed(1)} s (proposals ${r.timing.proposalSeconds.toFixed(1)} s, validation ${r.timing.validationSeconds.toFixed(1)} s)`);
-    if (v.out) appendZcptResult(v.out, r, command);
+    for (const seed of todo) {
+      const r = await zcptSearchNb201({ ...base, seed, workers: int(v.workers, 'workers', 0) });
+      console.log(`Zero-Cost-PT on NB201 (proxy ${r.settings.proxy}, seed ${r.settings.seed}, N=${r.settings.proposals}, V=${r.settings.valBatches}, batch ${r.settings.batchSize}, edge order ${r.settings.edgeOrder}, ${r.settings.dataset})`);
+      console.log(`chosen: ${r.archString}`);
+      if (r.accuracies) {
+        const a = r.accuracies;
+        console.log(`NB201 index ${a.index}: test accuracy CIFAR-10 ${a.cifar10.toFixed(2)} %, CIFAR-100 ${a.cifar100.toFixed(2)} %, ImageNet16-120 ${a.imagenet16.toFixed(2)} %`);
+      }
+      console.log(`search time ${r.timing.totalSeconds.toFixed(1)} s (proposals ${r.timing.proposalSeconds.toFixed(1)} s, validation ${r.timing.validationSeconds.toFixed(1)} s)`);
+      if (v.out) appendZcptResult(v.out, r, command, shard);
+    }
+  } finally {
+    release();
   }
 }
 
-async function zcptDarts(v: Record<string, string | boolean | undefined>, seeds: number[], command: string): Promise<void> {
+/** Check an output path and take its write lock (held for the whole run). */
+function lockOutput(out: string): () => void {
+  prepareOutput(out);
+  return acquireLock(out, { onStale: (m) => process.stderr.write(m + '\n') });
+}
+
+async function zcptDarts(v: Record<string, string | boolean | undefined>, seeds: number[], command: string, shard: ShardRecord | undefined): Promise<void> {
   const str = (k: string): string | undefined => (typeof v[k] === 'string' ? (v[k] as string) : undefined);
   if (str('edge-order') !== undefined && str('edge-order') !== 'random') fail('--edge-order: the DARTS space uses the reference random order only');
   if (str('workers') !== undefined) fail('--workers: the DARTS search runs in this thread only');
@@ -394,17 +443,24 @@ async function zcptDarts(v: Record<string, string | boolean | undefined>, seeds:
   };
   let todo = seeds;
   const out = str('out');
-  if (out) {
-    todo = pendingDartsSeeds(out, zcptDartsSettings({ ...base, seed: seeds[0]! }), seeds);
-    if (todo.length < seeds.length) console.log(`${out}: ${seeds.length - todo.length} of ${seeds.length} seeds already done; running ${todo.length}`);
-  }
-  for (const seed of todo) {
-    const r = await zcptSearchDarts({ ...base, seed });
-    const s = r.settings;
-    console.log(`Zero-Cost-PT on DARTS (proxy ${s.proxy}, seed ${s.seed}, N=${s.proposals}, V=${s.valBatches}, batch ${s.batchSize}, C=${s.C}, ${s.layers} layers, topology ${s.topology}, ${s.dataset})`);
-    console.log(`chosen: ${r.genotypeString}`);
-    console.log(`search time ${r.timing.totalSeconds.toFixed(1)} s (proposals ${r.timing.proposalSeconds.toFixed(1)} s, ${r.timing.secondsPerSupernetScoring.toFixed(2)} s per supernet scoring; validation ${r.timing.validationSeconds.toFixed(1)} s)`);
-    if (out) appendZcptDartsResult(out, r, command);
+  const first = zcptDartsSettings({ ...base, seed: seeds[0]! });
+  announceDataRoots(zcptDartsSidecar(first).data!, false);
+  const release = out ? lockOutput(out) : () => {};
+  try {
+    if (out) {
+      todo = pendingDartsSeeds(out, first, seeds, shard);
+      if (todo.length < seeds.length) console.log(`${out}: ${seeds.length - todo.length} of ${seeds.length} seeds already done; running ${todo.length}`);
+    }
+    for (const seed of todo) {
+      const r = await zcptSearchDarts({ ...base, seed });
+      const s = r.settings;
+      console.log(`Zero-Cost-PT on DARTS (proxy ${s.proxy}, seed ${s.seed}, N=${s.proposals}, V=${s.valBatches}, batch ${s.batchSize}, C=${s.C}, ${s.layers} layers, topology ${s.topology}, ${s.dataset})`);
+      console.log(`chosen: ${r.genotypeString}`);
+      console.log(`search time ${r.timing.totalSeconds.toFixed(1)} s (proposals ${r.timing.proposalSeconds.toFixed(1)} s, ${r.timing.secondsPerSupernetScoring.toFixed(2)} s per supernet scoring; validation ${r.timing.validationSeconds.toFixed(1)} s)`);
+      if (out) appendZcptDartsResult(out, r, command, shard);
+    }
+  } finally {
+    release();
   }
 }
 
@@ -424,15 +480,13 @@ function cmdSearch(argv: string[]): Promise<void> | void {
   if (!v.scores) fail('search table2a needs --scores FILE (a score CSV written by zeronas score)');
   const ns = (v.ns ?? '10,100,1000').split(',').map((n) => int(n.trim(), 'ns', 0));
   if (ns.some((n) => n < 1)) fail(`--ns must list positive integers, got '${v.ns}'`);
-  const rows = naswotTable2a({
-    table: loadNb201Table(),
-    pool: scorePool(readScores(v.scores), v.proxy ?? 'naswot'),
-    runs: int(v.runs, 'runs', 500),
-    areaRuns: int(v['area-runs'], 'area-runs', 50),
-    ns,
-    budget: int(v.budget, 'budget', 100),
-    seed: int(v.seed, 'seed', 0),
-  });
+  const runs = positive(v.runs, 'runs', 500);
+  const areaRuns = positive(v['area-runs'], 'area-runs', 50);
+  const budget = positive(v.budget, 'budget', 100);
+  const seed = seedArg(v.seed, 'seed', 0);
+  const { table, settings } = readScoresForBenchmark(v.scores);
+  if (settings.space !== 'nb201') fail(`search table2a searches NAS-Bench-201, but '${v.scores}' holds ${settings.space} scores (its sidecar says so)`);
+  const rows = naswotTable2a({ table: loadNb201Table(), pool: scorePool(table, v.proxy ?? 'naswot'), runs, areaRuns, ns, budget, seed });
   console.log(formatTable2a(rows));
 }
 
@@ -458,6 +512,8 @@ export async function main(argv: string[]): Promise<void> {
       if (!c.complete) process.exitCode = 1;
       return;
     }
+    case 'provenance':
+      return cmdProvenance(rest);
     case undefined:
     case '--help':
     case '-h':
@@ -469,5 +525,6 @@ export async function main(argv: string[]): Promise<void> {
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).catch((e: Error) => fail(e.message));
+  // last resort for library errors reaching the user: no internal function name as a prefix (`someFunction: …`)
+  main(process.argv.slice(2)).catch((e: unknown) => fail(describeUncaughtFsError(e).message.replace(/^[a-z]+[A-Z]\w*: |^[A-Z][a-z]+[A-Z]\w*: /, '')));
 }

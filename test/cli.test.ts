@@ -4,6 +4,10 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { writeSidecar } from '../src/provenance/sidecar';
+import { archSet } from '../src/runner/archSets';
+import { scoreSidecar } from '../src/runner/results';
+import { PRESETS } from '../src/runner/settings';
 
 const cli = path.join(__dirname, '..', 'dist', 'cli.js');
 const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
@@ -68,9 +72,12 @@ test('zeronas score --space nb101-naslib --width 8: NASLib\'s NB101 cells at a c
 test('zeronas search table2a prints the rebuilt table beside the paper', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zn-cli-s-'));
   const out = path.join(dir, 'pool.csv');
+  // a score file as `zeronas score` writes it (rows of real NB201 architectures, provenance sidecar), scores made up
+  const nb201 = archSet('nb201');
   const lines = ['index,arch,naswot,seconds,naswot_seconds,notes'];
-  for (let i = 0; i < 200; i++) lines.push(`${i * 70},a,${(i * 37) % 101},1.000,1.000,`);
+  for (let i = 0; i < 200; i++) lines.push(`${i * 70},${nb201.archString(i * 70)},${(i * 37) % 101},1.000,1.000,`);
   fs.writeFileSync(out, lines.join('\n') + '\n');
+  writeSidecar(out, scoreSidecar({ ...PRESETS.naswot, dataset: 'cifar10', proxies: ['naswot'] }));
   const r = run('search', 'table2a', '--scores', out, '--runs', '20', '--area-runs', '5', '--ns', '10', '--budget', '30');
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /NASWOT N=10 +20 +\d+\.\d\d±\d+\.\d\d \(89\.14±1\.14\)/);
@@ -100,7 +107,7 @@ test('zeronas search zc-pt --seeds … --out: one line per seed, a rerun skips t
   assert.equal(fs.readFileSync(out, 'utf8').trim().split('\n').length, 3);
   const other = run('search', 'zc-pt', '--seeds', '0', '--proposals', '2', '--val-batches', '1', '--batch-size', '4', '--out', out);
   assert.notEqual(other.status, 0);
-  assert.match(other.stderr, /hold another setting/);
+  assert.match(other.stderr, /made with other settings or data .*proposals 1 → 2/);
 });
 
 test('zeronas parity --seeds: one cache per seed and the spread of ρ over the draws', () => {

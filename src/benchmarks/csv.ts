@@ -72,3 +72,13 @@ export function parseCsvNumber(cell: string, where: string, allowEmpty = false):
   if (Number.isNaN(v)) throw new Error(`${where}: '${cell}' is not a number`);
   return v;
 }
+
+/**
+ * A benchmark accuracy in percent: finite and within 0..100. A value outside (a fraction table
+ * read as percent is fine, but 9,400 or −1 is a damaged table) would rank architectures wrongly.
+ * @throws naming `where` and the value.
+ */
+export function checkPercent(v: number, where: string): number {
+  if (!Number.isFinite(v) || v < 0 || v > 100) throw new Error(`${where}: accuracy ${v} is not a percentage in 0..100; the benchmark table is damaged (restore it, see data/README.md)`);
+  return v;
+}

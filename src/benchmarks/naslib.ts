@@ -7,7 +7,7 @@
 import { dataFile } from '../data/root';
 import { formatNb201, parseNb201, sameNb201Arch, type Nb201Arch } from '../spaces/nb201/arch';
 import { fromNaslibIndices } from '../spaces/nb201/naslib';
-import { parseCsvNumber, readSimpleCsv, requireColumns, type SimpleCsv } from './csv';
+import { checkPercent, parseCsvNumber, readSimpleCsv, requireColumns, type SimpleCsv } from './csv';
 
 /** Relative data path of the reference CSV. */
 export const NASLIB_REFERENCE_FILE = 'naslib/naslib_nb201_reference.csv';
@@ -79,7 +79,7 @@ export function naslibReferenceFromCsv(csv: SimpleCsv): NaslibReferenceRow[] {
       nb201Index,
       arch,
       naslibIndices: row[col.naslib_op_indices]!,
-      valAccuracy: parseCsvNumber(row[col.val_accuracy]!, where('val_accuracy')),
+      valAccuracy: checkPercent(parseCsvNumber(row[col.val_accuracy]!, where('val_accuracy')), where('val_accuracy')),
       proxies: Object.freeze(proxies),
     });
   });

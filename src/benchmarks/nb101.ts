@@ -15,6 +15,7 @@
  */
 import * as fs from 'node:fs';
 import { dataFile } from '../data/root';
+import { checkPercent } from './csv';
 import { nb101Hash } from '../spaces/nb101/hash';
 import { checkNb101, fromNaslibNb101Key, type Nb101Spec } from '../spaces/nb101/spec';
 
@@ -175,7 +176,7 @@ export function naslibNb101FromJson(json: unknown, source: string): NaslibNb101R
     for (const [name, v] of Object.entries(entry)) {
       if (name !== 'val_accuracy' && !(name in proxies) && typeof v === 'number') proxies[name] = v;
     }
-    return Object.freeze({ key, spec, hash: nb101Hash(spec), valAccuracy: num('val_accuracy'), proxies: Object.freeze(proxies) });
+    return Object.freeze({ key, spec, hash: nb101Hash(spec), valAccuracy: checkPercent(num('val_accuracy'), `${where}: 'val_accuracy'`), proxies: Object.freeze(proxies) });
   });
   if (rows.length === 0) throw new Error(`NASLib NB101 table ${source}: no architectures`);
   return rows;

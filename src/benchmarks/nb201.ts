@@ -8,7 +8,7 @@
 import { dataFile } from '../data/root';
 import { archCode, formatNb201, isNb201Arch, NB201_SPACE_SIZE, parseNb201, type Nb201Arch } from '../spaces/nb201/arch';
 import { toNaslibIndices } from '../spaces/nb201/naslib';
-import { parseCsvNumber, readSimpleCsv, requireColumns, type SimpleCsv } from './csv';
+import { checkPercent, parseCsvNumber, readSimpleCsv, requireColumns, type SimpleCsv } from './csv';
 
 /** Relative data path of the merged table. */
 export const NB201_TABLE_FILE = 'nasbench201/nb201_merged.csv';
@@ -92,7 +92,7 @@ export function nb201TableFromCsv(csv: SimpleCsv, expectedRows: number = NB201_S
     params[i] = parseCsvNumber(row[col.params_mb_cifar10]!, where('params_mb_cifar10'));
     for (const key of NB201_ACCURACY_KEYS) {
       const c = NB201_ACCURACY_COLUMNS[key];
-      acc.get(key)![i] = parseCsvNumber(row[col[c]]!, where(c));
+      acc.get(key)![i] = checkPercent(parseCsvNumber(row[col[c]]!, where(c)), where(c));
     }
   }
 

@@ -13,6 +13,7 @@
  */
 import * as fs from 'node:fs';
 import { dataFile } from '../data/root';
+import { checkPercent } from './csv';
 import type { Genotype } from '../spaces/darts/genotype';
 import { formatNaslibCompact, parseNaslibCompact } from '../spaces/darts/naslib';
 
@@ -81,7 +82,7 @@ export function nb301ReferenceFromJson(json: unknown, source = NB301_REFERENCE_F
       idx,
       key,
       genotype,
-      valAccuracy: finite(row.val_accuracy, where('val_accuracy')),
+      valAccuracy: checkPercent(finite(row.val_accuracy, where('val_accuracy')), where('val_accuracy')),
       proxies: Object.freeze(proxies),
       times: Object.freeze(times),
     });

@@ -61,15 +61,15 @@ export function makeBatch(opts: BatchOptions): Batch {
   const { dataset, split = 'train', batchSize = 128, seed = 1, select = 'random', augment = 'none' } = opts;
   const norm = opts.norm ?? NASWOT_NORM[dataset];
   if (!Number.isInteger(batchSize) || batchSize < 1) {
-    throw new Error(`makeBatch: batchSize must be a positive integer, got ${batchSize}`);
+    throw new Error(`batch size must be a positive integer, got ${batchSize}`);
   }
-  if (select !== 'random' && select !== 'first') throw new Error(`makeBatch: unknown select '${String(select)}'`);
-  if (augment !== 'none' && augment !== 'crop-flip') throw new Error(`makeBatch: unknown augment '${String(augment)}'`);
+  if (select !== 'random' && select !== 'first') throw new Error(`batch selection must be random or first, got '${String(select)}'`);
+  if (augment !== 'none' && augment !== 'crop-flip') throw new Error(`batch augmentation must be none or crop-flip, got '${String(augment)}'`);
   const set = loadCifar(dataset, split);
   if (batchSize > set.n) {
     throw new Error(
-      `makeBatch: batchSize ${batchSize} exceeds the ${set.n} images available in ${dataset}/${split} ` +
-        `(our copy is a prefix of the official set; see shared/data/SOURCES.md)`,
+      `batch size ${batchSize} exceeds the ${set.n} images available in ${dataset}/${split} ` +
+        `(the data folder holds a prefix of the official set; see data/README.md)`,
     );
   }
   const indices =

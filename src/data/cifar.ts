@@ -156,7 +156,7 @@ const cache = new Map<string, CifarSet>();
  */
 export function loadCifar(dataset: CifarDataset, split: CifarSplit): CifarSet {
   const rels = CIFAR_SPLIT_FILES[dataset]?.[split];
-  if (rels === undefined) throw new Error(`loadCifar: unknown dataset/split '${dataset}'/'${split}'`);
+  if (rels === undefined) throw new Error(`unknown CIFAR dataset/split '${dataset}'/'${split}' (datasets: cifar10, cifar100; splits: train, test)`);
   const files = rels.map((r) => dataFile(r));
   const key = `${dataset}\u0000${split}\u0000${files.join('\u0000')}`;
   const hit = cache.get(key);

@@ -103,6 +103,7 @@ registerProxy({
   name: 'fisher',
   description: 'Σ_layers Σ_k ½·mean_n(Σ_spatial a·∂L/∂a)²·fan-in over conv/linear output channels (zero-cost-nas / NASLib fisher)',
   needs: 'weight-gradient',
+  lossBased: true,
   higherIsBetter: true,
   compute: fisher,
 });

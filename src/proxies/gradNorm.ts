@@ -34,6 +34,7 @@ registerProxy({
   name: 'grad_norm',
   description: 'Σ over conv/linear layers of ‖∂L/∂W‖₂, CE loss on one batch (zero-cost-nas / NASLib)',
   needs: 'weight-gradient',
+  lossBased: true,
   higherIsBetter: true,
   compute: gradNorm,
 });

@@ -298,6 +298,7 @@ registerProxy({
   name: 'grasp',
   description: '−Σ W ⊙ Hg over conv/linear weights, g = ∇L, H the CE Hessian (GraSP; zero-cost-nas / NASLib); frozen-ReLU difference or double backprop',
   needs: 'weight-gradient',
+  lossBased: true,
   higherIsBetter: true,
   compute: (ctx): ProxyValue => {
     const fd = graspFrozenRelu(ctx);

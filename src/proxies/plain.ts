@@ -46,6 +46,7 @@ registerProxy({
   name: 'plain',
   description: 'Σ over conv/linear weights of W·∂L/∂W, cross-entropy of one batch (NASLib plain)',
   needs: 'weight-gradient',
+  lossBased: true,
   higherIsBetter: true,
   compute: (ctx) => proxyValue(plain(ctx)),
 });

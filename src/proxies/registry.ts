@@ -52,6 +52,11 @@ export interface ProxyDef {
   readonly description: string;
   readonly needs: ProxyNeeds;
   readonly higherIsBetter: boolean;
+  /**
+   * Differentiates the cross-entropy of the batch's labels: needs a classifier with one output per
+   * class (a 1-output network, the naswot preset's, gives no usable value).
+   */
+  readonly lossBased?: boolean;
   compute(ctx: ProxyContext): ProxyValue;
 }
 
@@ -85,6 +90,8 @@ export function parseProxyList(spec: string): string[] {
   const names = spec.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
   if (names.length === 0) throw new Error(`empty proxy list '${spec}'`);
   for (const n of names) getProxy(n);
+  const twice = [...new Set(names.filter((n, i) => names.indexOf(n) !== i))];
+  if (twice.length > 0) throw new Error(`proxy list '${spec}' names ${twice.join(', ')} more than once; list each proxy once`);
   return names;
 }
 

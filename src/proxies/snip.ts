@@ -28,6 +28,7 @@ registerProxy({
   name: 'snip',
   description: 'Σ |W ⊙ ∂L/∂W| over conv/linear weights, CE loss on one batch (SNIP saliency; zero-cost-nas / NASLib)',
   needs: 'weight-gradient',
+  lossBased: true,
   higherIsBetter: true,
   compute: snip,
 });

@@ -28,6 +28,7 @@ export function selectArchs(spec: string, archs: ArchSet | Nb201Table, seed: num
     return naslibNb201Reference(ds).map((r) => r.nb201Index);
   }
   if (!fs.existsSync(spec)) throw new Error(`--archs '${spec}': not 'all', 'sample:N', 'naslib:<dataset>' or an existing file`);
+  if (fs.statSync(spec).isDirectory()) throw new Error(`--archs '${spec}' is a folder; give a file with one index or architecture string per line`);
   const out: number[] = [];
   fs.readFileSync(spec, 'utf8')
     .split(/\r?\n/)
@@ -35,6 +36,7 @@ export function selectArchs(spec: string, archs: ArchSet | Nb201Table, seed: num
       const line = raw.replace(/#.*/, '').trim();
       if (line === '') return;
       const where = `${spec} line ${k + 1}`;
+      if (/^-\d+$/.test(line)) throw new Error(`${where}: index ${line} is negative; indices are 0..${set.size - 1}`);
       if (/^\d+$/.test(line)) {
         const i = Number(line);
         if (i >= set.size) throw new Error(`${where}: index ${i} is outside 0..${set.size - 1}`);

@@ -29,10 +29,10 @@ export interface AccuracySource {
   accuracy(index: number, key: string): number;
 }
 
-export interface ProxyEvaluation {
-  readonly proxy: string;
-  readonly summary: Summary;
-}
+/** A proxy's evaluation, or why it has none (fewer than 2 finite scores: e.g. an all-NaN column). */
+export type ProxyEvaluation =
+  | { readonly proxy: string; readonly summary: Summary; readonly unusable?: undefined }
+  | { readonly proxy: string; readonly summary?: undefined; readonly unusable: string };
 
 export function evaluateScores(
   scores: ScoreTable,
@@ -41,14 +41,14 @@ export function evaluateScores(
   opts: { bootstrap?: number; seed?: number } = {},
 ): ProxyEvaluation[] {
   const acc = scores.rows.map((r) => table.accuracy(r.index, key));
-  return scores.proxies.map((proxy) => ({
-    proxy,
-    summary: summarize(
-      scores.rows.map((r) => r.values[proxy]),
-      acc,
-      { bootstrap: opts.bootstrap ?? 1000, seed: opts.seed ?? 1 },
-    ),
-  }));
+  return scores.proxies.map((proxy): ProxyEvaluation => {
+    const x = scores.rows.map((r) => r.values[proxy]!);
+    const finite = x.filter((v, i) => Number.isFinite(v) && Number.isFinite(acc[i]!)).length;
+    if (finite < 2) {
+      return { proxy, unusable: `${finite} of ${x.length} scores are finite (${x.length - finite} NaN/inf; the score file's notes column says why): no correlation to report` };
+    }
+    return { proxy, summary: summarize(x, acc, { bootstrap: opts.bootstrap ?? 1000, seed: opts.seed ?? 1 }) };
+  });
 }
 
 function fmtCi(v: number, ci?: [number, number]): string {
@@ -58,7 +58,11 @@ function fmtCi(v: number, ci?: [number, number]): string {
 /** Plain-text report of `evaluateScores`. */
 export function formatEvaluation(evals: readonly ProxyEvaluation[], dataset: string, key: string): string {
   const lines = [`ground truth: ${key}; 95% percentile-bootstrap CIs over architectures`];
-  for (const { proxy, summary: s } of evals) {
+  for (const { proxy, summary: s, unusable } of evals) {
+    if (s === undefined) {
+      lines.push(`${proxy}: not evaluated: ${unusable}`);
+      continue;
+    }
     const paper = PAPER_KENDALL[proxy]?.[dataset];
     lines.push(
       `${proxy}: N=${s.n}${s.dropped ? ` (dropped ${s.dropped} NaN/inf)` : ''}  PLCC ${fmtCi(s.plcc, s.ci?.plcc)}  ` +

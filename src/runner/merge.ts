@@ -6,10 +6,13 @@
  *   Zero-Cost-PT results (search/zcpt/resultsFile.ts and darts/; key: seed; one JSON line).
  *
  * Rules:
- *  - Every input's sidecar (and an existing `--out`'s) must equal the first input's in every
- *    field except `shard` and `command` (provenance: each shard's command line names its own
- *    shard and output); fields are compared generically, so fields a later version adds to the
- *    sidecar are compared too, and the differing fields are named.
+ *  - Every input's provenance sidecar (and an existing `--out`'s) must equal the first input's in
+ *    every field except `shard` and `command` (each shard's command line names its own shard and
+ *    output): kind, every settings field and the data identity (SHA-256 of every data file
+ *    read), compared by provenance/sidecar.ts `compareSidecars`, the differing fields named
+ *    old → new. A sidecar without data identity is refused (re-derive it first).
+ *  - `--out` is written under its write lock (provenance/lock.ts), so a merge and a run (or two
+ *    merges) cannot write it at once.
  *  - A key present in several files must hold the same values there (measured seconds, and the
  *    provenance of a search record, aside); differing values are refused, identical ones kept once.
  *  - Shards of one run must agree on the run (`archs` / seed list, N) and be all present, each
@@ -17,12 +20,16 @@
  *    given twice (e.g. two copies of a rerun task) is an overlap like any other.
  *  - Order: the rows already in `--out` first, as they are; then the new keys in the position
  *    order of the run's work list (the seeded selection, or the seed list), which is the order an
- *    unsharded run in one thread writes. The sidecar written is the unsharded run's: the shard
- *    dropped and the command rewritten to the unsharded command writing `--out`.
+ *    unsharded run in one thread writes. The sidecar written (for a new `--out`) is the unsharded
+ *    run's: the first input's with the shard dropped and the command rewritten to the unsharded
+ *    command writing `--out`.
  *  - The output is written to a temporary file and renamed, so a failed merge leaves `--out` as it was.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { acquireLock } from '../provenance/lock';
+import { prepareOutput, refuseDuplicateKeys } from '../provenance/resultFile';
+import { compareSidecars, formatDifferences, readSidecar, recordedKind, sidecarPath, writeSidecar, type Sidecar, type SidecarKind } from '../provenance/sidecar';
 import { TRAIN_BENCH_HEADER } from '../train/trainBenchFile';
 import { archSet } from './archSets';
 import { selectArchs } from './archs';
@@ -43,8 +50,10 @@ interface Source {
   readonly kind: MergeKind;
   /** Header line (with its line break); '' for JSON lines. */
   readonly head: string;
-  /** Sidecar fields (zc-pt: the search settings except the seed, plus the sidecar if any). */
-  readonly sidecar: Record<string, unknown>;
+  /** The provenance sidecar. */
+  readonly sidecar: Sidecar<Record<string, unknown>>;
+  /** zc-pt: the search settings of the lines, except the seed (compared besides the sidecar). */
+  readonly lineSettings?: Record<string, unknown>;
   readonly shard?: ShardRecord;
   readonly units: readonly Unit[];
 }
@@ -64,7 +73,7 @@ export interface MergeReport {
   readonly missing: number;
 }
 
-/** Sidecar fields not compared: where a file came from, not what it holds. */
+/** Fields of a settings object left out of `sidecarDiff`: where a file came from, not what it holds. */
 const PROVENANCE = ['shard', 'command'] as const;
 
 /** Leaves of a JSON value as `path → JSON`, for a field-by-field comparison. */
@@ -78,8 +87,10 @@ function leaves(v: unknown, at: string, out: Map<string, string>): Map<string, s
 }
 
 /**
- * Fields in which two sidecars differ, provenance aside, e.g. `settings.batchSize 128 vs 64`
- * (empty when they agree).
+ * Fields in which two JSON objects (settings) differ, leaf by leaf, `shard` and `command` aside,
+ * e.g. `batchSize 128 vs 64` (empty when they agree). Sidecars are compared with
+ * provenance/sidecar.ts `compareSidecars`; this compares the settings of Zero-Cost-PT lines and a
+ * table's settings with the expected ones (tableCheck.ts).
  */
 export function sidecarDiff(a: Record<string, unknown>, b: Record<string, unknown>): string[] {
   const strip = (m: Record<string, unknown>): Record<string, unknown> =>
@@ -92,19 +103,19 @@ export function sidecarDiff(a: Record<string, unknown>, b: Record<string, unknow
     .map((k) => `${k} ${la.get(k) ?? 'absent'} vs ${lb.get(k) ?? 'absent'}`);
 }
 
-function readSidecar(file: string, required: boolean): Record<string, unknown> | undefined {
-  const meta = `${file}.meta.json`;
-  if (!fs.existsSync(meta)) {
-    if (required) throw new Error(`merge: '${file}' has no settings sidecar '${meta}'`);
-    return undefined;
+const SIDECAR_KIND: Readonly<Record<Exclude<MergeKind, 'zc-pt'>, SidecarKind>> = { score: 'scores', 'train-bench': 'train-bench' };
+
+/** The provenance sidecar of an input (or of `--out`); @throws when it lacks data identity. */
+function sourceSidecar(file: string, kind: MergeKind): Sidecar<Record<string, unknown>> {
+  const expected = kind === 'zc-pt' ? (recordedKind(file) === 'zcpt-darts' ? 'zcpt-darts' : 'zcpt-nb201') : SIDECAR_KIND[kind];
+  const sidecar = readSidecar<Record<string, unknown>>(file, expected);
+  if (!sidecar.data) {
+    throw new Error(
+      `merge: '${sidecarPath(file)}' records no data identity (written before it was recorded), so the merge could mix data: ` +
+        `re-derive it with 'zeronas provenance --rederive ${file}', then merge again`,
+    );
   }
-  try {
-    const m = JSON.parse(fs.readFileSync(meta, 'utf8')) as unknown;
-    if (m === null || typeof m !== 'object' || Array.isArray(m)) throw new Error('not a JSON object');
-    return m as Record<string, unknown>;
-  } catch (e) {
-    throw new Error(`merge: sidecar '${meta}' is not readable: ${(e as Error).message}`);
-  }
+  return sidecar;
 }
 
 /** Lines of a file up to its last line break (a killed writer's partial last line is left out). */
@@ -128,7 +139,7 @@ function keyOf(cell: string, where: string): number {
   return Number(cell);
 }
 
-function readScoreSource(file: string, lines: string[], sidecar: Record<string, unknown>): Omit<Source, 'shard'> {
+function readScoreSource(file: string, lines: string[], sidecar: Sidecar<Record<string, unknown>>): Omit<Source, 'shard'> {
   const header = lines[0]!.replace(/\r$/, '').split(',');
   // measured time columns differ between runs; every other cell is a value
   const timed = new Set(header.flatMap((h, k) => (h === 'seconds' || h.endsWith('_seconds') ? [k] : [])));
@@ -140,7 +151,7 @@ function readScoreSource(file: string, lines: string[], sidecar: Record<string, 
   return { file, kind: 'score', head: `${lines[0]}\n`, sidecar, units };
 }
 
-function readTrainBenchSource(file: string, lines: string[], sidecar: Record<string, unknown>): Omit<Source, 'shard'> {
+function readTrainBenchSource(file: string, lines: string[], sidecar: Sidecar<Record<string, unknown>>): Omit<Source, 'shard'> {
   const settings = sidecar.settings as { epochs?: unknown } | undefined;
   const epochs = settings?.epochs;
   if (typeof epochs !== 'number') throw new Error(`merge: ${file}.meta.json holds no training-bench settings (epochs)`);
@@ -178,7 +189,7 @@ function searchValues(v: unknown): unknown {
   return v;
 }
 
-function readZcptSource(file: string, lines: string[], sidecar: Record<string, unknown> | undefined): Omit<Source, 'shard'> {
+function readZcptSource(file: string, lines: string[], sidecar: Sidecar<Record<string, unknown>>): Omit<Source, 'shard'> {
   let settings: Record<string, unknown> | undefined;
   const units = lines.flatMap((line, i): Unit[] => {
     if (line.trim() === '') return [];
@@ -194,7 +205,7 @@ function readZcptSource(file: string, lines: string[], sidecar: Record<string, u
     else if (sidecarDiff(settings, rest).length > 0) throw new Error(`merge: ${file}:${i + 1}: settings differ from the file's first line: ${sidecarDiff(settings, rest).join('; ')}`);
     return [{ key: seed as number, text: `${line}\n`, values: JSON.stringify(searchValues(r)) }];
   });
-  return { file, kind: 'zc-pt', head: '', sidecar: { ...(sidecar ?? {}), ...(settings ? { searchSettings: settings } : {}) }, units };
+  return { file, kind: 'zc-pt', head: '', sidecar, ...(settings ? { lineSettings: settings } : {}), units };
 }
 
 /** Read one file of any of the three kinds. */
@@ -204,16 +215,15 @@ function readSource(file: string): Source {
   if (text.length === 0) throw new Error(`merge: '${file}' is empty`);
   const kind = kindOf(file, text);
   const lines = completeLines(text);
+  const sidecar = sourceSidecar(file, kind);
   const base =
     kind === 'score'
-      ? readScoreSource(file, lines, readSidecar(file, true)!)
+      ? readScoreSource(file, lines, sidecar)
       : kind === 'train-bench'
-        ? readTrainBenchSource(file, lines, readSidecar(file, true)!)
-        : readZcptSource(file, lines, readSidecar(file, false));
-  const shard = base.sidecar.shard as ShardRecord | undefined;
-  const keys = base.units.map((u) => u.key);
-  const dup = keys.find((k, i) => keys.indexOf(k) !== i);
-  if (dup !== undefined) throw new Error(`merge: '${file}' holds ${kind === 'zc-pt' ? 'seed' : 'index'} ${dup} twice`);
+        ? readTrainBenchSource(file, lines, sidecar)
+        : readZcptSource(file, lines, sidecar);
+  refuseDuplicateKeys(base.units.map((u) => u.key), file, kind === 'zc-pt' ? 'seed' : 'architecture index');
+  const shard: ShardRecord | undefined = sidecar.shard;
   return { ...base, ...(shard ? { shard } : {}) };
 }
 
@@ -245,16 +255,33 @@ export function mergeFiles(files: readonly string[], out: string, opts: MergeOpt
   for (const s of sources) {
     if (s.kind !== first.kind) throw new Error(`merge: '${s.file}' is a ${s.kind} file, '${first.file}' a ${first.kind} file`);
     if (s.head !== first.head) throw new Error(`merge: '${s.file}' has another column layout than '${first.file}'`);
-    const d = sidecarDiff(first.sidecar, s.sidecar);
-    if (d.length) throw new Error(`merge: '${s.file}' was written with other settings or data than '${first.file}': ${d.join('; ')}`);
+    const d = compareSidecars(first.sidecar, s.sidecar, { exceptShard: true });
+    if (d.length) throw new Error(`merge: '${s.file}' was written with other settings or data than '${first.file}': ${formatDifferences(d)}`);
+    const l = sidecarDiff(first.lineSettings ?? {}, s.lineSettings ?? {});
+    if (l.length) throw new Error(`merge: '${s.file}' holds searches with other settings than '${first.file}': ${l.join('; ')}`);
   }
+  prepareOutput(out);
+  const release = acquireLock(out, { onStale: (m) => process.stderr.write(`${m}\n`) });
+  try {
+    return mergeLocked(sources, out, opts);
+  } finally {
+    release();
+  }
+}
+
+/** The merge proper, `--out` locked. */
+function mergeLocked(sources: readonly Source[], out: string, opts: MergeOptions): MergeReport {
+  const first = sources[0]!;
+  const outAbs = path.resolve(out);
   const existing = fs.existsSync(out) && fs.statSync(out).size > 0 ? readSource(out) : undefined;
   if (existing) {
     if (existing.kind !== first.kind) throw new Error(`merge: --out '${out}' is a ${existing.kind} file, the inputs are ${first.kind} files`);
     if (existing.shard) throw new Error(`merge: --out '${out}' is the file of shard ${formatShard(existing.shard)}; merge into an unsharded table`);
     if (existing.head !== first.head) throw new Error(`merge: --out '${out}' has another column layout than '${first.file}'`);
-    const d = sidecarDiff(existing.sidecar, first.sidecar);
-    if (d.length) throw new Error(`merge: --out '${out}' was written with other settings or data than '${first.file}': ${d.join('; ')}`);
+    const d = compareSidecars(existing.sidecar, first.sidecar, { exceptShard: true });
+    if (d.length) throw new Error(`merge: --out '${out}' was written with other settings or data than '${first.file}': ${formatDifferences(d)}`);
+    const l = sidecarDiff(existing.lineSettings ?? {}, first.lineSettings ?? {});
+    if (l.length) throw new Error(`merge: --out '${out}' holds searches with other settings than '${first.file}': ${l.join('; ')}`);
   }
 
   // the run the shards belong to, their completeness, and the position order
@@ -320,11 +347,15 @@ export function mergeFiles(files: readonly string[], out: string, opts: MergeOpt
   fs.mkdirSync(path.dirname(outAbs), { recursive: true });
   const tmp = `${out}.merge-${process.pid}`;
   fs.writeFileSync(tmp, text);
-  if (!existing && first.kind !== 'zc-pt') {
-    const { shard: _shard, ...meta } = first.sidecar;
-    if (typeof meta.command === 'string') meta.command = unshardedCommand(meta.command, out);
-    fs.writeFileSync(`${out}.meta.json`, JSON.stringify(meta, null, 2) + '\n');
+  try {
+    if (!existing) {
+      const { shard: _shard, command, ...unsharded } = first.sidecar;
+      writeSidecar(out, { ...unsharded, ...(command ? { command: unshardedCommand(command, out) } : {}) });
+    }
+    fs.renameSync(tmp, out);
+  } catch (e) {
+    fs.rmSync(tmp, { force: true });
+    throw e;
   }
-  fs.renameSync(tmp, out);
   return { kind: first.kind, out, kept: existing?.units.length ?? 0, added: added.length, identicalOverlaps, total: have.size, missing };
 }

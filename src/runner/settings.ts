@@ -34,6 +34,9 @@ export interface ScoreSettings {
   readonly repeats?: number;
 }
 
+/** Largest seed: seeds are 32-bit (the RNG and `networkSeed` reduce them mod 2^32). */
+export const MAX_SEED = 2 ** 32 - 1;
+
 /** The draws of a setting: [settings seed of draw r] for r < repeats. */
 export function drawSeeds(s: Pick<ScoreSettings, 'seed' | 'repeats'>): number[] {
   const k = s.repeats ?? 1;

@@ -3,11 +3,10 @@
  * list (architectures in the seeded selection order, or the seeds of a search) with
  * p mod N = I. The N shards are disjoint, together hold every position exactly once, and each
  * is spread over the whole order (a `sample:N` prefix is shared evenly). Every shard writes its
- * own resumable file whose sidecar records the shard; `zeronas merge` (merge.ts) puts the files
+ * own resumable file whose provenance sidecar records the shard (a resume by another shard is refused); `zeronas merge` (merge.ts) puts the files
  * back together in the unsharded order.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import type { SidecarShard } from '../provenance/sidecar';
 
 /** Task `index` of `count` (0 ≤ index < count). */
 export interface Shard {
@@ -15,15 +14,8 @@ export interface Shard {
   readonly count: number;
 }
 
-/** What a shard file's sidecar records: the shard and the run's whole work list. */
-export interface ShardRecord extends Shard {
-  /** The selection the positions refer to, as given (`--archs` of score / train-bench; absent for seed lists). */
-  readonly archs?: string;
-  /** Length of the whole (unsharded) work list. */
-  readonly total: number;
-  /** The whole seed list of a sharded search (absent for architecture selections). */
-  readonly seeds?: readonly number[];
-}
+/** What a shard file's provenance sidecar records: the shard and the run's whole work list (provenance/sidecar.ts). */
+export type ShardRecord = SidecarShard;
 
 /** Parse `I/N`; @throws naming the option and the accepted form. */
 export function parseShard(spec: string, option = '--shard'): Shard {
@@ -65,22 +57,4 @@ export function unshardedCommand(command: string, out: string): string {
     else kept.push(t[k]!);
   }
   return kept.join(' ');
-}
-
-/**
- * Files without a settings sidecar (Zero-Cost-PT results: settings on every line) record their
- * shard in `<file>.meta.json` as `{ "shard": … }`. Writes it for a new file; @throws when the file
- * belongs to another shard or to an unsharded run.
- */
-export function recordShard(file: string, shard: ShardRecord): void {
-  const meta = `${file}.meta.json`;
-  const what = (s: ShardRecord | undefined): string => (s ? `shard ${formatShard(s)}` : 'an unsharded run');
-  if (fs.existsSync(meta)) {
-    const had = (JSON.parse(fs.readFileSync(meta, 'utf8')) as { shard?: ShardRecord }).shard;
-    if (JSON.stringify(had ?? null) !== JSON.stringify(shard)) throw new Error(`'${file}' belongs to ${what(had)} of another run (${meta}), not ${what(shard)}; choose another --out`);
-    return;
-  }
-  if (fs.existsSync(file) && fs.statSync(file).size > 0) throw new Error(`'${file}' belongs to ${what(undefined)}, not ${what(shard)}; choose another --out`);
-  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  fs.writeFileSync(meta, JSON.stringify({ shard }, null, 2) + '\n');
 }

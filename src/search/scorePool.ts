@@ -19,6 +19,8 @@ export function scorePool(table: ScoreTable, proxy: string): ScorePool {
     throw new Error(`score table has no column '${proxy}' (it has: ${table.proxies.join(', ')})`);
   }
   if (table.rows.length === 0) throw new Error(`score table is empty: no architectures to search from`);
+  const finite = table.rows.filter((r) => Number.isFinite(r.values[proxy])).length;
+  if (finite === 0) throw new Error(`score column '${proxy}' has no finite value (${table.rows.length} NaN/inf; the notes column says why): nothing to search with`);
   return {
     proxy,
     indices: table.rows.map((r) => r.index),

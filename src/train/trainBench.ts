@@ -13,8 +13,6 @@
  * A network whose loss becomes non-finite (the trainer stops it) is kept with `nan` in every
  * measured column of the remaining epochs, so a rerun does not retry it forever.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { makeBatch } from '../data/batch';
@@ -25,14 +23,15 @@ import type { ReluCounting } from '../engine/taps';
 import { naswot } from '../proxies/naswot';
 import { archSet, type ArchSet } from '../runner/archSets';
 import { selectArchs } from '../runner/archs';
-import { networkSeed, SPACE_NAMES, type SpaceName } from '../runner/settings';
+import { MAX_SEED, networkSeed, SPACE_NAMES, type SpaceName } from '../runner/settings';
 import { parseShard, shardItems, type Shard, type ShardRecord } from '../runner/shard';
 import type { BatchAugment } from '../data/batch';
 import type { EvalBn } from './metrics';
 import type { DecayScope } from './sgd';
 import { networkReportsBnInputs } from './bnStats';
 import { Trainer } from './trainer';
-import { openTrainBenchFile, readTrainBench, type TrainBench, type TrainBenchArch, type TrainBenchRow } from './trainBenchFile';
+import { announceDataRoots } from '../data/identity';
+import { openTrainBenchFile, readTrainBench, trainBenchSidecar, type TrainBench, type TrainBenchArch, type TrainBenchRow } from './trainBenchFile';
 import { defaultTrainBenchSettings, validateTrainBenchSettings, type TrainBenchSettings } from './trainBenchSettings';
 
 export * from './trainBenchSettings';
@@ -42,6 +41,20 @@ export * from './trainBenchFile';
 export function trainBenchScoreBatch(s: TrainBenchSettings): tf.Tensor4D {
   const b = makeBatch({ dataset: s.dataset, split: 'train', batchSize: s.scoreBatchSize, seed: s.seed, select: 'random', augment: 'none', norm: NASWOT_NORM[s.dataset] });
   return tf.tensor4d(b.x, [...b.shape]);
+}
+
+/**
+ * Refuse batch sizes the data on disk cannot fill (training batch, scoring batch, limits).
+ * @throws naming the option and the number of images available.
+ */
+export function validateTrainBenchData(s: TrainBenchSettings): void {
+  const train = loadCifar(s.dataset, 'train').n;
+  const test = loadCifar(s.dataset, 'test').n;
+  const usable = Math.min(train, s.trainLimit ?? train);
+  if (s.trainLimit !== undefined && s.trainLimit > train) throw new Error(`--train-limit ${s.trainLimit} exceeds the ${train} ${s.dataset} training images in the data folder`);
+  if (s.evalLimit !== undefined && s.evalLimit > test) throw new Error(`--eval-limit ${s.evalLimit} exceeds the ${test} ${s.dataset} test images in the data folder`);
+  if (s.batchSize > usable) throw new Error(`--batch-size ${s.batchSize} exceeds the ${usable} ${s.dataset} training images available`);
+  if (s.scoreBatchSize > train) throw new Error(`--score-batch-size ${s.scoreBatchSize} exceeds the ${train} ${s.dataset} training images in the data folder`);
 }
 
 /** Whether `e` is the trainer's non-finite-loss stop (trainer.ts `sgdStep`). */
@@ -141,13 +154,22 @@ export async function runTrainBench(settings: TrainBenchSettings, indices: reado
   const set = archSet(s.space);
   for (const i of indices) if (!(Number.isInteger(i) && i >= 0 && i < set.size)) throw new Error(`train bench: ${s.space} architecture index ${i} is outside 0..${set.size - 1}`);
   await initBackend({ quiet });
-  fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
-  const file = openTrainBenchFile(out, s, { command: opts.command, shard: opts.shard });
+  const sidecar = trainBenchSidecar(s, opts.command, opts.shard);
+  announceDataRoots(sidecar.data!, quiet);
+  // everything that can refuse the settings (data present, batch sizes) runs before the file is created
+  validateTrainBenchData(s);
+  const x = trainBenchScoreBatch(s);
+  let file: ReturnType<typeof openTrainBenchFile>;
+  try {
+    file = openTrainBenchFile(out, s, { sidecar, onStale: log });
+  } catch (e) {
+    x.dispose();
+    throw e;
+  }
   if (file.droppedRows > 0) log(`${out}: dropped ${file.droppedRows} rows of incomplete architectures (killed run); they are trained again`);
   const unique = [...new Set(indices)];
   const todo = unique.filter((i) => !file.done.has(i));
   if (file.done.size > 0) log(`resuming ${out}: ${unique.length - todo.length} of ${unique.length} architectures already trained`);
-  const x = trainBenchScoreBatch(s);
   const t0 = performance.now();
   try {
     todo.forEach((index, k) => {
@@ -165,6 +187,7 @@ export async function runTrainBench(settings: TrainBenchSettings, indices: reado
     });
   } finally {
     x.dispose();
+    file.close();
   }
   if (todo.length > 0) log(`trained ${todo.length} architectures in ${duration((performance.now() - t0) / 1000)} → ${out}`);
   const all = readTrainBench(out);
@@ -270,6 +293,7 @@ export function parseTrainBenchArgs(argv: readonly string[]): TrainBenchArgs {
     ...(trainLimit !== undefined ? { trainLimit } : {}),
     ...(evalLimit !== undefined ? { evalLimit } : {}),
   };
+  if (settings.seed > MAX_SEED) throw new Error(`--seed must be in 0..${MAX_SEED} (seeds are 32-bit), got ${settings.seed}`);
   if (trainLimit !== undefined && settings.batchSize > trainLimit) throw new Error(`--batch-size ${settings.batchSize} exceeds --train-limit ${trainLimit}`);
   const shard = v.shard !== undefined ? { shard: parseShard(v.shard) } : {};
   return { help: false, settings: validateTrainBenchSettings(settings), archsSpec: v.archs, out: v.out, quiet: v.quiet ?? false, ...shard };

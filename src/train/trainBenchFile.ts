@@ -8,15 +8,22 @@
  * killed between architectures loses nothing and one killed inside that write leaves at most one
  * block of consecutive rows of the same index, possibly ending in a partial line. On reopen only
  * complete blocks (all epochs 0..E, in order, first block per index) are kept and the file is
- * rewritten without the rest (via a temporary file and a rename). Other settings are refused,
- * as in runner/results.ts. Non-finite values are written `nan`, `inf`, `-inf` (a singular kernel
+ * rewritten without the rest (via a temporary file and a rename). A complete architecture that
+ * appears twice (two writers) is refused by the reader, naming it. Provenance as for every result
+ * file (provenance/): the sidecar records the settings and the identity of the data read (CIFAR
+ * training and test files, the space's table); other settings or data are refused naming what
+ * differs, and one writer at a time holds the lock. Non-finite values are written `nan`, `inf`, `-inf` (a singular kernel
  * gives naswot `-inf`).
  */
 import * as fs from 'node:fs';
 import { parseCsvNumber } from '../benchmarks/csv';
+import { dataIdentity } from '../data/root';
+import { appendResult, checkInputFile, openResultFile, refuseDuplicateKeys } from '../provenance/resultFile';
+import { makeSidecar, readSidecar, type Sidecar } from '../provenance/sidecar';
+import { trainBenchDataFiles } from '../runner/dataFiles';
 import { formatScoreValue } from '../runner/results';
-import { formatShard, type ShardRecord } from '../runner/shard';
-import { trainBenchSettingsKey, validateTrainBenchSettings, type TrainBenchSettings } from './trainBenchSettings';
+import type { ShardRecord } from '../runner/shard';
+import { validateTrainBenchSettings, type TrainBenchSettings } from './trainBenchSettings';
 
 /** One row: an architecture after `epoch` training epochs. */
 export interface TrainBenchRow {
@@ -101,65 +108,33 @@ function parseText(text: string, file: string, epochs: number): Parsed {
   if (lines.at(-1) === '') lines.pop();
   const rows = lines.map((l, k) => parseRow(l.replace(/\r$/, ''), `${file} line ${k + 2}`));
   const archs: TrainBenchArch[] = [];
-  const seen = new Set<number>();
   let kept = 0;
   for (let i = 0; i < rows.length; ) {
     let j = i;
     while (j < rows.length && rows[j]!.index === rows[i]!.index) j++;
-    const block = rows.slice(i, j);
+    let block = rows.slice(i, j);
+    // two complete blocks of one index back to back (two writers) are two architectures here
+    if (block.length > epochs + 1 && block.length % (epochs + 1) === 0) block = block.slice(0, epochs + 1), (j = i + epochs + 1);
     const complete = block.length === epochs + 1 && block.every((r, e) => r.epoch === e && r.arch === block[0]!.arch);
-    if (complete && !seen.has(block[0]!.index)) {
-      seen.add(block[0]!.index);
+    if (complete) {
       archs.push({ index: block[0]!.index, arch: block[0]!.arch, rows: block });
       kept += block.length;
     }
     i = j;
   }
+  refuseDuplicateKeys(archs.map((a) => a.index), file, 'architecture index');
   return { completeText, archs, droppedRows: rows.length - kept, partialLine: completeText.length !== text.length };
 }
 
-function metaFileOf(file: string): string {
-  return `${file}.meta.json`;
+/** The provenance sidecar of a bench: its settings and the identity of the data they read. */
+export function trainBenchSidecar(settings: TrainBenchSettings, command?: string, shard?: ShardRecord): Sidecar<TrainBenchSettings> {
+  const s = validateTrainBenchSettings(settings);
+  return makeSidecar('train-bench', s, dataIdentity(trainBenchDataFiles(s)), command, shard);
 }
 
-interface Meta {
-  readonly settingsKey?: string;
-  readonly settings?: TrainBenchSettings;
-  readonly command?: string;
-  /** The shard this file holds (runner/shard.ts); absent for an unsharded run. */
-  readonly shard?: ShardRecord;
-}
-
-/** What differs between a sidecar's settings and `s`, e.g. `seed 1 there, 2 here`. */
-function settingsDiff(meta: Meta, s: TrainBenchSettings, metaFile: string): string {
-  if (!meta.settings) return `${metaFile} is missing or holds no settings`;
-  const a = meta.settings as unknown as Record<string, unknown>;
-  const b = s as unknown as Record<string, unknown>;
-  const diffs = [...new Set([...Object.keys(a), ...Object.keys(b)])]
-    .filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]))
-    .map((k) => `${k} ${JSON.stringify(a[k]) ?? 'absent'} there, ${JSON.stringify(b[k]) ?? 'absent'} here`);
-  return `${metaFile}: ${diffs.length ? diffs.join('; ') : 'settings key differs'}`;
-}
-
-function readMeta(file: string): Meta {
-  const metaFile = metaFileOf(file);
-  if (!fs.existsSync(metaFile)) return {};
-  try {
-    return JSON.parse(fs.readFileSync(metaFile, 'utf8')) as Meta;
-  } catch (e) {
-    throw new Error(`'${metaFile}' is not valid JSON: ${(e as Error).message}`);
-  }
-}
-
-function writeMeta(file: string, settings: TrainBenchSettings, command: string | undefined, shard: ShardRecord | undefined): void {
-  const meta: Meta = { settingsKey: trainBenchSettingsKey(settings), settings: validateTrainBenchSettings(settings), ...(command ? { command } : {}), ...(shard ? { shard } : {}) };
-  fs.writeFileSync(metaFileOf(file), JSON.stringify(meta, null, 2) + '\n');
-}
-
-/** Whether a file is empty or has its header line only (a run that stopped before its first architecture): started afresh. */
-function holdsNoRows(file: string): boolean {
-  const text = fs.readFileSync(file, 'utf8');
-  return text.split('\n').filter((l) => l.trim() !== '').length <= 1 && (text === '' || text.startsWith(TRAIN_BENCH_HEADER));
+/** Whether a file's text holds rows beyond its header (a run stopped before its first architecture holds none: started afresh). */
+function holdsRows(text: string): boolean {
+  return text.split('\n').filter((l) => l.trim() !== '').length > 1 || (text.trim() !== '' && !text.startsWith(TRAIN_BENCH_HEADER));
 }
 
 export interface TrainBenchFile {
@@ -169,6 +144,8 @@ export interface TrainBenchFile {
   readonly droppedRows: number;
   /** Append all rows (epochs 0..E) of one architecture in one write. */
   append(rows: readonly TrainBenchRow[]): void;
+  /** Release the write lock. */
+  close(): void;
 }
 
 /**
@@ -176,32 +153,30 @@ export interface TrainBenchFile {
  * holding only the header; drops the rows of incomplete architectures. `command` (the CLI line) is recorded in the sidecar.
  * @throws when the file was written with other settings or another layout.
  */
-export function openTrainBenchFile(file: string, settings: TrainBenchSettings, opts: { command?: string; shard?: ShardRecord } = {}): TrainBenchFile {
+export function openTrainBenchFile(
+  file: string,
+  settings: TrainBenchSettings,
+  opts: { command?: string; sidecar?: Sidecar<TrainBenchSettings>; onStale?: (msg: string) => void } = {},
+): TrainBenchFile {
   const s = validateTrainBenchSettings(settings);
-  const key = trainBenchSettingsKey(s);
+  const sidecar = opts.sidecar ?? trainBenchSidecar(s, opts.command);
+  const opened = openResultFile(file, sidecar, { emptyText: TRAIN_BENCH_HEADER + '\n', holdsRows }, opts);
   const done = new Set<number>();
   let droppedRows = 0;
-  if (fs.existsSync(file) && !holdsNoRows(file)) {
-    const meta = readMeta(file);
-    if (meta.settingsKey !== key) {
-      throw new Error(`'${file}' holds a training bench made with other settings (${settingsDiff(meta, s, metaFileOf(file))}); choose another --out or delete it`);
+  try {
+    if (opened.resumed) {
+      const p = parseText(fs.readFileSync(file, 'utf8'), file, s.epochs);
+      droppedRows = p.droppedRows;
+      if (p.droppedRows > 0 || p.partialLine) {
+        const tmp = `${file}.tmp-${process.pid}`;
+        fs.writeFileSync(tmp, [TRAIN_BENCH_HEADER, ...p.archs.flatMap((a) => a.rows.map(formatTrainBenchRow))].join('\n') + '\n');
+        fs.renameSync(tmp, file);
+      }
+      for (const a of p.archs) done.add(a.index);
     }
-    if (JSON.stringify(meta.shard ?? null) !== JSON.stringify(opts.shard ?? null)) {
-      const what = (x: ShardRecord | undefined): string => (x ? `shard ${formatShard(x)} of ${x.archs ?? 'its list'}` : 'an unsharded run');
-      throw new Error(`'${file}' belongs to ${what(meta.shard)} (${metaFileOf(file)}), not ${what(opts.shard)}; choose another --out`);
-    }
-    const p = parseText(fs.readFileSync(file, 'utf8'), file, s.epochs);
-    droppedRows = p.droppedRows;
-    if (p.droppedRows > 0 || p.partialLine) {
-      const tmp = `${file}.tmp-${process.pid}`;
-      fs.writeFileSync(tmp, [TRAIN_BENCH_HEADER, ...p.archs.flatMap((a) => a.rows.map(formatTrainBenchRow))].join('\n') + '\n');
-      fs.renameSync(tmp, file);
-    }
-    for (const a of p.archs) done.add(a.index);
-    if (opts.command && opts.command !== meta.command) writeMeta(file, s, opts.command, opts.shard);
-  } else {
-    fs.writeFileSync(file, TRAIN_BENCH_HEADER + '\n');
-    writeMeta(file, s, opts.command, opts.shard);
+  } catch (e) {
+    opened.release();
+    throw e;
   }
   return {
     done,
@@ -210,21 +185,22 @@ export function openTrainBenchFile(file: string, settings: TrainBenchSettings, o
       if (rows.length !== s.epochs + 1 || rows.some((r, e) => r.epoch !== e || r.index !== rows[0]!.index)) {
         throw new Error(`train bench: append takes epochs 0..${s.epochs} of one architecture, got epochs ${rows.map((r) => `${r.index}:${r.epoch}`).join(' ')}`);
       }
-      fs.appendFileSync(file, rows.map((r) => formatTrainBenchRow(r) + '\n').join(''));
+      if (done.has(rows[0]!.index)) throw new Error(`'${file}' already holds architecture index ${rows[0]!.index}; not writing it twice`);
+      appendResult(file, rows.map((r) => formatTrainBenchRow(r) + '\n').join(''));
+      done.add(rows[0]!.index);
     },
+    close: opened.release,
   };
 }
 
 /** The settings a training-bench file was written with (its sidecar). */
 export function readTrainBenchSettings(file: string): TrainBenchSettings {
-  const meta = readMeta(file);
-  if (!meta.settings) throw new Error(`training-bench file '${file}' has no settings sidecar '${metaFileOf(file)}'`);
-  return validateTrainBenchSettings(meta.settings);
+  return validateTrainBenchSettings(readSidecar<TrainBenchSettings>(file, 'train-bench').settings);
 }
 
 /** Read a training-bench file: its settings and complete architectures (a killed run's partial block is left out). */
 export function readTrainBench(file: string): TrainBench {
-  if (!fs.existsSync(file)) throw new Error(`training-bench file '${file}' does not exist`);
+  checkInputFile(file, 'training-bench file');
   const settings = readTrainBenchSettings(file);
   return { settings, archs: parseText(fs.readFileSync(file, 'utf8'), file, settings.epochs).archs };
 }

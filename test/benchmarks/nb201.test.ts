@@ -63,4 +63,11 @@ test('NB201 table validation errors', () => {
   assert.throws(() => nb201TableFromCsv(parseSimpleCsv(`${header}\n${row0.replace('433000', '433001')}\n`, 'mini.csv'), 1), /does not match arch_str/);
   assert.throws(() => nb201TableFromCsv(parseSimpleCsv(`${header}\n${row0.replace(',0.1,', ',abc,')}\n`, 'mini.csv'), 1), /'abc' is not a number/);
   assert.throws(() => parseSimpleCsv(`${header}\n0,1\n`, 'mini.csv'), /line 2: 2 cells, header has 15/);
+  // accuracies are percentages: anything outside 0..100 (or NaN) is a damaged table, not a ranking
+  for (const bad of ['9400', '-1', 'nan']) {
+    assert.throws(
+      () => nb201TableFromCsv(parseSimpleCsv(`${header}\n${row0.replace('433000,1,', `433000,${bad},`)}\n`, 'mini.csv'), 1),
+      /column cifar10_test_acc_200ep: accuracy \S+ is not a percentage in 0\.\.100/,
+    );
+  }
 });

@@ -4,7 +4,8 @@
  * seconds (and a search's finish time) differ between two runs of the same work. Also: splitting
  * a finished table into shards and merging it back is byte-identical, overlaps with equal values
  * are kept once, differing values, other settings and incomplete runs are refused, and merge
- * extends an existing table.
+ * extends an existing table. Sidecars are the provenance module's: settings and data identity
+ * compared field by field (the shard and command aside), the write lock on --out.
  */
 import test from 'node:test';
 import assert from 'node:assert/strict';
@@ -15,8 +16,10 @@ import { main } from '../../src/cli';
 import { hasDataFile } from '../../src/data/root';
 import { selectArchs } from '../../src/runner/archs';
 import { archSet } from '../../src/runner/archSets';
+import { lockPath } from '../../src/provenance/lock';
+import { makeSidecar, writeSidecar } from '../../src/provenance/sidecar';
 import { mergeFiles, sidecarDiff } from '../../src/runner/merge';
-import { prefillShard, scoreToFile } from '../../src/runner/scoreFile';
+import { scoreToFile } from '../../src/runner/scoreFile';
 import { PRESETS, type ScoreSettings } from '../../src/runner/settings';
 import { shardItems } from '../../src/runner/shard';
 import { cmdTrainBench } from '../../src/train/trainBench';
@@ -25,6 +28,10 @@ const noCifar = !hasDataFile('cifar10/data_batch_1.bin') && 'no CIFAR-10 data';
 const tmp = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'zn-merge-'));
 const SETTINGS: ScoreSettings = { ...PRESETS.naswot, dataset: 'cifar10', batchSize: 16, seed: 3, proxies: ['naswot', 'params', 'synflow'] };
 const SPEC = 'sample:5';
+/** A data identity as a run records it (one file, hash `h` repeated). */
+const DATA = (h = 'a'): { files: { rel: string; root: string; sha256: string; bytes: number }[] } => ({
+  files: [{ rel: 'cifar10/data_batch_1.bin', root: '/data', sha256: h.repeat(64), bytes: 30730000 }],
+});
 
 /** A CSV without its measured columns (`seconds`, `*_seconds`), as text. */
 function withoutSeconds(file: string): string {
@@ -68,17 +75,30 @@ test('score: shards started from an existing table (--reuse) score only what it 
     const out = path.join(dir, `r${i}.csv`);
     const shard = { index: i, count: 2, archs: SPEC, total: all.length };
     const mine = shardItems(all, shard);
-    reused += prefillShard(out, table, SETTINGS, shard, mine);
-    const before = fs.readFileSync(out, 'utf8');
-    await scoreToFile(SETTINGS, mine, out, { workers: 0, quiet: true, shard });
-    assert.ok(fs.readFileSync(out, 'utf8').startsWith(before), 'reused rows kept as they were');
+    await scoreToFile(SETTINGS, mine, out, { workers: 0, quiet: true, shard, reuse: table });
+    // the table's rows of this shard open the file, as they were (timings included)
+    const tableLines = new Set(fs.readFileSync(table, 'utf8').split('\n').slice(1).filter((l) => l !== ''));
+    const body = fs.readFileSync(out, 'utf8').split('\n').slice(1).filter((l) => l !== '');
+    const k = body.findIndex((l) => !tableLines.has(l));
+    reused += k < 0 ? body.length : k;
+    assert.ok(body.slice(k < 0 ? body.length : k).every((l) => !tableLines.has(l)), 'reused rows first');
+    assert.equal(JSON.parse(fs.readFileSync(`${out}.meta.json`, 'utf8')).shard.index, i, 'the shard is in the provenance sidecar');
     parts.push(out);
   }
   assert.equal(reused, 3);
+  // a resume by another shard is refused, naming both
+  await assert.rejects(
+    scoreToFile(SETTINGS, [all[0]!], parts[0]!, { workers: 0, quiet: true, shard: { index: 1, count: 2, archs: SPEC, total: all.length } }),
+    /shard 0\/2 of sample:5 → 1\/2 of sample:5/,
+  );
   const r = mergeFiles(parts, table);
   assert.deepEqual([r.kept, r.added, r.identicalOverlaps], [3, 2, 3]);
   assert.equal(withoutSeconds(table), withoutSeconds(full));
-  assert.throws(() => prefillShard(path.join(dir, 'x.csv'), table, { ...SETTINGS, batchSize: 8 }, { index: 0, count: 2, archs: SPEC, total: 5 }, all), /other settings/);
+  const x = path.join(dir, 'x.csv');
+  await assert.rejects(
+    scoreToFile({ ...SETTINGS, batchSize: 8 }, all, x, { workers: 0, quiet: true, shard: { index: 0, count: 2, archs: SPEC, total: 5 }, reuse: table }),
+    /--reuse .* other settings or data .*batchSize 16 → 8/,
+  );
 });
 
 test('score: a finished table split into shard files merges back byte for byte; overlaps and conflicts', () => {
@@ -87,14 +107,13 @@ test('score: a finished table split into shard files merges back byte for byte; 
   const order = selectArchs('sample:5', archSet('nb201'), 1);
   const rows = order.map((i, p) => `${i},a${i},${100 + p * 1.25},0.${p}1,${p}.5,1.000,0.000,`);
   const settings = { ...PRESETS.naswot, dataset: 'cifar10', proxies: ['naswot', 'params'] };
-  const meta = (extra: object): string => JSON.stringify({ settingsKey: 'k', settings, ...extra }, null, 2) + '\n';
   const full = path.join(dir, 'full.csv');
   fs.writeFileSync(full, [header, ...rows].join('\n') + '\n');
-  fs.writeFileSync(`${full}.meta.json`, meta({}));
+  writeSidecar(full, makeSidecar('scores', settings, DATA()));
   const shard = (i: number, name = `s${i}.csv`, body = shardItems(rows, { index: i, count: 2 })): string => {
     const f = path.join(dir, name);
     fs.writeFileSync(f, [header, ...body].join('\n') + '\n');
-    fs.writeFileSync(`${f}.meta.json`, meta({ shard: { index: i, count: 2, archs: 'sample:5', total: 5 } }));
+    writeSidecar(f, makeSidecar('scores', settings, DATA(), undefined, { index: i, count: 2, archs: 'sample:5', total: 5 }));
     return f;
   };
   const merged = path.join(dir, 'm.csv');
@@ -116,8 +135,23 @@ test('score: a finished table split into shard files merges back byte for byte; 
   assert.deepEqual([part.total, part.missing], [3, 2]);
   // another setting: refused, naming the field
   const other = shard(1, 'other.csv');
-  fs.writeFileSync(`${other}.meta.json`, JSON.stringify({ settingsKey: 'k', settings: { ...settings, batchSize: 64 }, shard: { index: 1, count: 2, archs: 'sample:5', total: 5 } }));
-  assert.throws(() => mergeFiles([shard(0), other], path.join(dir, 'z.csv')), /settings\.batchSize 128 vs 64/);
+  writeSidecar(other, makeSidecar('scores', { ...settings, batchSize: 64 }, DATA(), undefined, { index: 1, count: 2, archs: 'sample:5', total: 5 }));
+  assert.throws(() => mergeFiles([shard(0), other], path.join(dir, 'z.csv')), /batchSize 128 → 64/);
+  // other data (another hash of a data file): refused, naming the file
+  writeSidecar(other, makeSidecar('scores', settings, DATA('b'), undefined, { index: 1, count: 2, archs: 'sample:5', total: 5 }));
+  assert.throws(() => mergeFiles([shard(0), other], path.join(dir, 'z.csv')), /data cifar10\/data_batch_1\.bin sha256 a{12}… .* → sha256 b{12}…/);
+  // a sidecar without data identity: refused, with the command that re-derives it
+  const { data: _d, ...noData } = makeSidecar('scores', settings, DATA(), undefined, { index: 1, count: 2, archs: 'sample:5', total: 5 });
+  writeSidecar(other, noData);
+  assert.throws(() => mergeFiles([shard(0), other], path.join(dir, 'z.csv')), /records no data identity.*provenance --rederive/);
+  // --out held by another live writer: refused, nothing written
+  const locked = path.join(dir, 'locked.csv');
+  fs.writeFileSync(lockPath(locked), JSON.stringify({ pid: process.ppid, host: os.hostname(), since: 'x' }));
+  assert.throws(() => mergeFiles([shard(0), shard(1)], locked), new RegExp(`process ${process.ppid}`));
+  assert.ok(!fs.existsSync(locked) && !fs.existsSync(`${locked}.meta.json`));
+  fs.rmSync(lockPath(locked));
+  mergeFiles([shard(0), shard(1)], locked);
+  assert.ok(!fs.existsSync(lockPath(locked)), 'the lock is released after the merge');
 });
 
 test('merge extends an existing table: its rows first, new rows in the seeded order', () => {
@@ -129,7 +163,7 @@ test('merge extends an existing table: its rows first, new rows in the seeded or
   const write = (name: string, idx: readonly number[], shard?: object): string => {
     const f = path.join(dir, name);
     fs.writeFileSync(f, [header, ...idx.map(line)].join('\n') + '\n');
-    fs.writeFileSync(`${f}.meta.json`, JSON.stringify({ settingsKey: 'k', settings, ...(shard ? { shard } : {}) }, null, 2) + '\n');
+    writeSidecar(f, makeSidecar('scores', settings, DATA(), undefined, shard as Parameters<typeof makeSidecar>[4]));
     return f;
   };
   // the table holds the first 3 of the order, written by 2 workers (positions 1 and 0 swapped)
@@ -196,5 +230,16 @@ test('search zc-pt: 2 seed shards merged equal the unsharded run', { skip: noCif
   const b = records(full);
   assert.deepEqual(a.map((x) => (x.settings as { seed: number }).seed), [0, 1]);
   assert.deepEqual(strip(a.map((x) => ({ ...x, command: (x.command as string).replace(merged, full) }))), strip(b));
-  assert.ok(!fs.existsSync(`${merged}.meta.json`), 'an unsharded results file has no sidecar');
+  // the merged file's provenance sidecar is the unsharded run's (its command naming the merged file)
+  const meta = (f: string): Record<string, unknown> => JSON.parse(fs.readFileSync(`${f}.meta.json`, 'utf8')) as Record<string, unknown>;
+  assert.deepEqual({ ...meta(merged), command: undefined }, { ...meta(full), command: undefined });
+  assert.equal(meta(merged).command, (meta(full).command as string).replace(full, merged));
+  assert.equal(meta(path.join(dir, 'zc-1.jsonl')).shard && (meta(path.join(dir, 'zc-1.jsonl')).shard as { index: number }).index, 1);
+  // a resume of a shard's file by another shard is refused
+  console.log = () => undefined;
+  try {
+    await assert.rejects(main([...common, '--shard', '0/2', '--out', path.join(dir, 'zc-1.jsonl')]), /shard 1\/2 of seeds 0,1 → 0\/2 of seeds 0,1/);
+  } finally {
+    console.log = log;
+  }
 });

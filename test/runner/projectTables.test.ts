@@ -5,7 +5,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadNb201Table } from '../../src/benchmarks/nb201';
 import { selectArchs } from '../../src/runner/archs';
-import { FUSION_FOUR, FUSION_PROXIES, hasProjectScores, loadProjectScores, loadProjectTrainBench, NB101_FUSION_PROXIES, PROJECT_SCORE_TABLES } from '../../src/runner/projectTables';
+import { FUSION_FOUR, FUSION_PROXIES, hasProjectScores, loadProjectScores, loadProjectTrainBench, NB101_FUSION_PROXIES, PROJECT_SCORE_TABLES, PROJECT_TRAIN_BENCHES } from '../../src/runner/projectTables';
+import { hasDataFile } from '../../src/data/root';
+import { readScoresForBenchmark } from '../../src/runner/checkedScores';
+import { describeProvenance } from '../../src/runner/rederive';
 import { archSet } from '../../src/runner/archSets';
 import { settingsKey, PRESETS } from '../../src/runner/settings';
 
@@ -50,4 +53,22 @@ test('committed training bench: exactly the first 60 of the seed-1 permutation, 
   for (const a of b.archs) assert.deepEqual(a.rows.map((r) => r.epoch), [0, 1, 2, 3]);
   assert.deepEqual([b.settings.C, b.settings.N, b.settings.epochs, b.settings.seed], [8, 1, 3, 1]);
   assert.match(b.info.command, /--archs sample:60 --epochs 3 --channels 8/);
+});
+
+test('every committed result file under data/ carries its data identity, matching the data present; score rows match their benchmark', { skip: !hasDataFile('cifar10/data_batch_1.bin') && 'no CIFAR data' }, () => {
+  const root = path.join(__dirname, '..', '..');
+  const files = [
+    ...Object.values(PROJECT_SCORE_TABLES).map((t) => t.file),
+    ...Object.values(PROJECT_TRAIN_BENCHES).map((t) => t.file),
+    ...fs.readdirSync(path.join(root, 'data', 'zcpt')).filter((f) => f.endsWith('.jsonl')).map((f) => `data/zcpt/${f}`),
+  ].map((f) => path.join(root, f)).filter((f) => fs.existsSync(f));
+  assert.ok(files.length >= 8, files.join(' '));
+  for (const f of files) {
+    const d = describeProvenance(f);
+    assert.match(d, /\ndata present now: identical$/, `${f} (re-derive with: node dist/cli.js provenance --rederive ${path.relative(root, f)})\n${d}`);
+  }
+  for (const t of Object.values(PROJECT_SCORE_TABLES)) {
+    const f = path.join(root, t.file);
+    if (fs.existsSync(f)) assert.ok(readScoresForBenchmark(f).table.rows.length > 0, `${t.file}: every row is its benchmark's architecture at its index`);
+  }
 });

@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parseShard, recordShard, shardItems, unshardedCommand } from '../../src/runner/shard';
+import { checkRecordsResumable } from '../../src/provenance/resultFile';
+import { compareSidecars, makeSidecar, readSidecar, writeSidecar } from '../../src/provenance/sidecar';
+import { parseShard, shardItems, unshardedCommand } from '../../src/runner/shard';
 
 test('shards are disjoint, cover every position once, and keep the run order', () => {
   const items = Array.from({ length: 23 }, (_, p) => 100 + ((p * 7) % 23));
@@ -30,14 +32,21 @@ test('the unsharded command drops the shard and writes the merged file', () => {
   assert.equal(unshardedCommand('zeronas search zc-pt --shard=0/3 --out=a.jsonl', 'b.jsonl'), 'zeronas search zc-pt --out=b.jsonl');
 });
 
-test('a seed-list file records its shard and refuses another', () => {
+test('a shard file records its shard in the provenance sidecar; a resume by another shard or an unsharded run is refused', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zn-shard-'));
   const f = path.join(dir, 'z.jsonl');
+  const data = { files: [{ rel: 'cifar10/data_batch_1.bin', root: '/data', sha256: 'a'.repeat(64), bytes: 1 }] };
   const rec = { index: 0, count: 2, total: 4, seeds: [0, 1, 2, 3] };
-  recordShard(f, rec);
-  recordShard(f, rec); // same shard: resumes
-  assert.throws(() => recordShard(f, { ...rec, index: 1 }), /shard 0\/2/);
-  const plain = path.join(dir, 'plain.jsonl');
-  fs.writeFileSync(plain, '{}\n');
-  assert.throws(() => recordShard(plain, rec), /unsharded run/);
+  const side = (shard?: typeof rec) => makeSidecar('zcpt-nb201', { proxy: 'naswot' }, data, 'cmd', shard);
+  writeSidecar(f, side(rec));
+  fs.writeFileSync(f, '{"settings":{"seed":0}}\n');
+  assert.deepEqual(readSidecar(f, 'zcpt-nb201').shard, rec);
+  checkRecordsResumable(f, side(rec)); // same shard: resumes
+  assert.throws(() => checkRecordsResumable(f, side({ ...rec, index: 1 })), /shard 0\/2 of seeds 0,1,2,3 → 1\/2 of seeds 0,1,2,3/);
+  assert.throws(() => checkRecordsResumable(f, side()), /shard 0\/2 of seeds 0,1,2,3 → unsharded/);
+  // the merge compares everything but the shard
+  assert.deepEqual(compareSidecars(side(rec), side({ ...rec, index: 1 }), { exceptShard: true }), []);
+  // a malformed shard record is refused when read
+  fs.writeFileSync(`${f}.meta.json`, JSON.stringify({ ...side(rec), shard: { index: 2, count: 2, total: 4, seeds: [0, 1, 2, 3] } }));
+  assert.throws(() => readSidecar(f, 'zcpt-nb201'), /malformed shard record/);
 });

@@ -15,7 +15,7 @@ import { naswot } from '../../src/proxies/naswot';
 import { archSet, type ArchSet } from '../../src/runner/archSets';
 import { networkSeed } from '../../src/runner/settings';
 import {
-  defaultTrainBenchSettings, openTrainBenchFile, parseTrainBenchArgs, readTrainBench, runTrainBench, TRAIN_BENCH_HEADER,
+  defaultTrainBenchSettings, formatTrainBenchRow, openTrainBenchFile, parseTrainBenchArgs, readTrainBench, runTrainBench, TRAIN_BENCH_HEADER,
   TRAIN_BENCH_HELP, trainBenchArch, trainBenchScoreBatch, type TrainBench, type TrainBenchRow, type TrainBenchSettings,
 } from '../../src/train/trainBench';
 
@@ -186,14 +186,15 @@ test('file: a kill inside an append leaves no half architecture; duplicates, lay
   assert.equal(r.archs[1]!.rows[2]!.naswot, -Infinity);
   assert.ok(Number.isNaN(r.archs[0]!.rows[0]!.trainAcc));
   assert.equal(r.archs[0]!.rows[1]!.trainLoss, 2);
-  // a duplicate block of a finished architecture is dropped, the first one kept
-  b.append(fake(3, 3, 7));
-  assert.deepEqual(readTrainBench(f).archs.map((x) => x.index), [3, 8]);
-  assert.equal(openTrainBenchFile(f, s).droppedRows, 4);
-  assert.equal(fs.readFileSync(f, 'utf8'), good);
-  // other settings are refused, naming the file
-  assert.throws(() => openTrainBenchFile(f, { ...s, lr: 0.05 }), /f\.csv' holds a training bench made with other settings \(.*meta\.json: lr 0\.1 there, 0\.05 here\)/);
-  assert.throws(() => openTrainBenchFile(f, { ...s, trainLimit: undefined }), /trainLimit 32 there, absent here/);
+  // a second block of a finished architecture is refused: by the writer, and by the reader when another writer added it
+  assert.throws(() => b.append(fake(3, 3, 7)), /already holds architecture index 3; not writing it twice/);
+  fs.appendFileSync(f, fake(3, 3, 7).map((r) => formatTrainBenchRow(r) + '\n').join(''));
+  assert.throws(() => readTrainBench(f), /holds architecture index 3 \(2×\) more than once/);
+  assert.throws(() => openTrainBenchFile(f, s), /holds architecture index 3 \(2×\) more than once/);
+  fs.writeFileSync(f, good);
+  // other settings are refused, naming the file and each difference old → new
+  assert.throws(() => openTrainBenchFile(f, { ...s, lr: 0.05 }), /f\.csv' holds training-bench file rows made with other settings or data \(.*meta\.json\): lr 0\.1 → 0\.05/);
+  assert.throws(() => openTrainBenchFile(f, { ...s, trainLimit: undefined }), /trainLimit 32 → absent/);
   // another layout is refused
   const g = path.join(path.dirname(f), 'g.csv');
   fs.writeFileSync(g, 'index,arch,naswot\n1,x,2\n');

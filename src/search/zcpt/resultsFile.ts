@@ -9,9 +9,18 @@
  * file, so an interrupted multi-seed run loses at most the search in progress; a line is appended
  * only once its search has finished, with one `appendFileSync` (a torn last line, from a kill
  * mid-write, is reported by the reader with its line number).
+ *
+ * Provenance as for every result file (provenance/): a sidecar `<file>.meta.json` holds the
+ * settings without the seed and the identity of the data read (CIFAR training files, the NB201
+ * table when present); a resume on other settings or data is refused naming what differs, one
+ * writer at a time (lock), and a seed that appears twice is refused by the reader.
  */
 import * as fs from 'node:fs';
-import * as path from 'node:path';
+import { NB201_TABLE_FILE } from '../../benchmarks/nb201';
+import { CIFAR_SPLIT_FILES, type CifarDataset } from '../../data/cifar';
+import { dataIdentity, hasDataFile } from '../../data/root';
+import { appendRecord, checkRecordsResumable, refuseDuplicateKeys } from '../../provenance/resultFile';
+import { makeSidecar, type Sidecar, type SidecarShard } from '../../provenance/sidecar';
 import { nb201Arch } from '../../spaces/nb201/arch';
 import type { Proposal } from './perturb';
 import type { ValidationResult } from './postValidate';
@@ -31,6 +40,17 @@ export function settingsKey(s: ZcptSettings): string {
   return JSON.stringify(Object.fromEntries(Object.entries(rest).sort(([a], [b]) => a.localeCompare(b))));
 }
 
+/** Data a Zero-Cost-PT NB201 search reads: the CIFAR training files, and the NB201 table when present (accuracies). */
+export function zcptDataFiles(dataset: CifarDataset): string[] {
+  return [...CIFAR_SPLIT_FILES[dataset].train, ...(hasDataFile(NB201_TABLE_FILE) ? [NB201_TABLE_FILE] : [])];
+}
+
+/** The sidecar of a results file: settings without the seed (the lines' key) and data identity. */
+export function zcptSidecar(s: ZcptSettings, command?: string, shard?: SidecarShard): Sidecar<Omit<ZcptSettings, 'seed'>> {
+  const { seed: _seed, ...rest } = s;
+  return makeSidecar('zcpt-nb201', rest, dataIdentity(zcptDataFiles(s.dataset)), command, shard);
+}
+
 function reviveProposal(p: Proposal): Proposal {
   return { ...p, arch: nb201Arch(p.arch) };
 }
@@ -45,6 +65,7 @@ function reviveValidation(v: ValidationResult): ValidationResult {
  */
 export function readZcptResults(file: string): ZcptRecord[] {
   if (!fs.existsSync(file)) return [];
+  if (fs.statSync(file).isDirectory()) throw new Error(`Zero-Cost-PT results '${file}' is a folder; give the results file itself`);
   const lines = fs.readFileSync(file, 'utf8').split('\n');
   const out: ZcptRecord[] = [];
   let key: string | undefined;
@@ -69,25 +90,25 @@ export function readZcptResults(file: string): ZcptRecord[] {
       throw new Error(`Zero-Cost-PT results ${where}: ${(e as Error).message}`);
     }
   });
-  const seeds = out.map((r) => r.settings.seed);
-  const dup = seeds.find((s, i) => seeds.indexOf(s) !== i);
-  if (dup !== undefined) throw new Error(`Zero-Cost-PT results ${file}: seed ${dup} appears twice`);
+  refuseDuplicateKeys(out.map((r) => r.settings.seed), file, 'seed');
   return out;
 }
 
-/** Seeds of `wanted` not yet in the file; @throws when the file holds another setting. */
-export function pendingSeeds(file: string, settings: ZcptSettings, wanted: readonly number[]): number[] {
+/**
+ * Seeds of `wanted` not yet in the file.
+ * @throws when the file holds another setting or other data (its sidecar), naming the differences.
+ */
+export function pendingSeeds(file: string, settings: ZcptSettings, wanted: readonly number[], shard?: SidecarShard): number[] {
+  checkRecordsResumable(file, zcptSidecar(settings, undefined, shard));
   const done = readZcptResults(file);
-  if (done.length > 0 && settingsKey(done[0]!.settings) !== settingsKey(settings)) {
-    throw new Error(`Zero-Cost-PT results ${file} hold another setting (${settingsKey(done[0]!.settings)}); use another --out for ${settingsKey(settings)}`);
-  }
   const have = new Set(done.map((r) => r.settings.seed));
   return wanted.filter((s) => !have.has(s));
 }
 
-/** Append one finished search as a line. */
-export function appendZcptResult(file: string, result: ZcptSearchResult, command: string): void {
-  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+/** Append one finished search as a line (under the file's lock; the first line writes the sidecar). */
+export function appendZcptResult(file: string, result: ZcptSearchResult, command: string, shard?: SidecarShard): void {
   const record: ZcptRecord = { ...result, command, finishedAt: new Date().toISOString() };
-  fs.appendFileSync(file, `${JSON.stringify(record)}\n`);
+  appendRecord(file, zcptSidecar(result.settings, command, shard), { key: result.settings.seed, keyName: 'seed', text: `${JSON.stringify(record)}\n` }, () =>
+    readZcptResults(file).map((r) => r.settings.seed),
+  );
 }

@@ -3,10 +3,14 @@
  * counterpart of ../resultsFile.ts, same rules): every line holds a whole `ZcptDartsSearchResult`
  * plus the command that wrote it; all lines share the settings except the seed; a rerun skips the
  * seeds already in the file; a line is appended, with one `appendFileSync`, only once its search
- * has finished. Genotypes are revived (validated, frozen) on reading.
+ * has finished. Genotypes are revived (validated, frozen) on reading. Provenance (sidecar with the
+ * settings without the seed and the data identity, lock, repeated seeds refused) as there.
  */
 import * as fs from 'node:fs';
-import * as path from 'node:path';
+import { CIFAR_SPLIT_FILES } from '../../../data/cifar';
+import { dataIdentity } from '../../../data/root';
+import { appendRecord, checkRecordsResumable, refuseDuplicateKeys } from '../../../provenance/resultFile';
+import { makeSidecar, type Sidecar, type SidecarShard } from '../../../provenance/sidecar';
 import { dartsGenotype, type Genotype, type GenotypeSpec } from '../../../spaces/darts/genotype';
 import type { ZcptDartsSearchResult, ZcptDartsSettings } from './search';
 
@@ -23,6 +27,12 @@ export function dartsSettingsKey(s: ZcptDartsSettings): string {
   return JSON.stringify(Object.fromEntries(Object.entries(rest).sort(([a], [b]) => a.localeCompare(b))));
 }
 
+/** The sidecar of a DARTS results file: settings without the seed and the CIFAR training files read. */
+export function zcptDartsSidecar(s: ZcptDartsSettings, command?: string, shard?: SidecarShard): Sidecar<Omit<ZcptDartsSettings, 'seed'>> {
+  const { seed: _seed, ...rest } = s;
+  return makeSidecar('zcpt-darts', rest, dataIdentity(CIFAR_SPLIT_FILES[s.dataset].train), command, shard);
+}
+
 const revive = (g: Genotype): Genotype => dartsGenotype(g as unknown as GenotypeSpec);
 
 /**
@@ -31,6 +41,7 @@ const revive = (g: Genotype): Genotype => dartsGenotype(g as unknown as Genotype
  */
 export function readZcptDartsResults(file: string): ZcptDartsRecord[] {
   if (!fs.existsSync(file)) return [];
+  if (fs.statSync(file).isDirectory()) throw new Error(`Zero-Cost-PT results '${file}' is a folder; give the results file itself`);
   const out: ZcptDartsRecord[] = [];
   let key: string | undefined;
   fs.readFileSync(file, 'utf8')
@@ -61,25 +72,22 @@ export function readZcptDartsResults(file: string): ZcptDartsRecord[] {
         throw new Error(`Zero-Cost-PT DARTS results ${where}: ${(e as Error).message}`);
       }
     });
-  const seeds = out.map((r) => r.settings.seed);
-  const dup = seeds.find((s, i) => seeds.indexOf(s) !== i);
-  if (dup !== undefined) throw new Error(`Zero-Cost-PT DARTS results ${file}: seed ${dup} appears twice`);
+  refuseDuplicateKeys(out.map((r) => r.settings.seed), file, 'seed');
   return out;
 }
 
 /** Seeds of `wanted` not yet in the file; @throws when the file holds another setting. */
-export function pendingDartsSeeds(file: string, settings: ZcptDartsSettings, wanted: readonly number[]): number[] {
+export function pendingDartsSeeds(file: string, settings: ZcptDartsSettings, wanted: readonly number[], shard?: SidecarShard): number[] {
+  checkRecordsResumable(file, zcptDartsSidecar(settings, undefined, shard));
   const done = readZcptDartsResults(file);
-  if (done.length > 0 && dartsSettingsKey(done[0]!.settings) !== dartsSettingsKey(settings)) {
-    throw new Error(`Zero-Cost-PT DARTS results ${file} hold another setting (${dartsSettingsKey(done[0]!.settings)}); use another --out for ${dartsSettingsKey(settings)}`);
-  }
   const have = new Set(done.map((r) => r.settings.seed));
   return wanted.filter((s) => !have.has(s));
 }
 
-/** Append one finished search as a line. */
-export function appendZcptDartsResult(file: string, result: ZcptDartsSearchResult, command: string): void {
-  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+/** Append one finished search as a line (under the file's lock; the first line writes the sidecar). */
+export function appendZcptDartsResult(file: string, result: ZcptDartsSearchResult, command: string, shard?: SidecarShard): void {
   const record: ZcptDartsRecord = { ...result, command, finishedAt: new Date().toISOString() };
-  fs.appendFileSync(file, `${JSON.stringify(record)}\n`);
+  appendRecord(file, zcptDartsSidecar(result.settings, command, shard), { key: result.settings.seed, keyName: 'seed', text: `${JSON.stringify(record)}\n` }, () =>
+    readZcptDartsResults(file).map((r) => r.settings.seed),
+  );
 }
