@@ -68,7 +68,8 @@ commands:
                            (naslib preset: stem 128); DARTS 32 channels, 8 cells
   --width C                base width instead of the default above (NB201 first-stage channels,
                            NB101 stem channels, DARTS initial channels)
-  --proxies LIST           comma-separated proxy names or 'all' (default naswot)
+  --proxies LIST           comma-separated proxy names or 'all' (default naswot); the loss-based
+                           ones (grad_norm, snip, grasp, fisher, plain) need --preset naslib
   --archs SPEC             all | sample:N | naslib:<dataset> | FILE (one index or arch string per line)
   --dataset NAME           cifar10 | cifar100 (default cifar10)
   --preset NAME            naswot (paper: batch 128, no augmentation, official counting) | naslib
@@ -132,7 +133,6 @@ commands:
 zeronas search table2a:
   --proxy NAME             score column to search with (default naswot)
   --runs N                 runs per method (default 500, as the paper)
-  The score file must hold NB201 scores (its sidecar says so) whose rows match the NB201 table.
   --area-runs N            AREA runs (default 50, as the paper)
   --ns LIST                NASWOT sample sizes N (default 10,100,1000)
   --budget N               queried architectures per REA / AREA / random-search run (default 100;
@@ -140,6 +140,7 @@ zeronas search table2a:
   --seed N                 seed of the runs (default 0)
   Candidates for NASWOT and AREA are drawn from the architectures in the score file; accuracies
   are looked up in the NB201 table (searched on CIFAR-10, reported on every dataset).
+  The score file must hold NB201 scores (its sidecar says so) whose rows match the NB201 table.
 
 zeronas search zc-pt (Zero-Cost-PT: perturbation-based op scoring on an untrained supernet):
   --space nb201|darts      search space (default nb201)
@@ -293,7 +294,9 @@ function cmdEval(argv: string[]): void {
   const dataset = oneOf(v.dataset, 'dataset', ['cifar10', 'cifar100', 'ImageNet16-120'] as const, space === 'nb201' ? settings.dataset : 'cifar10');
   if (space !== 'nb201' && dataset !== 'cifar10') fail(`the ${space} benchmark has CIFAR-10 accuracies only`);
   const key = oneOf(v.accuracy, 'accuracy', set.accuracyKeys, space === 'nb201' ? DEFAULT_ACCURACY_KEY[dataset] : set.defaultAccuracyKey);
+  if (table.rows.length === 0) fail(`'${v.scores}' holds no scored architectures yet: nothing to evaluate`);
   const evals = evaluateScores(table, set, key, { bootstrap });
+  if (evals.every((e) => e.unusable)) fail(`no column of '${v.scores}' can be evaluated: ${evals.map((e) => `${e.proxy}: ${e.unusable}`).join('; ')}`);
   for (const e of evals) if (e.unusable) process.stderr.write(`zeronas: column '${e.proxy}' of ${v.scores} is not evaluated: ${e.unusable}\n`);
   console.log(`benchmark: ${set.description}`);
   console.log(formatEvaluation(evals, paperKey(space, dataset), key));

@@ -8,6 +8,8 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { hasDataFile } from '../../src/data/root';
 
@@ -20,9 +22,26 @@ const skip =
 
 /** Pids of the Slurm and munge daemons running now. */
 function daemons(): Set<string> {
-  const r = spawnSync('pgrep', ['-x', 'munged|slurmctld|slurmd|slurmstepd'], { encoding: 'utf8' });
-  return new Set(r.stdout.split('\n').filter((l) => l !== ''));
+  // one name per call: pgrep matches at most 15 characters of a process name
+  return new Set(
+    ['munged', 'slurmctld', 'slurmd', 'slurmstepd'].flatMap((name) =>
+      spawnSync('pgrep', ['-x', name], { encoding: 'utf8' }).stdout.split('\n').filter((l) => l !== ''),
+    ),
+  );
 }
+
+test('the daemon probe sees a running munged', { skip }, () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zn-probe-'));
+  const script = path.join(root, 'deploy', 'slurm', 'local-cluster.sh');
+  const up = spawnSync('bash', [script, 'start', dir], { encoding: 'utf8' });
+  try {
+    assert.equal(up.status, 0, up.stderr);
+    const pid = fs.readFileSync(path.join(dir, 'munged.pid'), 'utf8').trim();
+    assert.ok(daemons().has(pid), `munged ${pid} not found by the probe`);
+  } finally {
+    spawnSync('bash', [script, 'stop', dir]);
+  }
+});
 
 test('Slurm array job: kill -9 one task, resubmit it alone, merged table = unsharded run; no daemon left', { skip }, () => {
   const before = daemons();

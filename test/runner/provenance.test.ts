@@ -180,3 +180,29 @@ test('small hostile inputs: duplicate proxies, 33-bit seeds, zero counts, folder
   assert.match(run(['parity', '--help']).stdout, /--dataset NAME +NASLib reference rows: cifar10 \| cifar100 /);
   refused(run(['parity', '--dataset', 'ImageNet16-120']), /--dataset must be one of cifar10, cifar100, got 'ImageNet16-120'/);
 });
+
+test('zeronas provenance --rederive fills in the data identity of an older sidecar, idempotently, and refuses other data', { skip }, () => {
+  const dir = tmp();
+  const f = path.join(dir, 't.csv');
+  const committed = path.join(__dirname, '..', '..', 'data', 'scores', 'nb201-cifar100-naswot.csv');
+  fs.copyFileSync(committed, f);
+  const meta = JSON.parse(fs.readFileSync(`${committed}.meta.json`, 'utf8'));
+  delete meta.data;
+  delete meta.kind;
+  fs.writeFileSync(`${f}.meta.json`, JSON.stringify(meta));
+  // without data identity: readable, but not resumable
+  refused(run(['score', '--dataset', 'cifar100', '--proxies', 'naswot,das_na,das_logdet_s', '--archs', 'sample:1', '--workers', '0', '--out', f]), /records no data identity .*zeronas provenance --rederive/);
+  assert.match(run(['provenance', f]).stdout, /data: not recorded; run 'zeronas provenance --rederive/);
+  const a = run(['provenance', '--rederive', f]);
+  assert.equal(a.status, 0, a.stderr);
+  assert.match(a.stdout, /recorded the data identity of 2 files \(cifar100\/train\.bin, nasbench201\/nb201_merged\.csv\)/);
+  const once = fs.readFileSync(`${f}.meta.json`, 'utf8');
+  assert.deepEqual(JSON.parse(once).data, JSON.parse(fs.readFileSync(`${committed}.meta.json`, 'utf8')).data, 'the committed sidecar holds what re-derivation gives');
+  assert.match(run(['provenance', '--rederive', f]).stdout, /already recorded and matching \(2 files\); unchanged/);
+  assert.equal(fs.readFileSync(`${f}.meta.json`, 'utf8'), once, 'idempotent');
+  assert.match(run(['provenance', f]).stdout, /data present now: identical/);
+  const changed = JSON.parse(once);
+  changed.data.files[0].sha256 = 'f'.repeat(64);
+  fs.writeFileSync(`${f}.meta.json`, JSON.stringify(changed));
+  refused(run(['provenance', '--rederive', f]), /the data present now differ from its sidecar \(data cifar100\/train\.bin sha256 ffffffffffff… .* → sha256 /);
+});

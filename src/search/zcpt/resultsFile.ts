@@ -101,6 +101,9 @@ export function readZcptResults(file: string): ZcptRecord[] {
 export function pendingSeeds(file: string, settings: ZcptSettings, wanted: readonly number[], shard?: SidecarShard): number[] {
   checkRecordsResumable(file, zcptSidecar(settings, undefined, shard));
   const done = readZcptResults(file);
+  if (done.length > 0 && settingsKey(done[0]!.settings) !== settingsKey(settings)) {
+    throw new Error(`Zero-Cost-PT results ${file}: its lines hold another setting than its sidecar and this run (${settingsKey(done[0]!.settings)}); use another --out`);
+  }
   const have = new Set(done.map((r) => r.settings.seed));
   return wanted.filter((s) => !have.has(s));
 }

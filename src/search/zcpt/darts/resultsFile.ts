@@ -80,6 +80,9 @@ export function readZcptDartsResults(file: string): ZcptDartsRecord[] {
 export function pendingDartsSeeds(file: string, settings: ZcptDartsSettings, wanted: readonly number[], shard?: SidecarShard): number[] {
   checkRecordsResumable(file, zcptDartsSidecar(settings, undefined, shard));
   const done = readZcptDartsResults(file);
+  if (done.length > 0 && dartsSettingsKey(done[0]!.settings) !== dartsSettingsKey(settings)) {
+    throw new Error(`Zero-Cost-PT DARTS results ${file}: its lines hold another setting than its sidecar and this run (${dartsSettingsKey(done[0]!.settings)}); use another --out`);
+  }
   const have = new Set(done.map((r) => r.settings.seed));
   return wanted.filter((s) => !have.has(s));
 }
