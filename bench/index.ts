@@ -6,7 +6,10 @@
  *   worker: median seconds per architecture, and `--proxies all` in one pass against the sum;
  *   jacov and grad_norm again at batch 128 (the batch of the PyTorch reference timing).
  *   The worker pool (issue #5): NASWOT architectures per second with 1 worker and with all
- *   workers (one per core) on the same fixed-seed sample, and the parallel speed-up.
+ *   workers (one per core) on the same fixed-seed sample, and the parallel speed-up with where
+ *   the rest goes (slower per-architecture compute when workers share the cores, worker start-up
+ *   and the tail); then the same sample as a 2-task Slurm array job on a local single-node
+ *   cluster (deploy/slurm/test-local.sh; root, slurm-wlm and munge needed), submission to merged table.
  *   One Zero-Cost-PT search on NB201 (issue #8) at the committed setting (N=10 proposals, V=20
  *   validation batches of 64, seed 0) on one worker per core, against the 15-minute target;
  *   `node --import tsx bench/zcpt.ts` gives the per-step costs and the projections behind it.
@@ -31,6 +34,9 @@ import { benchTrainBenchCommitted, benchTrainBenchLive } from './trainBench';
 import { benchZcptMacro } from './zcptMacro';
 import { benchExplore } from './explore';
 import { benchStats } from './stats';
+import { spawnSync } from 'node:child_process';
+import { availableParallelism, loadavg } from 'node:os';
+import * as path from 'node:path';
 
 function median(v: number[]): number {
   const s = [...v].sort((a, b) => a - b);
@@ -108,15 +114,45 @@ async function benchPool(): Promise<void> {
   const indices = new Rng(99).sampleWithoutReplacement(loadNb201Table().size, n);
   const all = defaultWorkers();
   console.log(`\nWorker pool, NASWOT (batch ${settings.batchSize}), NB201, CIFAR-10, ${n} architectures (seed 99), worker start-up included:`);
-  const rates: number[] = [];
+  console.log(`  load average before: ${loadavg().map((l) => l.toFixed(2)).join(' ')} on ${availableParallelism()} cores (other processes slow the 2-worker run first)`);
+  const runs: { workers: number; rate: number; wall: number; compute: number }[] = [];
   for (const workers of all > 1 ? [1, all] : [1]) {
     const t0 = performance.now();
     const rows = await scoreIndices(settings, indices, { workers });
-    const s = (performance.now() - t0) / 1000;
-    rates.push(rows.length / s);
-    console.log(`  ${String(workers).padStart(2)} worker(s): ${(rows.length / s).toFixed(3)} archs/s (${s.toFixed(1)} s)`);
+    const wall = (performance.now() - t0) / 1000;
+    const compute = rows.reduce((a, r) => a + r.seconds, 0);
+    runs.push({ workers, rate: rows.length / wall, wall, compute });
+    console.log(`  ${String(workers).padStart(2)} worker(s): ${(rows.length / wall).toFixed(3)} archs/s (${wall.toFixed(1)} s; compute ${(compute / rows.length).toFixed(2)} s/arch per worker)`);
   }
-  if (rates.length === 2) console.log(`  speed-up with ${all} workers: ${(rates[1] / rates[0]).toFixed(2)}× (ideal ${all}×)`);
+  if (runs.length === 2) {
+    const [one, many] = runs as [(typeof runs)[0], (typeof runs)[0]];
+    const speedup = many.rate / one.rate;
+    // wall = overhead + compute / workers: the overhead is worker start-up, feeding and the tail
+    const overhead = (r: (typeof runs)[0]): number => Math.max(0, r.wall - r.compute / r.workers);
+    console.log(`  speed-up with ${all} workers: ${speedup.toFixed(2)}× (ideal ${all}×)`);
+    console.log(
+      `  where the rest goes: compute per architecture ${(many.compute / one.compute).toFixed(2)}× slower with ${all} workers sharing the cores ` +
+        `(that alone caps the speed-up at ${(all * one.compute / many.compute).toFixed(2)}×); start-up, feeding and the tail ` +
+        `${overhead(one).toFixed(1)} s with 1 worker, ${overhead(many).toFixed(1)} s with ${all} (${((100 * overhead(many)) / many.wall).toFixed(0)} % of the ${all}-worker run)`,
+    );
+  }
+  benchSlurm(n, settings);
+}
+
+/** The pool's sample size as a 2-task Slurm array job on a local cluster (deploy/slurm/test-local.sh). */
+function benchSlurm(n: number, settings: ScoreSettings): void {
+  const script = path.join(__dirname, '..', 'deploy', 'slurm', 'test-local.sh');
+  if (process.getuid?.() !== 0 || spawnSync('sh', ['-c', 'command -v slurmctld && command -v munged']).status !== 0) {
+    console.log('  Slurm, 2 tasks: skipped (needs root, slurm-wlm and munge: bash scripts/install.sh)');
+    return;
+  }
+  const r = spawnSync('bash', [script, '--archs', String(n), '--proxies', settings.proxies.join(','), '--batch-size', String(settings.batchSize), '--no-compare'], { encoding: 'utf8' });
+  const line = /slurm 2 tasks: .*/.exec(r.stdout)?.[0];
+  if (r.status !== 0 || !line) {
+    console.log(`  Slurm, 2 tasks: FAILED (${r.status}): ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+    return;
+  }
+  console.log(`  ${line} (sample of seed 3: same size, another draw; each task starts node and loads the benchmark table)`);
 }
 
 /** One NB201 Zero-Cost-PT search at the committed setting (data/zcpt/, projectResults.ts), all cores. */

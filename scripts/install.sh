@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Idempotent project setup:
 #   1. Debian packages, each only if its binary is missing: Jupyter for headless runs (nbconvert,
-#      nbclient, ipykernel), the classic notebook server (`npm run notebook`) and Chromium (the
-#      explorer's browser tests; npm never downloads a browser),
+#      nbclient, ipykernel), the classic notebook server (`npm run notebook`), Chromium (the
+#      explorer's browser tests; npm never downloads a browser) and Slurm + munge (slurm-wlm, munge:
+#      the sharded-run tests start a single-node cluster, deploy/slurm/local-cluster.sh),
 #   2. npm dependencies (`npm ci`) unless node_modules is already in sync with package-lock.json,
 #   3. a PROJECT-LOCAL tslab kernelspec in .jupyter/kernels/tslab (gitignored).
 # Everything that runs Jupyter must use JUPYTER_PATH="$REPO/.jupyter" and Debian's /usr/bin/jupyter
@@ -31,9 +32,12 @@ declare -A NEEDS=(
   [/usr/bin/jupyter-nbconvert]="jupyter-nbconvert python3-nbclient python3-ipykernel"
   [/usr/bin/jupyter-notebook]="jupyter-notebook"
   [/usr/bin/chromium]="chromium"
+  [/usr/sbin/slurmctld]="slurm-wlm"
+  [/usr/sbin/slurmd]="slurm-wlm"
+  [/usr/sbin/munged]="munge"
 )
 MISSING=()
-for bin in /usr/bin/jupyter-nbconvert /usr/bin/jupyter-notebook /usr/bin/chromium; do
+for bin in /usr/bin/jupyter-nbconvert /usr/bin/jupyter-notebook /usr/bin/chromium /usr/sbin/slurmctld /usr/sbin/slurmd /usr/sbin/munged; do
   if [[ -x "$bin" ]]; then
     log "present: $bin"
   else
@@ -42,6 +46,7 @@ for bin in /usr/bin/jupyter-nbconvert /usr/bin/jupyter-notebook /usr/bin/chromiu
   fi
 done
 if [[ "${#MISSING[@]}" -gt 0 ]]; then
+  read -r -a MISSING <<<"$(printf '%s\n' "${MISSING[@]}" | sort -u | tr '\n' ' ')"
   log "installing Debian packages: ${MISSING[*]}"
   SUDO=()
   if [[ "$(id -u)" -ne 0 ]]; then
@@ -55,7 +60,7 @@ if [[ "${#MISSING[@]}" -gt 0 ]]; then
   export DEBIAN_FRONTEND=noninteractive
   "${SUDO[@]}" apt-get update </dev/null
   "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y "${MISSING[@]}" </dev/null
-  for bin in /usr/bin/jupyter-nbconvert /usr/bin/jupyter-notebook /usr/bin/chromium; do
+  for bin in /usr/bin/jupyter-nbconvert /usr/bin/jupyter-notebook /usr/bin/chromium /usr/sbin/slurmctld /usr/sbin/slurmd /usr/sbin/munged; do
     if [[ ! -x "$bin" ]]; then
       echo "install.sh: $bin still missing after apt-get install" >&2
       exit 1
@@ -66,7 +71,15 @@ fi
   || { echo "install.sh: Debian python3 cannot import nbconvert/nbclient/ipykernel/notebook" >&2; exit 1; }
 
 # ---------------------------------------------------------------- 2. npm dependencies
-if [[ "$FORCE" -eq 1 || ! -f node_modules/.package-lock.json \
+if [[ -L node_modules ]]; then
+  # npm ci empties node_modules before installing: through a link it would empty the shared folder it points to
+  if [[ "$FORCE" -eq 1 ]]; then
+    echo "install.sh: node_modules is a link to $(readlink node_modules); npm ci would empty that shared folder." >&2
+    echo "  Replace the link by a copy first: rm node_modules && cp -a $(readlink node_modules) node_modules" >&2
+    exit 1
+  fi
+  log "node_modules is a link to $(readlink node_modules): left as it is (npm ci would empty the shared folder)"
+elif [[ "$FORCE" -eq 1 || ! -f node_modules/.package-lock.json \
       || ! node_modules/.package-lock.json -nt package-lock.json ]]; then
   log "npm ci"
   PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund </dev/null

@@ -6,6 +6,8 @@
  *   parity  our proxies vs the NASLib reference table on its architectures
  *   search  searches over a score table (NASWOT Table 2(a): random-N, REA, AREA, random search)
  *   train-bench  short training of a sample of architectures with per-epoch atoms (DAS mini bench)
+ *   merge   join the files of a sharded run (--shard I/N), or extend a table with them
+ *   check-table  whether a score table is complete (every index once, expected settings)
  *   provenance   show or re-derive the provenance sidecar of result files
  *   explore      a standalone browser page over score files (fusion, rules, search; src/explore)
  */
@@ -28,6 +30,9 @@ import { defaultWorkers } from './runner/pool';
 import type { ScoreTable } from './runner/results';
 import { readScoresForBenchmark } from './runner/checkedScores';
 import { scoreToFile } from './runner/scoreFile';
+import { mergeFiles } from './runner/merge';
+import { checkTable, formatCompleteness } from './runner/tableCheck';
+import { parseShard, shardItems, type Shard, type ShardRecord } from './runner/shard';
 import { MAX_SEED, PresetName, presetFor, PRESETS, ScoreSettings, SPACE_NAMES, SpaceName } from './runner/settings';
 import { describeUncaughtFsError } from './provenance/fsErrors';
 import { cmdProvenance } from './runner/rederive';
@@ -54,6 +59,9 @@ commands:
   search   NASWOT Table 2(a) from a score file: random-N, random, optimum in sample, REA, AREA, RS
   train-bench  train a fixed-seed sample of architectures a few epochs: per-epoch accuracy and
            NASWOT/DAS atoms (CSV, resumable)
+  merge    join the files of a sharded run (score, train-bench, search zc-pt with --shard I/N)
+  check-table NAME|FILE  whether a score table holds every index of its space exactly once with
+           the expected settings (exit 1 if not), e.g. check-table nb201-cifar10-naswot
   provenance  show a result file's provenance sidecar; --rederive fills in its data identity
   explore  write a standalone HTML page to refit fusions and rules on a score file in the browser
 
@@ -84,6 +92,12 @@ commands:
   --out FILE               CSV to write; an existing file with the same settings is resumed
   --repeats K              average each proxy over K draws (draw r: batch and network seeds from
                            seed + r; draw 0 is the single-draw score; default 1)
+  --shard I/N              score only task I of N of the selection: positions p of the seeded
+                           order with p mod N = I (sidecar records the shard); 'zeronas merge'
+                           joins the N files into the unsharded table
+  --reuse TABLE            with --shard: start the shard's file from the rows TABLE (same settings
+                           and data) holds for this shard, to extend a table without scoring them
+                           again
   --quiet                  no progress bar`,
   explore: `zeronas explore --scores FILE[,FILE…] [options]
   --scores FILES           score files written by 'zeronas score' (with their .meta.json); the
@@ -91,6 +105,16 @@ commands:
   --accuracy KEY           ground-truth column (default as in 'eval')
   --out FILE               HTML page to write (default: the first score file with .html)
   --title TEXT             page title`,
+  merge: `zeronas merge FILES… --out FILE [--partial]
+  Join score files, training-bench files or Zero-Cost-PT results files of one run (the N files of
+  --shard 0/N … N-1/N, or any files with the same settings) into FILE, or extend FILE when it
+  exists. Provenance sidecars must agree in every field but the shard and the command line
+  (settings and data identity; differing fields are named old → new); an index (seed) in several files must hold the same values there (measured
+  seconds aside). Rows already in FILE stay first; new rows follow in the order of the run's
+  seeded selection (the order an unsharded one-thread run writes); the sidecar is the unsharded
+  run's.
+  --out FILE               table to write or extend
+  --partial                merge although shards or rows of a shard are missing (reported)`,
   eval: `zeronas eval --scores FILE [options]
   --benchmark NAME         nb201 | nb101 | nb101-naslib | darts: optional; the benchmark is the
                            space recorded in FILE's sidecar, and a different one is refused
@@ -152,6 +176,9 @@ zeronas search zc-pt (Zero-Cost-PT: perturbation-based op scoring on an untraine
     becomes one-hot; default reference)
   --edge-order ORDER       ${EDGE_ORDERS.join(' | ')} (default random)
   --workers N              worker threads (default 0: this thread; same result)
+  --shard I/N              run only task I of N of the seed list (positions p with p mod N = I;
+                           needs --out, whose FILE.meta.json records the shard); 'zeronas merge'
+                           joins the N files
   --out FILE               append each finished search to FILE (JSON lines, one per seed); a
                            rerun with the same settings skips the seeds already there
   Example (the committed 4-seed table): zeronas search zc-pt --seeds 0-3 --proposals 10
@@ -206,6 +233,7 @@ async function cmdScore(argv: string[]): Promise<void> {
       augment: { type: 'string' }, counting: { type: 'string' }, workers: { type: 'string' }, out: { type: 'string' },
       repeats: { type: 'string' }, width: { type: 'string' }, quiet: { type: 'boolean' }, help: { type: 'boolean' },
       'init-seed': { type: 'string' }, 'sample-seed': { type: 'string' },
+      shard: { type: 'string' }, reuse: { type: 'string' },
     },
   });
   if (v.help) return void console.log(HELP.score);
@@ -231,9 +259,45 @@ async function cmdScore(argv: string[]): Promise<void> {
   };
   if (!v.out) fail('score needs --out FILE');
   if (!v.archs) fail('score needs --archs all|sample:N|naslib:<dataset>|FILE');
-  const indices = selectArchs(v.archs, archSet(space), seedArg(v['sample-seed'], 'sample-seed', seed));
+  const all = selectArchs(v.archs, archSet(space), seedArg(v['sample-seed'], 'sample-seed', seed));
+  const shard = shardOption(v.shard);
+  const indices = shard ? shardItems(all, shard) : all;
+  const record = shard ? { ...shard, archs: path.isAbsolute(v.archs) || !/^(all|sample:\d+|naslib:.+)$/.test(v.archs) ? path.resolve(v.archs) : v.archs, total: all.length } : undefined;
+  if (v.reuse !== undefined && !record) fail('--reuse applies to a shard (--shard I/N); an unsharded run extends its --out itself');
   const command = ['zeronas', 'score', ...argv.filter((a) => a !== '--quiet')].join(' ');
-  await scoreToFile(settings, indices, v.out, { workers: int(v.workers, 'workers', defaultWorkers()), quiet: v.quiet ?? false, command });
+  await scoreToFile(settings, indices, v.out, {
+    workers: int(v.workers, 'workers', defaultWorkers()),
+    quiet: v.quiet ?? false,
+    command,
+    ...(record ? { shard: record } : {}),
+    ...(v.reuse !== undefined ? { reuse: v.reuse } : {}),
+  });
+}
+
+function shardOption(v: string | undefined): Shard | undefined {
+  if (v === undefined) return undefined;
+  try {
+    return parseShard(v);
+  } catch (e) {
+    fail((e as Error).message);
+  }
+}
+
+function cmdMerge(argv: string[]): void {
+  const { values: v, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { out: { type: 'string' }, partial: { type: 'boolean' }, help: { type: 'boolean' } },
+  });
+  if (v.help) return void console.log(HELP.merge);
+  if (!v.out) fail('merge needs --out FILE');
+  if (positionals.length === 0) fail('merge needs the files to merge (e.g. scores-*.csv)');
+  const r = mergeFiles(positionals, v.out, { partial: v.partial ?? false });
+  const unit = r.kind === 'zc-pt' ? 'seeds' : 'architectures';
+  console.log(
+    `merged ${positionals.length} ${r.kind} file${positionals.length === 1 ? '' : 's'} → ${r.out}: ${r.total} ${unit} ` +
+      `(${r.kept} already there, ${r.added} added, ${r.identicalOverlaps} identical overlaps${r.missing > 0 ? `, ${r.missing} of the run still missing` : ''})`,
+  );
 }
 
 function cmdEval(argv: string[]): void {
@@ -349,7 +413,7 @@ async function cmdZcpt(argv: string[]): Promise<void> {
     options: {
       space: { type: 'string' }, proxy: { type: 'string' }, seed: { type: 'string' }, seeds: { type: 'string' }, proposals: { type: 'string' },
       'val-batches': { type: 'string' }, 'batch-size': { type: 'string' }, 'edge-order': { type: 'string' }, dataset: { type: 'string' },
-      workers: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean' },
+      workers: { type: 'string' }, out: { type: 'string' }, shard: { type: 'string' }, help: { type: 'boolean' },
       channels: { type: 'string' }, layers: { type: 'string' }, topology: { type: 'string' }, 'zero-op-taps': { type: 'string' },
       'head-channels': { type: 'string' }, decided: { type: 'string' },
     },
@@ -357,13 +421,18 @@ async function cmdZcpt(argv: string[]): Promise<void> {
   if (v.help) return void console.log(HELP.search);
   const space = oneOf(v.space, 'space', ['nb201', 'darts', 'macro'] as const, 'nb201');
   if (v.seed !== undefined && v.seeds !== undefined) fail('give --seed or --seeds, not both');
-  const seeds = v.seeds !== undefined ? parseSeeds(v.seeds, 'seeds') : [seedArg(v.seed, 'seed', 0)];
+  const allSeeds = v.seeds !== undefined ? parseSeeds(v.seeds, 'seeds') : [seedArg(v.seed, 'seed', 0)];
+  const shardSpec = shardOption(v.shard);
+  if (shardSpec && !v.out) fail('--shard needs --out FILE (each task writes its own file; zeronas merge joins them)');
+  const seeds = shardSpec ? shardItems(allSeeds, shardSpec) : allSeeds;
+  const shard = shardSpec ? { ...shardSpec, total: allSeeds.length, seeds: allSeeds } : undefined;
+  if (seeds.length === 0) return void console.log(`shard ${v.shard} of ${allSeeds.length} seeds holds none`);
   const command = ['zeronas', 'search', 'zc-pt', ...argv].join(' ');
   if (space === 'darts' || space === 'macro') {
     for (const k of space === 'darts' ? (['head-channels', 'decided'] as const) : (['layers', 'topology', 'edge-order', 'workers'] as const)) if (v[k] !== undefined) fail(`--${k} does not apply to --space ${space}`);
   }
-  if (space === 'darts') return zcptDarts(v, seeds, command);
-  if (space === 'macro') return zcptMacro(v, seeds, command);
+  if (space === 'darts') return zcptDarts(v, seeds, command, shard);
+  if (space === 'macro') return zcptMacro(v, seeds, command, shard);
   for (const k of ['channels', 'layers', 'topology', 'zero-op-taps', 'head-channels', 'decided'] as const) {
     const where = k === 'layers' || k === 'topology' ? 'darts' : k === 'head-channels' || k === 'decided' ? 'macro' : 'darts or macro';
     if (v[k] !== undefined) fail(`--${k} applies to --space ${where} only`);
@@ -378,11 +447,11 @@ async function cmdZcpt(argv: string[]): Promise<void> {
   };
   let todo = seeds;
   const first = zcptSettings({ ...base, seed: seeds[0]! });
-  announceDataRoots(zcptSidecar(first).data!, false);
+  announceDataRoots(zcptSidecar(first, undefined, shard).data!, false);
   const release = v.out ? lockOutput(v.out) : () => {};
   try {
     if (v.out) {
-      todo = pendingSeeds(v.out, first, seeds);
+      todo = pendingSeeds(v.out, first, seeds, shard);
       if (todo.length < seeds.length) console.log(`${v.out}: ${seeds.length - todo.length} of ${seeds.length} seeds already done; running ${todo.length}`);
     }
     for (const seed of todo) {
@@ -394,7 +463,7 @@ async function cmdZcpt(argv: string[]): Promise<void> {
         console.log(`NB201 index ${a.index}: test accuracy CIFAR-10 ${a.cifar10.toFixed(2)} %, CIFAR-100 ${a.cifar100.toFixed(2)} %, ImageNet16-120 ${a.imagenet16.toFixed(2)} %`);
       }
       console.log(`search time ${r.timing.totalSeconds.toFixed(1)} s (proposals ${r.timing.proposalSeconds.toFixed(1)} s, validation ${r.timing.validationSeconds.toFixed(1)} s)`);
-      if (v.out) appendZcptResult(v.out, r, command);
+      if (v.out) appendZcptResult(v.out, r, command, shard);
     }
   } finally {
     release();
@@ -407,7 +476,7 @@ function lockOutput(out: string): () => void {
   return acquireLock(out, { onStale: (m) => process.stderr.write(m + '\n') });
 }
 
-async function zcptDarts(v: Record<string, string | boolean | undefined>, seeds: number[], command: string): Promise<void> {
+async function zcptDarts(v: Record<string, string | boolean | undefined>, seeds: number[], command: string, shard: ShardRecord | undefined): Promise<void> {
   const str = (k: string): string | undefined => (typeof v[k] === 'string' ? (v[k] as string) : undefined);
   if (str('edge-order') !== undefined && str('edge-order') !== 'random') fail('--edge-order: the DARTS space uses the reference random order only');
   if (str('workers') !== undefined) fail('--workers: the DARTS search runs in this thread only');
@@ -429,7 +498,7 @@ async function zcptDarts(v: Record<string, string | boolean | undefined>, seeds:
   const release = out ? lockOutput(out) : () => {};
   try {
     if (out) {
-      todo = pendingDartsSeeds(out, first, seeds);
+      todo = pendingDartsSeeds(out, first, seeds, shard);
       if (todo.length < seeds.length) console.log(`${out}: ${seeds.length - todo.length} of ${seeds.length} seeds already done; running ${todo.length}`);
     }
     for (const seed of todo) {
@@ -438,14 +507,14 @@ async function zcptDarts(v: Record<string, string | boolean | undefined>, seeds:
       console.log(`Zero-Cost-PT on DARTS (proxy ${s.proxy}, seed ${s.seed}, N=${s.proposals}, V=${s.valBatches}, batch ${s.batchSize}, C=${s.C}, ${s.layers} layers, topology ${s.topology}, ${s.dataset})`);
       console.log(`chosen: ${r.genotypeString}`);
       console.log(`search time ${r.timing.totalSeconds.toFixed(1)} s (proposals ${r.timing.proposalSeconds.toFixed(1)} s, ${r.timing.secondsPerSupernetScoring.toFixed(2)} s per supernet scoring; validation ${r.timing.validationSeconds.toFixed(1)} s)`);
-      if (out) appendZcptDartsResult(out, r, command);
+      if (out) appendZcptDartsResult(out, r, command, shard);
     }
   } finally {
     release();
   }
 }
 
-async function zcptMacro(v: Record<string, string | boolean | undefined>, seeds: number[], command: string): Promise<void> {
+async function zcptMacro(v: Record<string, string | boolean | undefined>, seeds: number[], command: string, shard: ShardRecord | undefined): Promise<void> {
   const str = (k: string): string | undefined => (typeof v[k] === 'string' ? (v[k] as string) : undefined);
   const base = {
     proxy: str('proxy') ?? 'naswot',
@@ -463,7 +532,7 @@ async function zcptMacro(v: Record<string, string | boolean | undefined>, seeds:
   announceDataRoots(zcptMacroSidecar(first).data!, false);
   const release = out ? lockOutput(out) : () => {};
   try {
-  const todo = out ? pendingMacroSeeds(out, first, seeds) : seeds;
+  const todo = out ? pendingMacroSeeds(out, first, seeds, shard) : seeds;
   if (out && todo.length < seeds.length) console.log(`${out}: ${seeds.length - todo.length} of ${seeds.length} seeds already done; running ${todo.length}`);
   for (const seed of todo) {
     const r = await zcptSearchMacro({ ...base, seed });
@@ -474,7 +543,7 @@ async function zcptMacro(v: Record<string, string | boolean | undefined>, seeds:
     console.log(`first proposal: ${r.firstProposal.archString}${acc(r.firstProposal.accuracies)}`);
     if (r.validation) console.log(`post-validated: ${r.archString}${acc(r.accuracies)}`);
     console.log(`search time ${r.timing.totalSeconds.toFixed(1)} s (proposals ${r.timing.proposalSeconds.toFixed(1)} s, ${r.timing.secondsPerSupernetScoring.toFixed(2)} s per supernet scoring; validation ${r.timing.validationSeconds.toFixed(1)} s)`);
-    if (out) appendZcptMacroResult(out, r, command);
+    if (out) appendZcptMacroResult(out, r, command, shard);
   }
   } finally {
     release();
@@ -522,6 +591,15 @@ export async function main(argv: string[]): Promise<void> {
       return cmdSearch(rest);
     case 'train-bench':
       return cmdTrainBench(rest);
+    case 'merge':
+      return cmdMerge(rest);
+    case 'check-table': {
+      if (rest.length !== 1 || rest[0]!.startsWith('-')) fail('check-table needs one table name (e.g. nb201-cifar10-naswot) or score file');
+      const c = checkTable(rest[0]!);
+      console.log(formatCompleteness(c));
+      if (!c.complete) process.exitCode = 1;
+      return;
+    }
     case 'provenance':
       return cmdProvenance(rest);
     case undefined:

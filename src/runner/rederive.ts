@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { compareDataIdentity, type DataIdentity } from '../data/identity';
 import { dataIdentity } from '../data/root';
 import { checkInputFile } from '../provenance/resultFile';
-import { compareSidecars, formatDifferences, readSidecar, sidecarPath, writeSidecar, type Sidecar, type SidecarKind } from '../provenance/sidecar';
+import { compareSidecars, describeShard, formatDifferences, readSidecar, sidecarPath, writeSidecar, type Sidecar, type SidecarKind } from '../provenance/sidecar';
 import { readZcptDartsResults, zcptDartsSidecar } from '../search/zcpt/darts/resultsFile';
 import { readZcptResults, zcptSidecar } from '../search/zcpt/resultsFile';
 import { readTrainBench, trainBenchSidecar } from '../train/trainBenchFile';
@@ -91,7 +91,10 @@ function derive(file: string, kind: SidecarKind): { derived: Sidecar<unknown>; r
 export function rederiveProvenance(file: string): string {
   checkInputFile(file, 'result file');
   const kind = kindOf(file);
-  const { derived, recorded } = derive(file, kind);
+  const d = derive(file, kind);
+  const recorded = d.recorded;
+  // a shard's file keeps its shard (what part of a split run it holds is not derived from data)
+  const derived = recorded?.shard ? { ...d.derived, shard: recorded.shard } : d.derived;
   if (recorded) {
     const diffs = compareSidecars(recorded, derived);
     if (diffs.length > 0) {
@@ -109,6 +112,7 @@ export function describeProvenance(file: string): string {
   const kind = kindOf(file);
   const s = readSidecar<Record<string, unknown>>(file, kind);
   const lines = [`${file} (${kind}; sidecar ${sidecarPath(file)})`, `settings: ${s.settingsKey}`];
+  if (s.shard) lines.push(`shard: ${describeShard(s.shard)} (${s.shard.total} in the whole run)`);
   if (s.command) lines.push(`command: ${s.command}`);
   if (!s.data) {
     lines.push(`data: not recorded; run 'zeronas provenance --rederive ${file}'`);

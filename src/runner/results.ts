@@ -16,6 +16,7 @@ import { makeSidecar, readSidecar, type Sidecar } from '../provenance/sidecar';
 import { scoreDataFiles } from './dataFiles';
 import type { ScoreRow } from './scorer';
 import type { ScoreSettings } from './settings';
+import type { ShardRecord } from './shard';
 
 export interface ScoreTable {
   readonly proxies: readonly string[];
@@ -67,16 +68,23 @@ export function readScores(file: string): ScoreTable {
   return { proxies, rows };
 }
 
-/** The provenance sidecar a score run writes: its settings and the identity of the data they read. */
-export function scoreSidecar(settings: ScoreSettings, command?: string): Sidecar<ScoreSettings> {
-  return makeSidecar('scores', settings, dataIdentity(scoreDataFiles(settings)), command);
+/**
+ * The provenance sidecar a score run writes: its settings and the identity of the data they read,
+ * and for a shard's file the shard (shard.ts; a resume by another shard is refused).
+ */
+export function scoreSidecar(settings: ScoreSettings, command?: string, shard?: ShardRecord): Sidecar<ScoreSettings> {
+  return makeSidecar('scores', settings, dataIdentity(scoreDataFiles(settings)), command, shard);
 }
 
 export interface ScoreFile {
   /** Indices already scored in the file (resume). */
   readonly done: Set<number>;
   readonly sidecar: Sidecar<ScoreSettings>;
+  /** Whether the file held rows this run continues (false: it was started afresh). */
+  readonly resumed: boolean;
   append(row: ScoreRow): void;
+  /** Append rows already formatted (lines of a score file with this layout), in one write. */
+  appendLines(rows: readonly { readonly index: number; readonly line: string }[]): void;
   /** Release the write lock. */
   close(): void;
 }
@@ -110,11 +118,23 @@ export function openScoreFile(
     opened.release();
     throw e;
   }
+  const refuseDone = (index: number): void => {
+    if (done.has(index)) throw new Error(`'${file}' already holds architecture index ${index}; not writing it twice`);
+  };
   return {
     done,
     sidecar,
+    resumed: opened.resumed,
+    appendLines: (rows) => {
+      rows.forEach((r, k) => {
+        refuseDone(r.index);
+        if (rows.findIndex((x) => x.index === r.index) !== k) throw new Error(`architecture index ${r.index} given twice for '${file}'`);
+      });
+      appendResult(file, rows.map((r) => `${r.line}\n`).join(''));
+      for (const r of rows) done.add(r.index);
+    },
     append: (row) => {
-      if (done.has(row.index)) throw new Error(`'${file}' already holds architecture index ${row.index}; not writing it twice`);
+      refuseDone(row.index);
       appendResult(file, formatRow(row, settings.proxies) + '\n');
       done.add(row.index);
     },

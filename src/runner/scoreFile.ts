@@ -4,14 +4,54 @@ import { loadCifar, CIFAR_CLASSES } from '../data/cifar';
 import { getProxy } from '../proxies';
 import { defaultWorkers, scoreIndices } from './pool';
 import { progressBar } from './progress';
-import { openScoreFile, readScores, scoreSidecar, ScoreTable } from './results';
+import * as fs from 'node:fs';
+import { withFsErrors } from '../provenance/fsErrors';
+import { checkInputFile } from '../provenance/resultFile';
+import { compareSidecars, formatDifferences, sidecarPath, type Sidecar } from '../provenance/sidecar';
+import { openScoreFile, readScores, readScoreSidecar, scoreSidecar, type ScoreFile, ScoreTable } from './results';
 import { MAX_SEED, type ScoreSettings } from './settings';
+import type { ShardRecord } from './shard';
 
 export interface ScoreFileOptions {
   readonly workers?: number;
   readonly quiet?: boolean;
   /** The command line, recorded in the sidecar. */
   readonly command?: string;
+  /** `indices` are this shard of a run (recorded in the sidecar; shard.ts). */
+  readonly shard?: ShardRecord;
+  /**
+   * A table of the same settings and data whose rows for `indices` start a new file (`--reuse`):
+   * only what it lacks is scored. Ignored when `out` is resumed.
+   */
+  readonly reuse?: string;
+}
+
+/**
+ * Start a fresh (locked, empty) score file from the rows the table `from` holds for `indices`, so
+ * extending a committed table on a cluster scores only what it lacks (`zeronas score --shard I/N
+ * --reuse TABLE`). The copied rows are the table's own lines, so merging the shards back into the
+ * table finds them identical. `from` must match the run's sidecar in every field but the shard
+ * (settings and data identity, provenance/sidecar.ts); a repeated index in it is refused.
+ * @returns the number of rows copied.
+ * @throws naming `from` and every difference, or a sidecar without data identity.
+ */
+export function reuseRows(file: ScoreFile, from: string, sidecar: Sidecar<ScoreSettings>, indices: readonly number[]): number {
+  checkInputFile(from, '--reuse table');
+  const had = readScoreSidecar(from);
+  const diffs = compareSidecars(had, sidecar, { exceptShard: true });
+  if (diffs.length > 0) {
+    throw new Error(`--reuse '${from}' holds scores made with other settings or data (${sidecarPath(from)}): ${formatDifferences(diffs)}; give a table of this run's settings`);
+  }
+  if (!had.data) {
+    throw new Error(`--reuse '${from}': its sidecar records no data identity; re-derive it with 'zeronas provenance --rederive ${from}', then rerun`);
+  }
+  readScores(from); // layout and repeated indices
+  const text = withFsErrors(from, 'read', () => fs.readFileSync(from, 'utf8'));
+  const lines = text.slice(0, text.lastIndexOf('\n') + 1).split('\n').slice(1, -1).map((l) => l.replace(/\r$/, ''));
+  const want = new Set(indices);
+  const kept = lines.map((line) => ({ index: Number(line.slice(0, line.indexOf(','))), line })).filter((r) => want.has(r.index) && !file.done.has(r.index));
+  file.appendLines(kept);
+  return kept.length;
 }
 
 /**
@@ -54,10 +94,14 @@ export function validateScoreSettings(s: ScoreSettings): void {
 export async function scoreToFile(settings: ScoreSettings, indices: readonly number[], out: string, opts: ScoreFileOptions = {}): Promise<ScoreTable> {
   const quiet = opts.quiet ?? false;
   validateScoreSettings(settings);
-  const sidecar = scoreSidecar(settings, opts.command);
+  const sidecar = scoreSidecar(settings, opts.command, opts.shard);
   announceDataRoots(sidecar.data!, quiet);
   const file = openScoreFile(out, settings, { sidecar, onStale: (m) => void (quiet || process.stderr.write(m + '\n')) });
   try {
+    if (opts.reuse !== undefined && !file.resumed) {
+      const n = reuseRows(file, opts.reuse, sidecar, indices);
+      if (!quiet) process.stderr.write(`${out}: ${n} rows taken from ${opts.reuse}\n`);
+    }
     const todo = [...new Set(indices)].filter((i) => !file.done.has(i));
     if (!quiet && file.done.size > 0) process.stderr.write(`resuming ${out}: ${indices.length - todo.length} of ${indices.length} already scored\n`);
     const bar = progressBar(todo.length, 'scoring', !quiet);

@@ -24,6 +24,7 @@ import { naswot } from '../proxies/naswot';
 import { archSet, type ArchSet } from '../runner/archSets';
 import { selectArchs } from '../runner/archs';
 import { MAX_SEED, networkSeed, SPACE_NAMES, type SpaceName } from '../runner/settings';
+import { parseShard, shardItems, type Shard, type ShardRecord } from '../runner/shard';
 import type { BatchAugment } from '../data/batch';
 import type { EvalBn } from './metrics';
 import type { DecayScope } from './sgd';
@@ -132,6 +133,8 @@ export interface TrainBenchRunOptions {
   readonly quiet?: boolean;
   /** The command line, recorded in the sidecar. */
   readonly command?: string;
+  /** `indices` are this shard of a run (recorded in the sidecar; runner/shard.ts). */
+  readonly shard?: ShardRecord;
 }
 
 function duration(seconds: number): string {
@@ -151,7 +154,7 @@ export async function runTrainBench(settings: TrainBenchSettings, indices: reado
   const set = archSet(s.space);
   for (const i of indices) if (!(Number.isInteger(i) && i >= 0 && i < set.size)) throw new Error(`train bench: ${s.space} architecture index ${i} is outside 0..${set.size - 1}`);
   await initBackend({ quiet });
-  const sidecar = trainBenchSidecar(s, opts.command);
+  const sidecar = trainBenchSidecar(s, opts.command, opts.shard);
   announceDataRoots(sidecar.data!, quiet);
   // everything that can refuse the settings (data present, batch sizes) runs before the file is created
   validateTrainBenchData(s);
@@ -221,12 +224,14 @@ export const TRAIN_BENCH_HELP = `zeronas train-bench --archs SPEC --out FILE [op
   --dataset NAME           cifar10 | cifar100 (default cifar10)
   --train-limit N          train on the first N training images only (default all)
   --eval-limit N           evaluate on the first N test images only (default all)
+  --shard I/N              train only task I of N of the selection (positions p with p mod N = I,
+                           recorded in the sidecar); 'zeronas merge' joins the N files
   --quiet                  no messages on stderr
   Example: zeronas train-bench --space nb201 --archs sample:60 --epochs 3 --out data/train-bench/nb201-c16n1-e3.csv`;
 
 export type TrainBenchArgs =
   | { readonly help: true }
-  | { readonly help: false; readonly settings: TrainBenchSettings; readonly archsSpec: string; readonly out: string; readonly quiet: boolean };
+  | { readonly help: false; readonly settings: TrainBenchSettings; readonly archsSpec: string; readonly out: string; readonly quiet: boolean; readonly shard?: Shard };
 
 /** Parse `zeronas train-bench` arguments (no side effects). @throws naming the bad option. */
 export function parseTrainBenchArgs(argv: readonly string[]): TrainBenchArgs {
@@ -237,7 +242,7 @@ export function parseTrainBenchArgs(argv: readonly string[]): TrainBenchArgs {
     options: {
       space: str, archs: str, out: str, epochs: str, channels: str, cells: str, 'batch-size': str, lr: str, momentum: str,
       'weight-decay': str, decay: str, nesterov: str, augment: str, 'eval-bn': str, seed: str, 'score-batch-size': str,
-      counting: str, dataset: str, 'train-limit': str, 'eval-limit': str, quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+      counting: str, dataset: str, 'train-limit': str, 'eval-limit': str, shard: str, quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
     },
   });
   if (v.help) return { help: true };
@@ -290,16 +295,19 @@ export function parseTrainBenchArgs(argv: readonly string[]): TrainBenchArgs {
   };
   if (settings.seed > MAX_SEED) throw new Error(`--seed must be in 0..${MAX_SEED} (seeds are 32-bit), got ${settings.seed}`);
   if (trainLimit !== undefined && settings.batchSize > trainLimit) throw new Error(`--batch-size ${settings.batchSize} exceeds --train-limit ${trainLimit}`);
-  return { help: false, settings: validateTrainBenchSettings(settings), archsSpec: v.archs, out: v.out, quiet: v.quiet ?? false };
+  const shard = v.shard !== undefined ? { shard: parseShard(v.shard) } : {};
+  return { help: false, settings: validateTrainBenchSettings(settings), archsSpec: v.archs, out: v.out, quiet: v.quiet ?? false, ...shard };
 }
 
 /** `zeronas train-bench`: parse, select the architectures (seeded by --seed) and run the bench. */
 export async function cmdTrainBench(argv: readonly string[]): Promise<void> {
   const a = parseTrainBenchArgs(argv);
   if (a.help) return void console.log(TRAIN_BENCH_HELP);
-  const indices = selectArchs(a.archsSpec, archSet(a.settings.space), a.settings.seed);
+  const all = selectArchs(a.archsSpec, archSet(a.settings.space), a.settings.seed);
+  const indices = a.shard ? shardItems(all, a.shard) : all;
+  const shard = a.shard ? { shard: { ...a.shard, archs: a.archsSpec, total: all.length } } : {};
   const command = ['zeronas', 'train-bench', ...argv.filter((x) => x !== '--quiet')].join(' ');
-  const bench = await runTrainBench(a.settings, indices, a.out, { quiet: a.quiet, command });
+  const bench = await runTrainBench(a.settings, indices, a.out, { quiet: a.quiet, command, ...shard });
   if (!a.quiet) {
     const final = bench.archs.map((r) => r.rows[r.rows.length - 1]!.testAcc).filter(Number.isFinite);
     const mean = final.reduce((t, v) => t + v, 0) / Math.max(1, final.length);

@@ -22,6 +22,7 @@ import { appendResult, checkInputFile, openResultFile, refuseDuplicateKeys } fro
 import { makeSidecar, readSidecar, type Sidecar } from '../provenance/sidecar';
 import { trainBenchDataFiles } from '../runner/dataFiles';
 import { formatScoreValue } from '../runner/results';
+import type { ShardRecord } from '../runner/shard';
 import { validateTrainBenchSettings, type TrainBenchSettings } from './trainBenchSettings';
 
 /** One row: an architecture after `epoch` training epochs. */
@@ -126,9 +127,9 @@ function parseText(text: string, file: string, epochs: number): Parsed {
 }
 
 /** The provenance sidecar of a bench: its settings and the identity of the data they read. */
-export function trainBenchSidecar(settings: TrainBenchSettings, command?: string): Sidecar<TrainBenchSettings> {
+export function trainBenchSidecar(settings: TrainBenchSettings, command?: string, shard?: ShardRecord): Sidecar<TrainBenchSettings> {
   const s = validateTrainBenchSettings(settings);
-  return makeSidecar('train-bench', s, dataIdentity(trainBenchDataFiles(s)), command);
+  return makeSidecar('train-bench', s, dataIdentity(trainBenchDataFiles(s)), command, shard);
 }
 
 /** Whether a file's text holds rows beyond its header (a run stopped before its first architecture holds none: started afresh). */

@@ -20,7 +20,7 @@ import { NB201_TABLE_FILE } from '../../benchmarks/nb201';
 import { CIFAR_SPLIT_FILES, type CifarDataset } from '../../data/cifar';
 import { dataIdentity, hasDataFile } from '../../data/root';
 import { appendRecord, checkRecordsResumable, refuseDuplicateKeys } from '../../provenance/resultFile';
-import { makeSidecar, type Sidecar } from '../../provenance/sidecar';
+import { makeSidecar, type Sidecar, type SidecarShard } from '../../provenance/sidecar';
 import { nb201Arch } from '../../spaces/nb201/arch';
 import type { Proposal } from './perturb';
 import type { ValidationResult } from './postValidate';
@@ -45,9 +45,9 @@ export function zcptDataFiles(dataset: CifarDataset): string[] {
 }
 
 /** The sidecar of a results file: settings without the seed (the lines' key) and data identity. */
-export function zcptSidecar(s: ZcptSettings, command?: string): Sidecar<Omit<ZcptSettings, 'seed'>> {
+export function zcptSidecar(s: ZcptSettings, command?: string, shard?: SidecarShard): Sidecar<Omit<ZcptSettings, 'seed'>> {
   const { seed: _seed, ...rest } = s;
-  return makeSidecar('zcpt-nb201', rest, dataIdentity(zcptDataFiles(s.dataset)), command);
+  return makeSidecar('zcpt-nb201', rest, dataIdentity(zcptDataFiles(s.dataset)), command, shard);
 }
 
 function reviveProposal(p: Proposal): Proposal {
@@ -65,7 +65,7 @@ export interface ResultsFormat<R extends { readonly settings: { readonly seed: n
   /** Key of the settings that must agree between lines (all but the seed). */
   readonly key: (settings: R['settings']) => string;
   /** The provenance sidecar of a file of these settings (settings without the seed, data identity). */
-  readonly sidecar: (settings: R['settings'], command?: string) => Sidecar<object>;
+  readonly sidecar: (settings: R['settings'], command?: string, shard?: SidecarShard) => Sidecar<object>;
   /** Whether a parsed line has the space's record shape (reported with the line when not). */
   readonly isRecord: (r: unknown) => boolean;
   /** What `isRecord` expects, for the error message. */
@@ -117,8 +117,14 @@ export function readResultsFile<R extends { readonly settings: { readonly seed: 
  * Seeds of `wanted` not yet in the file.
  * @throws when the file holds another setting or other data (its sidecar), naming the differences.
  */
-export function pendingSeedsOf<R extends { readonly settings: { readonly seed: number } }>(file: string, f: ResultsFormat<R>, settings: R['settings'], wanted: readonly number[]): number[] {
-  checkRecordsResumable(file, f.sidecar(settings));
+export function pendingSeedsOf<R extends { readonly settings: { readonly seed: number } }>(
+  file: string,
+  f: ResultsFormat<R>,
+  settings: R['settings'],
+  wanted: readonly number[],
+  shard?: SidecarShard,
+): number[] {
+  checkRecordsResumable(file, f.sidecar(settings, undefined, shard));
   const done = readResultsFile(file, f);
   if (done.length > 0 && f.key(done[0]!.settings) !== f.key(settings)) {
     throw new Error(`${f.label} ${file}: its lines hold another setting than its sidecar and this run (${f.key(done[0]!.settings)}); use another --out`);
@@ -129,11 +135,18 @@ export function pendingSeedsOf<R extends { readonly settings: { readonly seed: n
 
 /**
  * Append one finished search of any space as a line, with the command and the finishing time
- * (under the file's lock; the first line writes the sidecar; a seed already there is refused).
+ * (under the file's lock; the first line writes the sidecar, with the shard of a sharded run; a
+ * seed already there is refused).
  */
-export function appendResultLine<R extends { readonly settings: { readonly seed: number } }>(file: string, f: ResultsFormat<R>, result: Omit<R, 'command' | 'finishedAt'>, command: string): void {
+export function appendResultLine<R extends { readonly settings: { readonly seed: number } }>(
+  file: string,
+  f: ResultsFormat<R>,
+  result: Omit<R, 'command' | 'finishedAt'>,
+  command: string,
+  shard?: SidecarShard,
+): void {
   const record = { ...result, command, finishedAt: new Date().toISOString() };
-  appendRecord(file, f.sidecar(result.settings, command), { key: result.settings.seed, keyName: 'seed', text: `${JSON.stringify(record)}\n` }, () =>
+  appendRecord(file, f.sidecar(result.settings, command, shard), { key: result.settings.seed, keyName: 'seed', text: `${JSON.stringify(record)}\n` }, () =>
     readResultsFile(file, f).map((r) => r.settings.seed),
   );
 }
@@ -159,11 +172,11 @@ export function readZcptResults(file: string): ZcptRecord[] {
 }
 
 /** Seeds of `wanted` not yet in the file; @throws when the file holds another setting or other data. */
-export function pendingSeeds(file: string, settings: ZcptSettings, wanted: readonly number[]): number[] {
-  return pendingSeedsOf(file, NB201_FORMAT, settings, wanted);
+export function pendingSeeds(file: string, settings: ZcptSettings, wanted: readonly number[], shard?: SidecarShard): number[] {
+  return pendingSeedsOf(file, NB201_FORMAT, settings, wanted, shard);
 }
 
 /** Append one finished search as a line (under the file's lock; the first line writes the sidecar). */
-export function appendZcptResult(file: string, result: ZcptSearchResult, command: string): void {
-  appendResultLine(file, NB201_FORMAT, result, command);
+export function appendZcptResult(file: string, result: ZcptSearchResult, command: string, shard?: SidecarShard): void {
+  appendResultLine(file, NB201_FORMAT, result, command, shard);
 }

@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import { CIFAR_SPLIT_FILES } from '../../../data/cifar';
 import { dataIdentity } from '../../../data/root';
 import { appendRecord, checkRecordsResumable, refuseDuplicateKeys } from '../../../provenance/resultFile';
-import { makeSidecar, type Sidecar } from '../../../provenance/sidecar';
+import { makeSidecar, type Sidecar, type SidecarShard } from '../../../provenance/sidecar';
 import { dartsGenotype, type Genotype, type GenotypeSpec } from '../../../spaces/darts/genotype';
 import type { ZcptDartsSearchResult, ZcptDartsSettings } from './search';
 
@@ -28,9 +28,9 @@ export function dartsSettingsKey(s: ZcptDartsSettings): string {
 }
 
 /** The sidecar of a DARTS results file: settings without the seed and the CIFAR training files read. */
-export function zcptDartsSidecar(s: ZcptDartsSettings, command?: string): Sidecar<Omit<ZcptDartsSettings, 'seed'>> {
+export function zcptDartsSidecar(s: ZcptDartsSettings, command?: string, shard?: SidecarShard): Sidecar<Omit<ZcptDartsSettings, 'seed'>> {
   const { seed: _seed, ...rest } = s;
-  return makeSidecar('zcpt-darts', rest, dataIdentity(CIFAR_SPLIT_FILES[s.dataset].train), command);
+  return makeSidecar('zcpt-darts', rest, dataIdentity(CIFAR_SPLIT_FILES[s.dataset].train), command, shard);
 }
 
 const revive = (g: Genotype): Genotype => dartsGenotype(g as unknown as GenotypeSpec);
@@ -77,8 +77,8 @@ export function readZcptDartsResults(file: string): ZcptDartsRecord[] {
 }
 
 /** Seeds of `wanted` not yet in the file; @throws when the file holds another setting. */
-export function pendingDartsSeeds(file: string, settings: ZcptDartsSettings, wanted: readonly number[]): number[] {
-  checkRecordsResumable(file, zcptDartsSidecar(settings));
+export function pendingDartsSeeds(file: string, settings: ZcptDartsSettings, wanted: readonly number[], shard?: SidecarShard): number[] {
+  checkRecordsResumable(file, zcptDartsSidecar(settings, undefined, shard));
   const done = readZcptDartsResults(file);
   if (done.length > 0 && dartsSettingsKey(done[0]!.settings) !== dartsSettingsKey(settings)) {
     throw new Error(`Zero-Cost-PT DARTS results ${file}: its lines hold another setting than its sidecar and this run (${dartsSettingsKey(done[0]!.settings)}); use another --out`);
@@ -88,9 +88,9 @@ export function pendingDartsSeeds(file: string, settings: ZcptDartsSettings, wan
 }
 
 /** Append one finished search as a line (under the file's lock; the first line writes the sidecar). */
-export function appendZcptDartsResult(file: string, result: ZcptDartsSearchResult, command: string): void {
+export function appendZcptDartsResult(file: string, result: ZcptDartsSearchResult, command: string, shard?: SidecarShard): void {
   const record: ZcptDartsRecord = { ...result, command, finishedAt: new Date().toISOString() };
-  appendRecord(file, zcptDartsSidecar(result.settings, command), { key: result.settings.seed, keyName: 'seed', text: `${JSON.stringify(record)}\n` }, () =>
+  appendRecord(file, zcptDartsSidecar(result.settings, command, shard), { key: result.settings.seed, keyName: 'seed', text: `${JSON.stringify(record)}\n` }, () =>
     readZcptDartsResults(file).map((r) => r.settings.seed),
   );
 }

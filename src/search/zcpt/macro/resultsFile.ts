@@ -5,7 +5,7 @@
 import { MACRO_TABLE_FILE } from '../../../benchmarks/macro';
 import { CIFAR_SPLIT_FILES } from '../../../data/cifar';
 import { dataIdentity, hasDataFile } from '../../../data/root';
-import { makeSidecar, type Sidecar } from '../../../provenance/sidecar';
+import { makeSidecar, type Sidecar, type SidecarShard } from '../../../provenance/sidecar';
 import { parseMacro } from '../../../spaces/macro/arch';
 import { appendResultLine, pendingSeedsOf, readResultsFile, seedlessKey, type ResultsFormat } from '../resultsFile';
 import type { ZcptMacroSearchResult, ZcptMacroSettings } from './search';
@@ -16,10 +16,10 @@ export interface ZcptMacroRecord extends ZcptMacroSearchResult {
 }
 
 /** The sidecar of a Macro results file: settings without the seed, the CIFAR training files and the Macro table when present. */
-export function zcptMacroSidecar(s: ZcptMacroSettings, command?: string): Sidecar<Omit<ZcptMacroSettings, 'seed'>> {
+export function zcptMacroSidecar(s: ZcptMacroSettings, command?: string, shard?: SidecarShard): Sidecar<Omit<ZcptMacroSettings, 'seed'>> {
   const { seed: _seed, ...rest } = s;
   const files = [...CIFAR_SPLIT_FILES[s.dataset].train, ...(hasDataFile(MACRO_TABLE_FILE) ? [MACRO_TABLE_FILE] : [])];
-  return makeSidecar('zcpt-macro', rest, dataIdentity(files), command);
+  return makeSidecar('zcpt-macro', rest, dataIdentity(files), command, shard);
 }
 
 export const MACRO_RESULTS_FORMAT: ResultsFormat<ZcptMacroRecord> = {
@@ -40,5 +40,7 @@ export const MACRO_RESULTS_FORMAT: ResultsFormat<ZcptMacroRecord> = {
 };
 
 export const readZcptMacroResults = (file: string): ZcptMacroRecord[] => readResultsFile(file, MACRO_RESULTS_FORMAT);
-export const pendingMacroSeeds = (file: string, s: ZcptMacroSettings, wanted: readonly number[]): number[] => pendingSeedsOf(file, MACRO_RESULTS_FORMAT, s, wanted);
-export const appendZcptMacroResult = (file: string, r: ZcptMacroSearchResult, command: string): void => appendResultLine(file, MACRO_RESULTS_FORMAT, r, command);
+export const pendingMacroSeeds = (file: string, s: ZcptMacroSettings, wanted: readonly number[], shard?: SidecarShard): number[] =>
+  pendingSeedsOf(file, MACRO_RESULTS_FORMAT, s, wanted, shard);
+export const appendZcptMacroResult = (file: string, r: ZcptMacroSearchResult, command: string, shard?: SidecarShard): void =>
+  appendResultLine(file, MACRO_RESULTS_FORMAT, r, command, shard);
