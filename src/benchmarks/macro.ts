@@ -1,6 +1,6 @@
 /**
- * NAS-Bench-Macro CIFAR-10 table (`nasbench_macro/nas-bench-macro_cifar10.csv`; see the data
- * folder's SOURCES.md): all 3⁸ = 6,561 architectures, columns `arch` (8-digit key),
+ * NAS-Bench-Macro CIFAR-10 table (`nasbench_macro/nas-bench-macro_cifar10.csv` under the data
+ * root; see data/README.md): all 3⁸ = 6,561 architectures, columns `arch` (8-digit key),
  * `test_acc_seed0..2` (%), `mean_acc`, `std`, `params`, `flops`. The table is indexed by
  * `macroIndex` (the key read in base 3), whatever the file's row order.
  */

@@ -17,7 +17,7 @@ export interface BenchNestedOptions extends NestedSelectionOptions {
 }
 
 export type BenchNestedEpoch =
-  | { readonly epoch: number; readonly archs: number; readonly nested: NestedSelection }
+  | { readonly epoch: number; readonly archs: number; readonly nested: NestedSelection; readonly tooFew?: undefined }
   | { readonly epoch: number; readonly archs: number; readonly nested?: undefined; readonly tooFew: string };
 
 /**

@@ -236,7 +236,7 @@ test('parseTrainBenchArgs: defaults per space, every option, errors naming the o
     [['--epochs', '2.5'], /--epochs must be an integer/],
     [['--lr', 'fast'], /--lr must be a positive number, got 'fast'/],
     [['--momentum', '1'], /--momentum must be a number in \[0, 1\)/],
-    [['--space', 'nb301'], /--space must be one of nb201, nb101, nb101-naslib, darts, got 'nb301'/],
+    [['--space', 'nb301'], /--space must be one of nb201, nb101, nb101-naslib, darts, macro, got 'nb301'/],
     [['--nesterov', 'yes'], /--nesterov must be one of true, false/],
     [['--train-limit', '10'], /--batch-size 64 exceeds --train-limit 10/],
     [['--bogus', '1'], /bogus/],

@@ -112,9 +112,10 @@ export function comparisonRecords(methods: readonly MethodSummary[]): Record<str
 }
 
 /**
- * Verdict of Zero-Cost-PT against a baseline on one dataset: the difference of means against
- * twice its standard error, se = √(s_a²/n_a + s_b²/n_b) (n = runs; Welch's approximation), so a
- * difference inside ±2·se is reported as not significant.
+ * Verdict of Zero-Cost-PT against a baseline on one dataset: Welch's 95 % interval for the
+ * difference of means (`welchInterval`: se = √(s_a²/n_a + s_b²/n_b), Welch–Satterthwaite degrees of
+ * freedom); "beats" / "is beaten by" only when the interval excludes 0, otherwise "is not
+ * distinguishable from". The number of seeds is part of the sentence.
  */
 export function zcptVerdict(zc: MethodSummary, baseline: MethodSummary, dataset: ZcptDataset = 'cifar10'): string {
   const a = zc.accuracy[dataset];

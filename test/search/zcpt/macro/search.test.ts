@@ -79,7 +79,7 @@ test('quick headless search: proposals, post-validation, first proposal, table l
   assert.equal(back[0]!.archString, r.archString);
   assert.equal(back[0]!.arch.join(''), r.archString);
   assert.deepEqual(pendingMacroSeeds(file, zcptMacroSettings({ ...opts, seed: 4 }), [4, 5]), [5]);
-  assert.throws(() => pendingMacroSeeds(file, zcptMacroSettings({ ...opts, batchSize: 8 }), [4]), /hold another setting/);
+  assert.throws(() => pendingMacroSeeds(file, zcptMacroSettings({ ...opts, batchSize: 8 }), [4]), /holds Zero-Cost-PT NAS-Bench-Macro results rows made with other settings or data .*: batchSize 4 → 8/);
   fs.appendFileSync(file, '{"settings":{"space":"nb201","seed":9}}\n');
   assert.throws(() => readZcptMacroResults(file), /r\.jsonl:2: not a search record/);
   fs.rmSync(dir, { recursive: true });
