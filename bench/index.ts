@@ -5,13 +5,13 @@
  *   Every registered indicator on NB201 (CIFAR-10, NASLib preset: batch 32), one
  *   worker: median seconds per architecture, and `--proxies all` in one pass against the sum;
  *   jacov and grad_norm again at batch 128 (the batch of the PyTorch reference timing).
- *   The worker pool (issue #5): NASWOT architectures per second with 1 worker and with all
+ *   The worker pool: NASWOT architectures per second with 1 worker and with all
  *   workers (one per core) on the same fixed-seed sample, and the parallel speed-up with where
  *   the rest goes (slower per-architecture compute when workers share the cores, worker start-up
  *   and the tail); then the same sample as a 2-task Slurm array job on a local single-node
  *   cluster (deploy/slurm/test-local.sh; root, slurm-wlm and munge needed), submission to merged table.
- *   One Zero-Cost-PT search on NB201 (issue #8) at the committed setting (N=10 proposals, V=20
- *   validation batches of 64, seed 0) on one worker per core, against the 15-minute target;
+ *   One Zero-Cost-PT search on NB201 at the committed setting (N=10 proposals, V=20
+ *   validation batches of 64, seed 0) on one worker per core, beside a budget of 15 minutes per search;
  *   `node --import tsx bench/zcpt.ts` gives the per-step costs and the projections behind it.
  *   The training benches: seconds per architecture-epoch of the DARTS bench recipe, measured live
  *   (bench/trainBench.ts) and as recorded in each committed bench.
@@ -66,7 +66,7 @@ async function benchNaswot(): Promise<void> {
   console.log(`  tfjs memory: ${(tf.memory().numBytes / 1e6).toFixed(1)} MB in tensors after the run`);
 }
 
-/** Reference PyTorch timings measured on this machine (issue #3), median s per NB201 arch. */
+/** Reference PyTorch timings measured on this machine, median s per NB201 arch. */
 const PYTORCH_REFERENCE: Record<string, string> = { jacov: '2.6 s at batch 128', cj: '2.6 s at batch 128', synflow: '0.39 s' };
 
 async function benchProxies(): Promise<void> {

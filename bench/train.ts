@@ -1,6 +1,6 @@
 /**
- * Training benchmark (issue #7: "the trainer reaches ≥ 45 % test accuracy on the CIFAR-10 data with
- * a small NB201 network in a few epochs"): trains one small NAS-Bench-201 network on our CIFAR-10
+ * Training benchmark (the trainer should reach ≥ 45 % test accuracy on the CIFAR-10 data with a
+ * small NB201 network in a few epochs): trains one small NAS-Bench-201 network on our CIFAR-10
  * training subset (5,085 images) and prints, per epoch, the train loss/accuracy, the test accuracy
  * on our 1,017 test images (eval-mode BN with running statistics) and the seconds spent.
  *
