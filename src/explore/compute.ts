@@ -15,6 +15,7 @@
 import { mean, sampleStandardDeviation } from 'simple-statistics';
 import { Rng } from '../engine/rng';
 import { compareFusion, type CompareFusionResult } from '../fusion/compare';
+import type { FusionTable } from '../fusion/data';
 import type { FusionOptions } from '../fusion/model';
 import { dasColumns, scoreEntries, type RuleScore } from '../fusion/rules';
 import { fitMetrics, type FitMetrics } from '../stats/fitMetrics';
@@ -108,13 +109,25 @@ function searchFigures(r: CompareFusionResult, bestOof: readonly number[]): Sear
   };
 }
 
+/** Row form of each table for `compareFusion`, built once per table (refits change only the selection). */
+const fusionTables = new WeakMap<ExploreTable, FusionTable>();
+
+function fusionTable(t: ExploreTable): FusionTable {
+  let table = fusionTables.get(t);
+  if (table === undefined) {
+    table = { names: t.indicators, rows: t.accuracy.map((_, i) => Object.fromEntries(t.indicators.map((k) => [k, t.values[k][i]]))) };
+    fusionTables.set(t, table);
+  }
+  return table;
+}
+
 /** The fusion panel (fit, held-out metrics, scatter, search) for a selection. */
 export function computeFusion(t: ExploreTable, s: Selection): Outcome<FusionFigures> {
   const pre = fusionPrecheck(t, s);
   if (pre !== undefined) return { ok: false, message: pre };
   return attempt(() => {
     const P = EXPLORE_PROTOCOL;
-    const table = { names: t.indicators, rows: t.accuracy.map((_, i) => Object.fromEntries(t.indicators.map((k) => [k, t.values[k][i]]))) };
+    const table = fusionTable(t);
     // point estimates for every predictor, CIs for the two shown (same resamples: shared seed)
     const r = compareFusion({
       table,

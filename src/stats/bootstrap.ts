@@ -1,6 +1,6 @@
 import { assertFinitePairs } from "./clean";
 import { Rng } from "../engine/rng";
-import { kendallTauB, kendallTauBOnResamples, spearman, spearmanOnResamples, type ResampleMetric } from "./correlation";
+import { kendallTauB, kendallTauBOnResamples, pearson, pearsonOnResamples, rmse, rmseOnResamples, spearman, spearmanOnResamples, type ResampleMetric } from "./correlation";
 
 /** A paired metric, e.g. pearson / spearman / kendallTauB. */
 export type PairedMetric = (x: readonly number[], y: readonly number[]) => number;
@@ -43,9 +43,41 @@ function quantileSorted(s: readonly number[], p: number): number {
  * metric(x[idx], y[idx]) for a resample's row indices idx, reusing the sort of the full sample.
  */
 const ON_RESAMPLES = new Map<PairedMetric, (x: readonly number[], y: readonly number[]) => ResampleMetric>([
+  [pearson, pearsonOnResamples],
+  [rmse, rmseOnResamples],
   [spearman, spearmanOnResamples],
   [kendallTauB, kendallTauBOnResamples],
 ]);
+
+/** Largest table of resample indices (n·B entries) kept for reuse; larger draws are streamed. */
+const DRAWS_CACHE_LIMIT = 1 << 22;
+let drawsCache: { readonly n: number; readonly resamples: number; readonly seed: number; readonly table: Int32Array } | undefined;
+
+/**
+ * The row indices of resample b (0 ≤ b < B, called in increasing b): n draws of rng.int(n) per
+ * resample from one engine Rng seeded with `seed`. Successive bootstraps with the same (n, B, seed)
+ * draw the same resamples (e.g. several predictors of one table), so the last table of draws (up to
+ * DRAWS_CACHE_LIMIT entries) is kept and reused instead of being drawn again; the values are the
+ * same either way.
+ */
+function resampleDraws(n: number, resamples: number, seed: number): (b: number) => Int32Array {
+  const c = drawsCache;
+  if (c !== undefined && c.n === n && c.resamples === resamples && c.seed === seed) {
+    return (b) => c.table.subarray(b * n, (b + 1) * n);
+  }
+  const rng = new Rng(seed);
+  if (n * resamples > DRAWS_CACHE_LIMIT) {
+    const idx = new Int32Array(n);
+    return () => {
+      for (let i = 0; i < n; i++) idx[i] = rng.int(n);
+      return idx;
+    };
+  }
+  const table = new Int32Array(n * resamples);
+  for (let k = 0; k < table.length; k++) table[k] = rng.int(n);
+  drawsCache = { n, resamples, seed, table };
+  return (b) => table.subarray(b * n, (b + 1) * n);
+}
 
 /**
  * Percentile bootstrap confidence intervals for several paired metrics on the SAME resamples
@@ -89,13 +121,12 @@ function bootstrapMany<K extends string>(
   const n = x.length;
   const onIdx: (ResampleMetric | undefined)[] = keys.map((k) => ON_RESAMPLES.get(metrics[k])?.(x, y));
   const gather = onIdx.some((f) => f === undefined);
-  const rng = new Rng(seed);
-  const idx = new Int32Array(n);
+  const draws = resampleDraws(n, resamples, seed);
   const bx = new Array<number>(n).fill(0);
   const by = new Array<number>(n).fill(0);
   const values: number[][] = keys.map(() => []);
   for (let b = 0; b < resamples; b++) {
-    for (let i = 0; i < n; i++) idx[i] = rng.int(n);
+    const idx = draws(b);
     if (gather) {
       for (let i = 0; i < n; i++) {
         const j = idx[i];

@@ -18,6 +18,49 @@ function clampUnit(r: number): number {
   return r > 1 ? 1 : r < -1 ? -1 : r;
 }
 
+/** Values indexable by position (plain or typed arrays). */
+type Values = ArrayLike<number>;
+
+/**
+ * simple-statistics `sum`, operation for operation: Neumaier's compensated sum (the running sum
+ * starts at v[0]; the correction is added at the end), so results are bit-identical to it.
+ */
+function neumaierSum(v: Values, n: number): number {
+  let sum = v[0];
+  let correction = 0;
+  for (let i = 1; i < n; i++) {
+    const vi = v[i];
+    const transition = sum + vi;
+    if (Math.abs(sum) >= Math.abs(vi)) correction += sum - transition + vi;
+    else correction += vi - transition + sum;
+    sum = transition;
+  }
+  return sum + correction;
+}
+
+/**
+ * simple-statistics `sampleCorrelation(x, y)` (= sampleCovariance / sampleStandardDeviation(x) /
+ * sampleStandardDeviation(y)) with the same operations in the same order, hence bit-identical, but
+ * in two passes over typed or plain arrays instead of seven (the means are computed once, and the
+ * covariance and both sums of squared deviations accumulate in one loop). For the resample paths,
+ * where it runs hundreds of times per call; n ≥ 2, finite values, no checks.
+ */
+function sampleCorrelationOf(x: Values, y: Values, n: number): number {
+  const mx = neumaierSum(x, n) / n;
+  const my = neumaierSum(y, n) / n;
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  for (let i = 0; i < n; i++) {
+    const dx = x[i] - mx;
+    const dy = y[i] - my;
+    sxy += dx * dy;
+    sxx += dx * dx;
+    syy += dy * dy;
+  }
+  return sxy / (n - 1) / Math.sqrt(sxx / (n - 1)) / Math.sqrt(syy / (n - 1));
+}
+
 /*
  * Scratch buffers shared by ranks / spearman / kendallTauB, grown on demand and reused across calls
  * (the bootstrap calls these hundreds of times on the same n). Safe because the functions are
@@ -27,7 +70,6 @@ let cap = 0;
 let sortedBuf = new Float64Array(0); // sorted copy of the input, then its distinct values
 let countBuf = new Int32Array(0); // per dense rank: multiplicity, then bucket offsets
 let denseX = new Int32Array(0); // 0-based dense rank (index of the distinct value) of x[i]
-let denseY = new Int32Array(0);
 let orderA = new Uint32Array(0); // index permutations of the two counting-sort passes
 let orderB = new Uint32Array(0);
 let seqBuf = new Int32Array(0); // dense y ranks in (x, y) order: the sequence whose inversions count
@@ -40,7 +82,6 @@ function ensureCapacity(n: number): void {
   sortedBuf = new Float64Array(cap);
   countBuf = new Int32Array(cap + 1);
   denseX = new Int32Array(cap);
-  denseY = new Int32Array(cap);
   orderA = new Uint32Array(cap);
   orderB = new Uint32Array(cap);
   seqBuf = new Int32Array(cap);
@@ -83,7 +124,7 @@ function denseRanks(v: readonly number[], dense: Int32Array): number {
  * d, and a smaller d means a smaller value); writes the rank of value k to out[k]. A group of
  * t equal values at sorted positions i..j (0-based) gets (i + j)/2 + 1. O(n + m).
  */
-function averageRanksOfDense(d: Int32Array, m: number, n: number, out: number[]): void {
+function averageRanksOfDense(d: Int32Array, m: number, n: number, out: number[] | Float64Array): void {
   const count = countBuf;
   count.fill(0, 0, m);
   for (let k = 0; k < n; k++) count[d[k]]++;
@@ -107,6 +148,48 @@ function averageRanks(v: readonly number[]): number[] {
   const r = new Array<number>(n);
   averageRanksOfDense(denseX, m, n, r);
   return r;
+}
+
+/** Dense and average ranks of one column, as ranked by denseRanks / averageRanksOfDense. */
+interface RankedColumn {
+  readonly values: Float64Array;
+  readonly dense: Int32Array;
+  readonly m: number;
+  readonly avg: Float64Array;
+}
+
+/** The last few second-argument columns ranked by spearman / kendallTauB, newest last. */
+const rankedColumns: RankedColumn[] = [];
+const RANKED_COLUMNS_KEPT = 8;
+
+function sameValues(a: Float64Array, v: readonly number[]): boolean {
+  if (a.length !== v.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== v[i]) return false;
+  return true;
+}
+
+/**
+ * Ranks of v, reused when a column with the same values was ranked recently. spearman(x, y) and
+ * kendallTauB(x, y) take their second argument from here: callers typically score many predictors
+ * against one accuracy column (every indicator and every fold of a comparison), so y is ranked once
+ * instead of on every call. The cache is checked by value (equal values give equal ranks), so a
+ * caller may reuse or change its arrays freely; the result is the same as ranking v afresh.
+ * Needs ensureCapacity(v.length) first; v finite.
+ */
+function rankedColumn(v: readonly number[]): RankedColumn {
+  for (let k = rankedColumns.length - 1; k >= 0; k--) {
+    const c = rankedColumns[k];
+    if (sameValues(c.values, v)) return c;
+  }
+  const n = v.length;
+  const dense = new Int32Array(n);
+  const m = denseRanks(v, dense);
+  const avg = new Float64Array(n);
+  averageRanksOfDense(dense, m, n, avg);
+  const c = { values: Float64Array.from(v), dense, m, avg };
+  if (rankedColumns.length >= RANKED_COLUMNS_KEPT) rankedColumns.shift();
+  rankedColumns.push(c);
+  return c;
 }
 
 /**
@@ -150,7 +233,8 @@ export function pearson(x: readonly number[], y: readonly number[]): number {
 export function spearman(x: readonly number[], y: readonly number[]): number {
   assertFinitePairs("spearman", x, y, 2);
   if (isConstant(x) || isConstant(y)) return NaN;
-  return clampUnit(sampleCorrelation(averageRanks(x), averageRanks(y)));
+  const rx = averageRanks(x);
+  return clampUnit(sampleCorrelationOf(rx, rankedColumn(y).avg, x.length));
 }
 
 /**
@@ -271,9 +355,9 @@ export function kendallTauB(x: readonly number[], y: readonly number[]): number 
   assertFinitePairs("kendallTauB", x, y, 2);
   const n = x.length;
   ensureCapacity(n);
-  const my = denseRanks(y, denseY);
+  const Y = rankedColumn(y);
   const mx = denseRanks(x, denseX);
-  return tauBOfDense(denseX, mx, denseY, my, n);
+  return tauBOfDense(denseX, mx, Y.dense, Y.m, n);
 }
 
 /** Evaluates a paired metric on resamples of fixed (x, y) given by row indices (see resampled). */
@@ -299,8 +383,8 @@ export function spearmanOnResamples(x: readonly number[], y: readonly number[]):
   const Y = ownDenseRanks(y);
   const kx = new Int32Array(n);
   const ky = new Int32Array(n);
-  const rx = new Array<number>(n).fill(0);
-  const ry = new Array<number>(n).fill(0);
+  const rx = new Float64Array(n);
+  const ry = new Float64Array(n);
   return (idx) => {
     ensureCapacity(n);
     let cx = true; // constant resample (one value of x, or of y) ⇒ undefined, as in spearman
@@ -319,7 +403,52 @@ export function spearmanOnResamples(x: readonly number[], y: readonly number[]):
     if (cx || cy) return NaN;
     averageRanksOfDense(kx, X.m, n, rx);
     averageRanksOfDense(ky, Y.m, n, ry);
-    return clampUnit(sampleCorrelation(rx, ry));
+    return clampUnit(sampleCorrelationOf(rx, ry, n));
+  };
+}
+
+/**
+ * pearson on resamples: f(idx) === pearson(idx.map(i => x[i]), idx.map(i => y[i])) exactly (same
+ * constant-resample rule, same arithmetic as simple-statistics' sampleCorrelation), with the input
+ * checked once here instead of on every resample.
+ * @throws Error as pearson on bad (x, y).
+ */
+export function pearsonOnResamples(x: readonly number[], y: readonly number[]): ResampleMetric {
+  assertFinitePairs("pearson", x, y, 2);
+  const n = x.length;
+  const bx = new Float64Array(n);
+  const by = new Float64Array(n);
+  return (idx) => {
+    let cx = true;
+    let cy = true;
+    for (let k = 0; k < n; k++) {
+      const i = idx[k];
+      bx[k] = x[i];
+      by[k] = y[i];
+      if (bx[k] !== bx[0]) cx = false;
+      if (by[k] !== by[0]) cy = false;
+    }
+    if (cx || cy) return NaN;
+    return clampUnit(sampleCorrelationOf(bx, by, n));
+  };
+}
+
+/**
+ * rmse on resamples: f(idx) === rmse(idx.map(i => pred[i]), idx.map(i => actual[i])) exactly (same
+ * sum in the same order), with the input checked once here.
+ * @throws Error as rmse on bad input.
+ */
+export function rmseOnResamples(pred: readonly number[], actual: readonly number[]): ResampleMetric {
+  assertFinitePairs("rmse", pred, actual, 1);
+  const n = pred.length;
+  return (idx) => {
+    let s = 0;
+    for (let k = 0; k < n; k++) {
+      const i = idx[k];
+      const d = pred[i] - actual[i];
+      s += d * d;
+    }
+    return Math.sqrt(s / n);
   };
 }
 

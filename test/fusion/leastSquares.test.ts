@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Matrix, solve } from 'ml-matrix';
+import { Matrix, SingularValueDecomposition, solve } from 'ml-matrix';
 import { Rng } from '../../src/engine/rng';
 import { designMatrix, designSvd, gramForm, nnlsGram, objective, solveSvd } from '../../src/fusion/leastSquares';
 
@@ -122,4 +122,30 @@ test('designSvd: rank, condition and the columns of a null direction for a colli
   assert.equal(small.rank, 2);
   assert.equal(small.s.length, 3);
   assert.equal(small.condition, Infinity);
+});
+
+test('designSvd (QR first for n ≥ p) gives the factors of the direct SVD: Z = U·diag(s)·Vᵀ, orthonormal U and V, same singular values', () => {
+  for (const [seed, n, p] of [[1, 1200, 16], [2, 40, 5], [3, 6, 6], [4, 300, 1]] as const) {
+    const { z } = problem(seed, n, p);
+    const d = designSvd(z);
+    const ref = new SingularValueDecomposition(z, { autoTranspose: true });
+    for (let k = 0; k < p; k++) assert.ok(Math.abs(d.s[k] - ref.diagonal[k]) <= 1e-12 * ref.diagonal[0], `n ${n} p ${p}: s${k} ${d.s[k]} vs ${ref.diagonal[k]}`);
+    const back = d.u.mmul(Matrix.diag(d.s)).mmul(d.v.transpose());
+    const utu = d.u.transpose().mmul(d.u);
+    const vtv = d.v.transpose().mmul(d.v);
+    for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) assert.ok(Math.abs(back.get(i, j) - z.get(i, j)) < 1e-11, `n ${n}: Z(${i},${j}) rebuilt`);
+    for (let i = 0; i < p; i++) {
+      for (let j = 0; j < p; j++) {
+        assert.ok(Math.abs(utu.get(i, j) - (i === j ? 1 : 0)) < 1e-12, `UᵀU(${i},${j})`);
+        assert.ok(Math.abs(vtv.get(i, j) - (i === j ? 1 : 0)) < 1e-12, `VᵀV(${i},${j})`);
+      }
+    }
+  }
+  // a zero column: the QR step for it is the identity, the rank drops, the null direction names it
+  const g = new Rng(9);
+  const a = Array.from({ length: 20 }, () => g.normal());
+  const b = Array.from({ length: 20 }, () => g.normal());
+  const d = designSvd(designMatrix([a, new Array<number>(20).fill(0), b]));
+  assert.equal(d.rank, 2);
+  assert.deepEqual(d.nullColumns, [[1]]);
 });

@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { kendallTauB, kendallTauBOnResamples, pearson, ranks, rmse, spearman, spearmanOnResamples } from "../../src/stats/correlation";
+import { sampleCorrelation } from "simple-statistics";
+import { kendallTauB, kendallTauBOnResamples, pearson, pearsonOnResamples, ranks, rmse, rmseOnResamples, spearman, spearmanOnResamples } from "../../src/stats/correlation";
 import { Rng } from "../../src/engine/rng";
 import { refKendallTauB, refRanks, refSpearman } from "./reference";
 import { close, tiedData } from "./helpers";
@@ -152,6 +153,8 @@ test("spearmanOnResamples / kendallTauBOnResamples equal the metric on the gathe
       const { x, y } = mixedData(seed * 17 + n, n, levels);
       const sp = spearmanOnResamples(x, y);
       const kt = kendallTauBOnResamples(x, y);
+      const pe = pearsonOnResamples(x, y);
+      const se = rmseOnResamples(x, y);
       const g = new Rng(seed);
       for (let b = 0; b < 30; b++) {
         const idx = new Int32Array(n);
@@ -160,9 +163,43 @@ test("spearmanOnResamples / kendallTauBOnResamples equal the metric on the gathe
         const by = Array.from(idx, (i) => y[i]);
         assert.ok(Object.is(sp(idx), spearman(bx, by)), `spearman n ${n} b ${b}`);
         assert.ok(Object.is(kt(idx), kendallTauB(bx, by)), `kendallTauB n ${n} b ${b}`);
+        assert.ok(Object.is(pe(idx), pearson(bx, by)), `pearson n ${n} b ${b}`);
+        assert.ok(Object.is(se(idx), rmse(bx, by)), `rmse n ${n} b ${b}`);
       }
     }
   }
   assert.throws(() => spearmanOnResamples([1, NaN], [1, 2]), /spearman: x contains 1 non-finite/);
   assert.throws(() => kendallTauBOnResamples([1], [1]), /kendallTauB: needs at least 2/);
+  assert.throws(() => pearsonOnResamples([1, 2], [1, Infinity]), /pearson: y contains 1 non-finite/);
+  assert.throws(() => rmseOnResamples([1, 2], [1]), /rmse/);
+});
+
+test("spearman is simple-statistics' sampleCorrelation of the average ranks, bit for bit", () => {
+  for (const seed of [1, 2, 3]) {
+    for (const [n, levels] of [[2, 2], [7, 3], [300, 20], [1455, 1455]] as const) {
+      const { x, y } = mixedData(seed * 7 + n, n, levels);
+      const ref = sampleCorrelation(ranks(x), ranks(y));
+      const want = Number.isNaN(ref) ? NaN : Math.max(-1, Math.min(1, ref));
+      assert.ok(Object.is(spearman(x, y), want) || (Number.isNaN(want) && Number.isNaN(spearman(x, y))), `seed ${seed}, n ${n}: ${spearman(x, y)} vs ${want}`);
+    }
+  }
+});
+
+test("spearman / kendallTauB re-rank the second argument when the caller changes it in place (ranks reused by value only)", () => {
+  const { x, y } = mixedData(5, 200, 30);
+  const first = [spearman(x, y), kendallTauB(x, y)];
+  const yy = [...y];
+  yy.reverse(); // same array object below, new values
+  const fresh = [refSpearman(x, yy), refKendallTauB(x, yy)];
+  y.reverse();
+  close(spearman(x, y), fresh[0]);
+  close(kendallTauB(x, y), fresh[1]);
+  y.reverse();
+  assert.deepEqual([spearman(x, y), kendallTauB(x, y)], first, "the original values give the original results again");
+  // many different columns of one length: results stay those of a fresh ranking
+  for (let k = 0; k < 12; k++) {
+    const z = mixedData(100 + k, 200, 5 + k).y;
+    close(spearman(x, z), refSpearman(x, z), 1e-12, `column ${k}`);
+    close(kendallTauB(x, z), refKendallTauB(x, z), 1e-12, `column ${k}`);
+  }
 });
