@@ -6,21 +6,31 @@
  * requests with the library's own functions (compute.ts). No math lives here: only DOM, SVG and
  * messages.
  */
-import { computeFusion, computeRule, ruleColumns, type FusionFigures, type Outcome, type RuleFigures } from './compute';
+import { computeFusionHalf, computeRule, mergeFusionHalves, ruleColumns, type FusionBestHalf, type FusionFiHalf, type FusionFigures, type Outcome, type RuleFigures } from './compute';
 import { fusionFigureTexts, ruleFigureTexts, undefinedFigures, METRICS } from './figures';
 import { A_RANGE, EXPLORE_FITS, EXPLORE_PROTOCOL, EXPLORE_TRANSFORMS, defaultSelection, libraryCall, selectionFromFragment, selectionToFragment, type Selection } from './selection';
 import { decodeTables, type ExploreTable } from './table';
 
-type Request = { readonly kind: 'tables'; readonly json: string } | { readonly kind: 'fusion' | 'rule'; readonly seq: number; readonly selection: Selection };
+/** A computation: the rule panel, or one half of the fusion panel (FI / best single indicator). */
+type Task = 'fusion-fi' | 'fusion-best' | 'rule';
+type Ask = { readonly kind: Task; readonly seq: number; readonly selection: Selection };
+type Request = { readonly kind: 'tables'; readonly json: string } | Ask;
+/** A panel's request, as the controls make it. */
+type PanelRequest = { readonly kind: 'fusion' | 'rule'; readonly seq: number; readonly selection: Selection };
+type Answer =
+  | { readonly kind: 'fusion-fi'; readonly seq: number; readonly outcome: Outcome<FusionFiHalf>; readonly ms: number }
+  | { readonly kind: 'fusion-best'; readonly seq: number; readonly outcome: Outcome<FusionBestHalf>; readonly ms: number }
+  | { readonly kind: 'rule'; readonly seq: number; readonly outcome: Outcome<RuleFigures>; readonly ms: number };
+/** What a panel shows: the rule answer, or the two fusion halves merged. */
 type Reply =
   | { readonly kind: 'fusion'; readonly seq: number; readonly outcome: Outcome<FusionFigures>; readonly ms: number }
-  | { readonly kind: 'rule'; readonly seq: number; readonly outcome: Outcome<RuleFigures>; readonly ms: number };
+  | Extract<Answer, { kind: 'rule' }>;
 
 /** Fragment prefix, so the explorer's permalink does not clash with a write-up's heading anchors. */
 const HASH = '#explore?';
 
 // ------------------------------------------------------------------------------ compute side
-function makeComputer(tables: readonly ExploreTable[]): (r: Exclude<Request, { kind: 'tables' }>) => Reply {
+function makeComputer(tables: readonly ExploreTable[]): (r: Ask) => Answer {
   const byId = new Map(tables.map((t) => [t.id, t]));
   const columns = new Map<string, Record<string, Float64Array>>();
   return (r) => {
@@ -28,12 +38,10 @@ function makeComputer(tables: readonly ExploreTable[]): (r: Exclude<Request, { k
     const t0 = performance.now();
     if (!t) {
       const outcome = { ok: false as const, message: `no table '${r.selection.table}' on this page` };
-      return r.kind === 'fusion' ? { kind: 'fusion', seq: r.seq, outcome, ms: 0 } : { kind: 'rule', seq: r.seq, outcome, ms: 0 };
+      return { kind: r.kind, seq: r.seq, outcome, ms: 0 } as Answer;
     }
-    if (r.kind === 'fusion') {
-      const outcome = computeFusion(t, r.selection);
-      return { kind: 'fusion', seq: r.seq, outcome, ms: performance.now() - t0 };
-    }
+    if (r.kind === 'fusion-fi') return { kind: r.kind, seq: r.seq, outcome: computeFusionHalf(t, r.selection, 'fi'), ms: performance.now() - t0 };
+    if (r.kind === 'fusion-best') return { kind: r.kind, seq: r.seq, outcome: computeFusionHalf(t, r.selection, 'best'), ms: performance.now() - t0 };
     if (!columns.has(t.id)) columns.set(t.id, ruleColumns(t));
     const outcome = computeRule(t, r.selection, columns.get(t.id));
     return { kind: 'rule', seq: r.seq, outcome, ms: performance.now() - t0 };
@@ -42,7 +50,7 @@ function makeComputer(tables: readonly ExploreTable[]): (r: Exclude<Request, { k
 
 function runWorker(): void {
   let compute: ReturnType<typeof makeComputer> | undefined;
-  const scope = self as unknown as { onmessage: (e: MessageEvent<Request>) => void; postMessage: (m: Reply) => void };
+  const scope = self as unknown as { onmessage: (e: MessageEvent<Request>) => void; postMessage: (m: Answer) => void };
   scope.onmessage = (e) => {
     const r = e.data;
     if (r.kind === 'tables') compute = makeComputer(decodeTables(r.json));
@@ -127,7 +135,7 @@ interface Ui {
   sel: Selection;
   fusionSeq: number;
   ruleSeq: number;
-  send: (r: Request) => void;
+  send: (r: PanelRequest) => void;
 }
 
 /** Ids unique across several explorers (and bundle copies) on one page. */
@@ -139,19 +147,26 @@ function mount(root: HTMLElement, tables: readonly ExploreTable[], scriptText: s
   const fromHash = location.hash.startsWith(HASH) ? selectionFromFragment(location.hash.slice(HASH.length), tables) : undefined;
   const ui: Ui = { root, tables, sel: fromHash?.selection ?? defaultSelection(tables[0]), fusionSeq: 0, ruleSeq: 0, send: () => undefined };
 
-  // compute: a Web Worker built from this script's own text, else the page thread
-  let worker: Worker | undefined;
+  // compute: two Web Workers built from this script's own text (the rule panel and the FI half of
+  // the fusion panel in one, the single-indicator half in the other, so a refit runs its halves at
+  // once), else one worker for everything, else the page thread
+  const workers: Worker[] = [];
   if (scriptText !== undefined && typeof Worker !== 'undefined' && root.dataset.worker !== 'off') {
-    try {
-      worker = new Worker(URL.createObjectURL(new Blob([scriptText], { type: 'text/javascript' })));
-    } catch {
-      worker = undefined;
+    const url = URL.createObjectURL(new Blob([scriptText], { type: 'text/javascript' }));
+    for (let i = 0; i < 2; i++) {
+      try {
+        workers.push(new Worker(url));
+      } catch {
+        break;
+      }
     }
   }
   // one computation per panel in flight; while it runs only the newest request waits (no backlog)
   const inflight = { fusion: false, rule: false };
-  const pending: { fusion?: Exclude<Request, { kind: 'tables' }>; rule?: Exclude<Request, { kind: 'tables' }> } = {};
-  let post: (r: Exclude<Request, { kind: 'tables' }>) => void;
+  type Panel = keyof typeof inflight;
+  const pending: Partial<Record<Panel, PanelRequest>> = {};
+  const sent: Partial<Record<Panel, PanelRequest>> = {};
+  let post: (r: PanelRequest) => void;
   const handle = (r: Reply): void => {
     inflight[r.kind] = false;
     const next = pending[r.kind];
@@ -163,37 +178,55 @@ function mount(root: HTMLElement, tables: readonly ExploreTable[], scriptText: s
     if (r.kind === 'fusion') showFusion(r);
     else showRule(r);
   };
-  const onPage = (): ((r: Exclude<Request, { kind: 'tables' }>) => void) => {
-    const compute = makeComputer(tables);
-    return (r) => setTimeout(() => handle(compute(r)), 0);
+  // the fusion halves of the request in flight, merged once both are in
+  let halves: { fi?: Extract<Answer, { kind: 'fusion-fi' }>; best?: Extract<Answer, { kind: 'fusion-best' }> } = {};
+  const answer = (a: Answer, parallel: boolean): void => {
+    if (a.kind === 'rule') return handle(a);
+    if (a.kind === 'fusion-fi') halves.fi = a;
+    else halves.best = a;
+    const { fi, best } = halves;
+    if (!fi || !best || fi.seq !== best.seq) return;
+    halves = {};
+    handle({ kind: 'fusion', seq: fi.seq, outcome: mergeFusionHalves(fi.outcome, best.outcome), ms: parallel ? Math.max(fi.ms, best.ms) : fi.ms + best.ms });
   };
-  const sent: { fusion?: Exclude<Request, { kind: 'tables' }>; rule?: Exclude<Request, { kind: 'tables' }> } = {};
-  if (worker) {
-    worker.postMessage({ kind: 'tables', json: root.querySelector('script.zx-data')!.textContent! } satisfies Request);
-    worker.onmessage = (e: MessageEvent<Reply>) => handle(e.data);
+  /** The tasks of a panel's request. */
+  const tasks = (r: PanelRequest): Ask[] => (r.kind === 'rule' ? [{ ...r, kind: 'rule' }] : [{ ...r, kind: 'fusion-fi' }, { ...r, kind: 'fusion-best' }]);
+  const onPage = (): ((r: PanelRequest) => void) => {
+    const compute = makeComputer(tables);
+    halves = {};
+    return (r) => setTimeout(() => tasks(r).forEach((x) => answer(compute(x), false)), 0);
+  };
+  if (workers.length > 0) {
+    const json = root.querySelector('script.zx-data')!.textContent!;
+    const parallel = workers.length > 1;
+    for (const w of workers) {
+      w.postMessage({ kind: 'tables', json } satisfies Request);
+      w.onmessage = (e: MessageEvent<Answer>) => answer(e.data, parallel);
+    }
     post = (r) => {
       sent[r.kind] = r;
-      worker!.postMessage(r);
+      for (const x of tasks(r)) workers[x.kind === 'fusion-best' ? workers.length - 1 : 0].postMessage(x);
     };
     // a page policy may refuse blob workers only when they start: compute on the page instead
-    worker.onerror = () => {
-      worker!.terminate();
+    const fallBack = (): void => {
+      if (root.dataset.compute === 'page') return;
+      for (const w of workers) w.terminate();
       root.dataset.compute = 'page';
       post = onPage();
       for (const k of ['fusion', 'rule'] as const) if (inflight[k] && sent[k]) post(sent[k]!);
     };
+    for (const w of workers) w.onerror = fallBack;
   } else {
     post = onPage();
   }
   ui.send = (r) => {
-    if (r.kind === 'tables') return;
     if (inflight[r.kind]) pending[r.kind] = r;
     else {
       inflight[r.kind] = true;
       post(r);
     }
   };
-  root.dataset.compute = worker ? 'worker' : 'page';
+  root.dataset.compute = workers.length > 1 ? 'workers' : workers.length === 1 ? 'worker' : 'page';
 
   const q = <T extends Element>(sel: string): T => root.querySelector<T>(sel)!;
   const tableOf = (): ExploreTable => tables.find((t) => t.id === ui.sel.table)!;
@@ -289,7 +322,8 @@ function mount(root: HTMLElement, tables: readonly ExploreTable[], scriptText: s
     const msg = q<HTMLElement>('.zx-fusion-message');
     const sec = q<HTMLElement>('.zx-fusion');
     root.dataset.fusionMs = r.ms.toFixed(1);
-    q('.zx-timing').textContent = `last refit ${r.ms.toFixed(0)} ms (${root.dataset.compute === 'worker' ? 'Web Worker' : 'page thread'})`;
+    const where = { workers: 'two Web Workers', worker: 'Web Worker', page: 'page thread' }[root.dataset.compute ?? 'page'];
+    q('.zx-timing').textContent = `last refit ${r.ms.toFixed(0)} ms (${where})`;
     if (!r.outcome.ok) {
       msg.textContent = r.outcome.message;
       sec.replaceChildren();

@@ -7,14 +7,16 @@
  * - Fusion: `compareFusion` (k-fold, seed 0) with the selected transforms and fit; held-out
  *   PLCC / RMSE / SROCC / KROCC of FI and of the best single indicator (highest held-out SROCC,
  *   first on ties) with percentile-bootstrap CIs (`fitMetrics` on the pooled out-of-fold
- *   predictions: the same numbers `compareFusion` reports with that bootstrap).
+ *   predictions: the same numbers `compareFusion` reports with that bootstrap). Computed in two
+ *   independent halves, FI (`fusionHeldOut`) and the single indicators (`indicatorsHeldOut`), that
+ *   the page runs in two Web Workers at once and merges (`mergeFusionHalves`).
  * - Search: random-N (NASWOT's Alg. 1, `randomN`) over the rows used, ranked by the held-out
  *   FI prediction, and top-k precision (`topKHitRate`) of that prediction.
  * - Rule: `scoreEntries` with the WOT column as the baseline (Kendall τ-b, paired ratio CI).
  */
 import { mean, sampleStandardDeviation } from 'simple-statistics';
 import { Rng } from '../engine/rng';
-import { compareFusion, type CompareFusionResult } from '../fusion/compare';
+import { fusionHeldOut, indicatorsHeldOut, type CompareFusionInput, type HeldOutRows } from '../fusion/compare';
 import type { FusionTable } from '../fusion/data';
 import type { FusionOptions } from '../fusion/model';
 import { dasColumns, scoreEntries, type RuleScore } from '../fusion/rules';
@@ -89,25 +91,46 @@ export function fusionOptions(t: ExploreTable, s: Selection): FusionOptions {
   };
 }
 
-function searchFigures(r: CompareFusionResult, bestOof: readonly number[]): SearchFigures {
+/** Random-N picks' accuracies (`randomNRuns` runs of N draws, one seeded Rng per call) when ranking by `scores`. */
+function randomNAccuracies(r: HeldOutRows, scores: readonly number[], size: number): number[] {
   const P = EXPLORE_PROTOCOL;
-  const n = r.n;
   const indices = r.rowIndex.map((_, i) => i);
-  const seconds = indices.map(() => 0);
-  const runs = (scores: readonly number[], size: number): number[] => {
-    const rng = new Rng(P.randomNSeed);
-    const pool = { proxy: 'FI', indices, scores, seconds };
-    return Array.from({ length: P.randomNRuns }, () => r.actual[randomN(pool, size, rng).chosen]);
-  };
-  return {
-    randomN: P.randomN.map((size) => {
-      const acc = runs(r.fusion.oof, size);
-      return { n: size, mean: mean(acc), sd: sampleStandardDeviation(acc), bestSingleMean: mean(runs(bestOof, size)) };
-    }),
-    topK: P.topK.filter((k) => k <= n).map((k) => ({ k, precision: topKHitRate(r.fusion.oof, r.actual, k), bestSingle: topKHitRate(bestOof, r.actual, k) })),
-    optimum: Math.max(...r.actual),
-  };
+  const pool = { proxy: 'FI', indices, scores, seconds: indices.map(() => 0) };
+  const rng = new Rng(P.randomNSeed);
+  return Array.from({ length: P.randomNRuns }, () => r.actual[randomN(pool, size, rng).chosen]);
 }
+
+/**
+ * The FI half of the fusion panel: `fusionHeldOut` (the fusion half of `compareFusion`), FI's
+ * held-out metrics with CIs, and the search figures of FI's ranking.
+ */
+export interface FusionFiHalf {
+  readonly n: number;
+  readonly dropped: number;
+  readonly droppedBy: Readonly<Record<string, number>>;
+  readonly weights: FusionFigures['weights'];
+  readonly intercept: number;
+  readonly fi: FitMetrics;
+  readonly scatter: FusionFigures['scatter'];
+  readonly notes: readonly string[];
+  readonly randomN: readonly { readonly n: number; readonly mean: number; readonly sd: number }[];
+  readonly topK: readonly { readonly k: number; readonly precision: number }[];
+  readonly optimum: number;
+}
+
+/**
+ * The single-indicator half: `indicatorsHeldOut` (the other half of `compareFusion`), the best
+ * single indicator (highest held-out SROCC, first on ties) with CIs, and its search figures.
+ */
+export interface FusionBestHalf {
+  readonly best: FusionFigures['best'];
+  readonly randomN: readonly { readonly n: number; readonly mean: number }[];
+  readonly topK: readonly { readonly k: number; readonly precision: number }[];
+}
+
+/** The two halves of the fusion panel; they can be computed apart (two Web Workers) and merged. */
+export type FusionHalf = 'fi' | 'best';
+type HalfFigures<H extends FusionHalf> = H extends 'fi' ? FusionFiHalf : FusionBestHalf;
 
 /** Row form of each table for `compareFusion`, built once per table (refits change only the selection). */
 const fusionTables = new WeakMap<ExploreTable, FusionTable>();
@@ -121,44 +144,90 @@ function fusionTable(t: ExploreTable): FusionTable {
   return table;
 }
 
-/** The fusion panel (fit, held-out metrics, scatter, search) for a selection. */
-export function computeFusion(t: ExploreTable, s: Selection): Outcome<FusionFigures> {
+/** The `compareFusion` input of a selection (bootstrap 0: the CIs come from `fitMetrics` below). */
+function compareInput(t: ExploreTable, s: Selection): CompareFusionInput {
+  return { table: fusionTable(t), indicators: s.indicators, accuracy: t.accuracy, folds: s.folds, seed: EXPLORE_PROTOCOL.splitSeed, options: fusionOptions(t, s), metrics: { bootstrap: 0 } };
+}
+
+function fiHalf(t: ExploreTable, s: Selection): FusionFiHalf {
+  const P = EXPLORE_PROTOCOL;
+  const r = fusionHeldOut(compareInput(t, s));
+  const oof = r.fusion.oof;
+  const notes = [...r.model.fit.notes];
+  if (t.indicators.length === 1) notes.push(`This table has a single indicator ('${t.indicators[0]}'): FI is that indicator's own line, so both columns agree.`);
+  else if (s.indicators.length === 1) notes.push('One indicator ticked: FI is its own line, so both columns agree. Tick a second indicator to fuse.');
+  if (r.model.fit.clipped.length) notes.push(`NNLS holds ${r.model.fit.clipped.join(', ')} at weight 0 (a free fit would give it the sign opposite to its direction of "better").`);
+  return {
+    n: r.n,
+    dropped: r.dropped,
+    droppedBy: r.droppedBy,
+    weights: s.indicators.map((name, j) => ({ name, weight: r.model.weights[j], clipped: r.model.fit.clipped.includes(name) })),
+    intercept: r.model.intercept,
+    fi: fitMetrics(oof, r.actual, { bootstrap: P.bootstrap, seed: P.bootstrapSeed }),
+    scatter: { predicted: oof, actual: r.actual, archs: r.rowIndex.map((i) => t.archs[i]) },
+    notes,
+    randomN: P.randomN.map((size) => {
+      const acc = randomNAccuracies(r, oof, size);
+      return { n: size, mean: mean(acc), sd: sampleStandardDeviation(acc) };
+    }),
+    topK: P.topK.filter((k) => k <= r.n).map((k) => ({ k, precision: topKHitRate(oof, r.actual, k) })),
+    optimum: Math.max(...r.actual),
+  };
+}
+
+function bestHalf(t: ExploreTable, s: Selection): FusionBestHalf {
+  const P = EXPLORE_PROTOCOL;
+  const r = indicatorsHeldOut(compareInput(t, s));
+  let best = r.perIndicator[0];
+  for (const p of r.perIndicator) if (p.metrics.srocc.value > best.metrics.srocc.value || Number.isNaN(best.metrics.srocc.value)) best = p;
+  return {
+    best: { name: best.name, metrics: fitMetrics(best.oof, r.actual, { bootstrap: P.bootstrap, seed: P.bootstrapSeed }) },
+    randomN: P.randomN.map((size) => ({ n: size, mean: mean(randomNAccuracies(r, best.oof, size)) })),
+    topK: P.topK.filter((k) => k <= r.n).map((k) => ({ k, precision: topKHitRate(best.oof, r.actual, k) })),
+  };
+}
+
+/** One half of the fusion panel for a selection (the same precheck and messages as {@link computeFusion}). */
+export function computeFusionHalf<H extends FusionHalf>(t: ExploreTable, s: Selection, half: H): Outcome<HalfFigures<H>> {
   const pre = fusionPrecheck(t, s);
   if (pre !== undefined) return { ok: false, message: pre };
-  return attempt(() => {
-    const P = EXPLORE_PROTOCOL;
-    const table = fusionTable(t);
-    // point estimates for every predictor, CIs for the two shown (same resamples: shared seed)
-    const r = compareFusion({
-      table,
-      indicators: s.indicators,
-      accuracy: t.accuracy,
-      folds: s.folds,
-      seed: P.splitSeed,
-      options: fusionOptions(t, s),
-      metrics: { bootstrap: 0 },
-    });
-    let best = r.perIndicator[0];
-    for (const p of r.perIndicator) if (p.metrics.srocc.value > best.metrics.srocc.value || Number.isNaN(best.metrics.srocc.value)) best = p;
-    const ci = { bootstrap: P.bootstrap, seed: P.bootstrapSeed };
-    const archs = r.rowIndex.map((i) => t.archs[i]);
-    const notes = [...r.model.fit.notes];
-    if (t.indicators.length === 1) notes.push(`This table has a single indicator ('${t.indicators[0]}'): FI is that indicator's own line, so both columns agree.`);
-    else if (s.indicators.length === 1) notes.push('One indicator ticked: FI is its own line, so both columns agree. Tick a second indicator to fuse.');
-    if (r.model.fit.clipped.length) notes.push(`NNLS holds ${r.model.fit.clipped.join(', ')} at weight 0 (a free fit would give it the sign opposite to its direction of "better").`);
-    return {
-      n: r.n,
-      dropped: r.dropped,
-      droppedBy: r.droppedBy,
-      weights: s.indicators.map((name, j) => ({ name, weight: r.model.weights[j], clipped: r.model.fit.clipped.includes(name) })),
-      intercept: r.model.intercept,
-      fi: fitMetrics(r.fusion.oof, r.actual, ci),
-      best: { name: best.name, metrics: fitMetrics(best.oof, r.actual, ci) },
-      scatter: { predicted: r.fusion.oof, actual: r.actual, archs },
-      notes,
-      search: searchFigures(r, best.oof),
-    };
-  });
+  return attempt(() => (half === 'fi' ? fiHalf(t, s) : bestHalf(t, s)) as HalfFigures<H>);
+}
+
+/** The fusion panel from its two halves; a failed half gives its message (the FI half's first). */
+export function mergeFusionHalves(fi: Outcome<FusionFiHalf>, best: Outcome<FusionBestHalf>): Outcome<FusionFigures> {
+  if (!fi.ok) return fi;
+  if (!best.ok) return best;
+  const a = fi.value;
+  const b = best.value;
+  return {
+    ok: true,
+    value: {
+      n: a.n,
+      dropped: a.dropped,
+      droppedBy: a.droppedBy,
+      weights: a.weights,
+      intercept: a.intercept,
+      fi: a.fi,
+      best: b.best,
+      scatter: a.scatter,
+      notes: a.notes,
+      search: {
+        randomN: a.randomN.map((x, i) => ({ n: x.n, mean: x.mean, sd: x.sd, bestSingleMean: b.randomN[i].mean })),
+        topK: a.topK.map((x, i) => ({ k: x.k, precision: x.precision, bestSingle: b.topK[i].precision })),
+        optimum: a.optimum,
+      },
+    },
+  };
+}
+
+/**
+ * The fusion panel (fit, held-out metrics, scatter, search) for a selection: its two halves,
+ * merged. Together they are `compareFusion` on the selection (the fusion half fails first) plus
+ * `fitMetrics` with CIs on the two pooled out-of-fold predictions shown.
+ */
+export function computeFusion(t: ExploreTable, s: Selection): Outcome<FusionFigures> {
+  return mergeFusionHalves(computeFusionHalf(t, s, 'fi'), computeFusionHalf(t, s, 'best'));
 }
 
 export interface RuleFigures {

@@ -12,7 +12,7 @@
  */
 import { fitLinear1D, applyLinear1D, fitMetrics, metricValues } from '../stats/fitMetrics';
 import type { FitMetrics, FitMetricsOptions, Linear1D, MetricValues, MetricWithCI } from '../stats/fitMetrics';
-import { crossValidatePrepared, type CrossValidation, type SplitSpec } from './cv';
+import { crossValidatePrepared, makeSplits, type CrossValidation, type Split, type SplitSpec } from './cv';
 import { prepareData, type FusionData, type FusionTable, type PreparedData } from './data';
 import { fitPrepared, type FusionModel, type FusionOptions } from './model';
 import { applyTransform, fitTransform, type TransformName } from './transforms';
@@ -54,7 +54,8 @@ export interface IndicatorHeldOut extends HeldOutEvaluation {
   readonly mappings: readonly Linear1D[];
 }
 
-export interface CompareFusionResult {
+/** The rows and splits both halves of a comparison use. */
+export interface HeldOutRows {
   readonly indicators: readonly string[];
   readonly spec: SplitSpec;
   readonly seed: number;
@@ -65,13 +66,23 @@ export interface CompareFusionResult {
   /** Input-table index and accuracy of each used row (aligned with every `oof`). */
   readonly rowIndex: readonly number[];
   readonly actual: readonly number[];
+}
+
+/** The single-indicator half of {@link compareFusion}. */
+export interface IndicatorsHeldOutResult extends HeldOutRows {
   readonly perIndicator: readonly IndicatorHeldOut[];
+}
+
+/** The fusion half of {@link compareFusion}. */
+export interface FusionHeldOutResult extends HeldOutRows {
   readonly fusion: HeldOutEvaluation;
   /** FI fitted on all n rows (what to apply to new architectures). */
   readonly model: FusionModel;
   /** The fold models and splits behind `fusion`. */
   readonly cv: CrossValidation;
 }
+
+export interface CompareFusionResult extends IndicatorsHeldOutResult, FusionHeldOutResult {}
 
 function specOf(input: CompareFusionInput): SplitSpec {
   if (input.folds !== undefined && input.testFraction !== undefined) {
@@ -120,22 +131,35 @@ function indicatorLine(
   return { line, pred: applyLinear1D(line, applyTransform(t, test.raw, { indicator: name, rows: test.rows })) };
 }
 
-/** Compares each indicator (via a 1-D linear fit) with the fusion indicator on held-out rows. */
-export function compareFusion(input: CompareFusionInput): CompareFusionResult {
+/** Complete rows of the input, with the split that both halves use. */
+function heldOutRows(input: CompareFusionInput): { data: PreparedData; rows: HeldOutRows; splits: readonly Split[]; tested: number[] } {
   const spec = specOf(input);
   const seed = input.seed ?? 0;
-  const options = input.options ?? {};
   const data = prepareData(dataOf(input), input.indicators);
   const n = data.accuracy.length;
   if (n < 3) throw new Error(`compareFusion: needs at least 3 complete rows, got ${n} (${data.dropped} dropped as non-finite)`);
-  const cv = crossValidatePrepared(data, spec, seed, options);
-  const splits = cv.folds; // the indicators' lines use exactly the FI folds
-  const tests = splits.map((s) => s.test);
-  const actual = data.accuracy;
+  const splits = makeSplits(n, spec, seed);
   // rows that some split holds out (all rows for k-fold; the test rows for a hold-out split)
-  const tested = tests.flat().sort((a, b) => a - b);
-  const heldOut = (oof: readonly number[]): FitMetrics => fitMetrics(pick(oof, tested), pick(actual, tested), input.metrics);
+  const tested = splits.flatMap((s) => s.test).sort((a, b) => a - b);
+  const rows: HeldOutRows = { indicators: data.indicators, spec, seed, n, dropped: data.dropped, droppedBy: data.droppedBy, rowIndex: data.rowIndex, actual: data.accuracy };
+  return { data, rows, splits, tested };
+}
 
+function heldOutMetrics(oof: readonly number[], actual: readonly number[], tested: readonly number[], options: FitMetricsOptions | undefined): FitMetrics {
+  return fitMetrics(pick(oof, tested), pick(actual, tested), options);
+}
+
+/**
+ * The single-indicator half of {@link compareFusion}: on the same rows and splits, each indicator
+ * alone through its 1-D line fitted on each fold's training rows. Equal, field for field, to the
+ * same fields of `compareFusion(input)`; with {@link fusionHeldOut} it can run elsewhere (e.g. in
+ * a second Web Worker) and be merged.
+ */
+export function indicatorsHeldOut(input: CompareFusionInput): IndicatorsHeldOutResult {
+  const { data, rows, splits, tested } = heldOutRows(input);
+  const options = input.options ?? {};
+  const { n, actual } = rows;
+  const tests = splits.map((s) => s.test);
   const perIndicator: IndicatorHeldOut[] = data.indicators.map((name, j) => {
     const transform = options.transforms?.[name] ?? 'identity';
     const raw = data.columns[j];
@@ -151,29 +175,36 @@ export function compareFusion(input: CompareFusionInput): CompareFusionResult {
       s.test.forEach((i, r) => (oof[i] = pred[r]));
       return line;
     });
-    return { name, transform, metrics: heldOut(oof), perFold: perFoldValues(oof, actual, tests), oof, mappings };
+    return { name, transform, metrics: heldOutMetrics(oof, actual, tested, input.metrics), perFold: perFoldValues(oof, actual, tests), oof, mappings };
   });
+  return { ...rows, perIndicator };
+}
 
+/**
+ * The fusion half of {@link compareFusion}: FI cross-validated on the same rows and splits, and the
+ * model fitted on all of them. Equal, field for field, to the same fields of `compareFusion(input)`.
+ */
+export function fusionHeldOut(input: CompareFusionInput): FusionHeldOutResult {
+  const { data, rows, splits, tested } = heldOutRows(input);
+  const options = input.options ?? {};
+  const cv = crossValidatePrepared(data, rows.spec, rows.seed, options);
   const fusion: HeldOutEvaluation = {
     name: 'FI',
-    metrics: heldOut(cv.oof),
-    perFold: perFoldValues(cv.oof, actual, tests),
+    metrics: heldOutMetrics(cv.oof, rows.actual, tested, input.metrics),
+    perFold: perFoldValues(cv.oof, rows.actual, splits.map((s) => s.test)),
     oof: cv.oof,
   };
-  return {
-    indicators: data.indicators,
-    spec,
-    seed,
-    n,
-    dropped: data.dropped,
-    droppedBy: data.droppedBy,
-    rowIndex: data.rowIndex,
-    actual,
-    perIndicator,
-    fusion,
-    model: fitPrepared(data, options),
-    cv,
-  };
+  return { ...rows, fusion, model: fitPrepared(data, options), cv };
+}
+
+/**
+ * Compares each indicator (via a 1-D linear fit) with the fusion indicator on held-out rows: the
+ * fusion half ({@link fusionHeldOut}, which fails first on a bad fit) and the single-indicator half
+ * ({@link indicatorsHeldOut}) on the same rows and splits.
+ */
+export function compareFusion(input: CompareFusionInput): CompareFusionResult {
+  const { fusion, model, cv } = fusionHeldOut(input);
+  return { ...indicatorsHeldOut(input), fusion, model, cv };
 }
 
 /** Flat rows (one per predictor, FI last) for a table: value and CI bounds of each metric. */

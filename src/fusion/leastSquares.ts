@@ -33,8 +33,10 @@ export interface DesignSvd {
   readonly condition: number;
   /** Column indices involved in each (near-)null direction: |v_kj| ≥ 0.1 for each s_k ≤ rcond·s_max. */
   readonly nullColumns: readonly (readonly number[])[];
-  /** U (n × r), V (p × r), r = min(n, p). */
+  /** U (n × r), V (p × r), r = min(n, p). U is formed on first use (the solvers need only Uᵀy). */
   readonly u: Matrix;
+  /** Uᵀy (length r), without forming U. */
+  uty(y: readonly number[]): number[];
   readonly v: Matrix;
 }
 
@@ -101,6 +103,20 @@ function householderQr(z: Matrix): { r: Matrix; v: Float64Array } {
   return { r, v };
 }
 
+/** Qᵀ·y for the reflectors of {@link householderQr} (H_{p−1}·…·H₀·y): its first p entries. */
+function applyQt(v: Float64Array, n: number, p: number, y: readonly number[]): number[] {
+  const b = Float64Array.from(y);
+  for (let k = 0; k < p; k++) {
+    const ck = k * n;
+    let d = 0;
+    for (let i = k; i < n; i++) d += v[ck + i] * b[i];
+    if (d === 0) continue;
+    d *= 2;
+    for (let i = k; i < n; i++) b[i] -= d * v[ck + i];
+  }
+  return Array.from(b.subarray(0, p));
+}
+
 /** Q·[M; 0] for the p × c matrix M and the reflectors of {@link householderQr}: an n × c matrix. */
 function applyQ(v: Float64Array, n: number, p: number, m: Matrix): Matrix {
   const c = m.columns;
@@ -127,13 +143,21 @@ export function designSvd(z: Matrix, rcond = DEFAULT_RCOND): DesignSvd {
   const n = z.rows;
   const p = z.columns;
   if (n === 0) throw new Error('leastSquares: design has no rows');
-  let svd: { diagonal: number[]; leftSingularVectors: Matrix; rightSingularVectors: Matrix };
+  let svd: { diagonal: number[]; rightSingularVectors: Matrix };
+  let u: () => Matrix;
+  let uty: (y: readonly number[]) => number[];
   if (n >= p) {
     const qr = householderQr(z);
     const small = new SingularValueDecomposition(qr.r);
-    svd = { diagonal: small.diagonal, leftSingularVectors: applyQ(qr.v, n, p, small.leftSingularVectors), rightSingularVectors: small.rightSingularVectors };
+    const ur = small.leftSingularVectors; // p × p
+    svd = small;
+    u = () => applyQ(qr.v, n, p, ur);
+    uty = (y) => ur.transpose().mmul(Matrix.columnVector(applyQt(qr.v, n, p, y))).getColumn(0);
   } else {
-    svd = new SingularValueDecomposition(z, { autoTranspose: true });
+    const full = new SingularValueDecomposition(z, { autoTranspose: true });
+    svd = full;
+    u = () => full.leftSingularVectors;
+    uty = (y) => full.leftSingularVectors.transpose().mmul(Matrix.columnVector([...y])).getColumn(0);
   }
   const s = [...svd.diagonal];
   while (s.length < p) s.push(0);
@@ -152,21 +176,36 @@ export function designSvd(z: Matrix, rcond = DEFAULT_RCOND): DesignSvd {
     }
     nullColumns.push(cols);
   }
-  return { n, p, s, rank, condition, nullColumns, u: svd.leftSingularVectors, v };
+  let uMatrix: Matrix | undefined;
+  return {
+    n,
+    p,
+    s,
+    rank,
+    condition,
+    nullColumns,
+    get u(): Matrix {
+      return (uMatrix ??= u());
+    },
+    uty(y: readonly number[]): number[] {
+      if (y.length !== n) throw new Error(`leastSquares: y has ${y.length} values, design has ${n} rows`);
+      return uty(y);
+    },
+    v,
+  };
 }
 
 /** w = V·diag(s/(s² + nλ))·Uᵀy; components with s = 0 contribute 0. */
 export function solveSvd(d: DesignSvd, y: readonly number[], ridge: number): number[] {
   if (y.length !== d.n) throw new Error(`leastSquares: y has ${y.length} values, design has ${d.n} rows`);
-  const r = Math.min(d.u.columns, d.v.columns);
+  const uty = d.uty(y);
+  const r = Math.min(uty.length, d.v.columns);
   const w = new Array<number>(d.p).fill(0);
   for (let k = 0; k < r; k++) {
     const sk = d.s[k];
     const den = sk * sk + d.n * ridge;
     if (sk === 0 || den === 0) continue;
-    let uty = 0;
-    for (let i = 0; i < d.n; i++) uty += d.u.get(i, k) * y[i];
-    const coef = (sk / den) * uty;
+    const coef = (sk / den) * uty[k];
     for (let j = 0; j < d.p; j++) w[j] += coef * d.v.get(j, k);
   }
   return w;

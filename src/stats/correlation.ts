@@ -468,18 +468,26 @@ export function kendallTauBOnResamples(x: readonly number[], y: readonly number[
   const X = ownDenseRanks(x);
   const Y = ownDenseRanks(y);
   const my = Y.m;
-  // rows in (x, y) order
+  // rows in (x, y) order: the k-th row there has dense ranks (xs[k], ys[k]); at[i] is row i's place
   ensureCapacity(n);
   for (let i = 0; i < n; i++) orderA[i] = i;
   countingSortBy(Y.d, my, orderA, orderB, n);
   countingSortBy(X.d, X.m, orderB, orderA, n);
-  const order = orderA.slice(0, n);
-  const w = new Int32Array(n); // multiplicity of each row in the resample
-  const tree = new Float64Array(my + 1); // Fenwick tree of inserted weight per dense y (1-based)
-  const yWeight = new Float64Array(my);
+  const xs = new Int32Array(n);
+  const ys = new Int32Array(n);
+  const at = new Int32Array(n);
+  for (let k = 0; k < n; k++) {
+    const i = orderA[k];
+    xs[k] = X.d[i];
+    ys[k] = Y.d[i];
+    at[i] = k;
+  }
+  const w = new Int32Array(n); // multiplicity of each place in the resample
+  const tree = new Int32Array(my + 1); // Fenwick tree of inserted weight per dense y (1-based); sums ≤ n
+  const yWeight = new Int32Array(my);
   return (idx) => {
     w.fill(0);
-    for (let k = 0; k < n; k++) w[idx[k]]++;
+    for (let k = 0; k < n; k++) w[at[idx[k]]]++;
     tree.fill(0);
     yWeight.fill(0);
     let n1 = 0;
@@ -488,17 +496,16 @@ export function kendallTauBOnResamples(x: readonly number[], y: readonly number[
     let inserted = 0; // weight of rows with a smaller x
     let p = 0;
     while (p < n) {
-      // the group of rows with x equal to x[order[p]]: order[p..q)
-      const gx = X.d[order[p]];
+      // the group of places with x equal to xs[p]: p..q
+      const gx = xs[p];
       let q = p;
       let groupW = 0;
       let runW = 0;
       let runY = -1;
-      for (; q < n && X.d[order[q]] === gx; q++) {
-        const j = order[q];
-        const c = w[j];
+      for (; q < n && xs[q] === gx; q++) {
+        const c = w[q];
         if (c === 0) continue;
-        const v = Y.d[j];
+        const v = ys[q];
         // inserted weight with y ≤ v: prefix sum over dense y 0..v (tree positions 1..v+1)
         let le = 0;
         for (let t = v + 1; t > 0; t -= t & -t) le += tree[t];
@@ -515,10 +522,9 @@ export function kendallTauBOnResamples(x: readonly number[], y: readonly number[
       n3 += (runW * (runW - 1)) / 2;
       n1 += (groupW * (groupW - 1)) / 2;
       for (let r = p; r < q; r++) {
-        const j = order[r];
-        const c = w[j];
+        const c = w[r];
         if (c === 0) continue;
-        for (let t = Y.d[j] + 1; t <= my; t += t & -t) tree[t] += c;
+        for (let t = ys[r] + 1; t <= my; t += t & -t) tree[t] += c;
       }
       inserted += groupW;
       p = q;

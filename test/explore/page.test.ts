@@ -90,7 +90,7 @@ describe('explorer page in Chromium', { skip: skipBrowser || (!haveTables && 'pr
 
   test('figures equal the library in Node through a session of edits; permalink and library call', async () => {
     const { page, errors } = await open(pageFile);
-    assert.equal(await page.$eval('.zx-root', (e) => (e as HTMLElement).dataset.compute), 'worker', 'computes in a Web Worker from file://');
+    assert.equal(await page.$eval('.zx-root', (e) => (e as HTMLElement).dataset.compute), 'workers', 'computes in two Web Workers from file://');
     let sel = assertMatchesNode(await shown(page), tables);
     assert.deepEqual(sel.indicators, ['jacov', 'os_perturbation', 'nlr', 'cnntk']);
 
