@@ -99,34 +99,75 @@ function weightChart(f: FusionFigures, texts: Record<string, string>): SVGElemen
   return s;
 }
 
-/** Held-out prediction vs accuracy; each point's title is its architecture string. */
-function scatterChart(f: FusionFigures, accuracyLabel: string): SVGElement {
+/**
+ * Held-out prediction vs accuracy: axes in SVG, the points drawn on a canvas above them (one
+ * element instead of one per architecture, so a refit's figures appear sooner); hovering a point
+ * shows its architecture string, prediction and accuracy.
+ */
+function scatterChart(f: FusionFigures, accuracyLabel: string): HTMLElement {
   const w = 460;
   const h = 340;
   const m = { l: 50, r: 24, t: 10, b: 40 };
   const xs = f.scatter.predicted;
   const ys = f.scatter.actual;
-  const lo = Math.min(...xs, ...ys);
-  const hi = Math.max(...xs, ...ys);
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of [...xs, ...ys]) {
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
   const span = hi - lo || 1;
   const sx = (v: number): number => m.l + ((v - lo) / span) * (w - m.l - m.r);
   const sy = (v: number): number => h - m.b - ((v - lo) / span) * (h - m.t - m.b);
-  const s = svg('svg', { width: w, height: h, role: 'img', 'aria-label': `held-out FI prediction against ${accuracyLabel}`, class: 'zx-scatter' });
-  s.append(svg('line', { x1: sx(lo), y1: sy(lo), x2: sx(hi), y2: sy(hi), stroke: '#bbb', 'stroke-dasharray': '4 3' }));
-  s.append(svg('line', { x1: m.l, y1: h - m.b, x2: w - m.r, y2: h - m.b, stroke: '#444' }));
-  s.append(svg('line', { x1: m.l, y1: m.t, x2: m.l, y2: h - m.b, stroke: '#444' }));
+  const axes = svg('svg', { width: w, height: h, 'aria-hidden': 'true' });
+  axes.append(svg('line', { x1: sx(lo), y1: sy(lo), x2: sx(hi), y2: sy(hi), stroke: '#bbb', 'stroke-dasharray': '4 3' }));
+  axes.append(svg('line', { x1: m.l, y1: h - m.b, x2: w - m.r, y2: h - m.b, stroke: '#444' }));
+  axes.append(svg('line', { x1: m.l, y1: m.t, x2: m.l, y2: h - m.b, stroke: '#444' }));
   for (const v of [lo, lo + span / 2, hi]) {
-    s.append(svg('text', { x: sx(v), y: h - m.b + 14, 'text-anchor': 'middle', 'font-size': 11 }, v.toFixed(1)));
-    s.append(svg('text', { x: m.l - 4, y: sy(v) + 4, 'text-anchor': 'end', 'font-size': 11 }, v.toFixed(1)));
+    axes.append(svg('text', { x: sx(v), y: h - m.b + 14, 'text-anchor': 'middle', 'font-size': 11 }, v.toFixed(1)));
+    axes.append(svg('text', { x: m.l - 4, y: sy(v) + 4, 'text-anchor': 'end', 'font-size': 11 }, v.toFixed(1)));
   }
-  s.append(svg('text', { x: (m.l + w - m.r) / 2, y: h - 6, 'text-anchor': 'middle', 'font-size': 12 }, 'held-out FI prediction'));
-  s.append(svg('text', { x: 12, y: (m.t + h - m.b) / 2, 'text-anchor': 'middle', 'font-size': 12, transform: `rotate(-90 12 ${(m.t + h - m.b) / 2})` }, 'accuracy'));
-  const g = svg('g', { fill: '#3b6fb6', 'fill-opacity': 0.45 });
-  xs.forEach((x, i) => {
-    g.append(svg('circle', { cx: sx(x).toFixed(1), cy: sy(ys[i]).toFixed(1), r: 3 }, svg('title', {}, `${f.scatter.archs[i]}\npredicted ${x.toFixed(2)}, actual ${ys[i].toFixed(2)}`)));
+  axes.append(svg('text', { x: (m.l + w - m.r) / 2, y: h - 6, 'text-anchor': 'middle', 'font-size': 12 }, 'held-out FI prediction'));
+  axes.append(svg('text', { x: 12, y: (m.t + h - m.b) / 2, 'text-anchor': 'middle', 'font-size': 12, transform: `rotate(-90 12 ${(m.t + h - m.b) / 2})` }, 'accuracy'));
+  const px = Float64Array.from(xs, sx);
+  const py = Float64Array.from(ys, sy);
+  const canvas = el('canvas', { width: String(w), height: String(h) });
+  const dpr = Math.max(1, Math.round(globalThis.devicePixelRatio || 1));
+  canvas.width = w * dpr;
+  canvas.height = h * dpr;
+  const ctx = canvas.getContext('2d');
+  if (ctx) {
+    ctx.scale(dpr, dpr);
+    ctx.fillStyle = 'rgba(59, 111, 182, 0.45)';
+    for (let i = 0; i < px.length; i++) {
+      ctx.beginPath();
+      ctx.arc(px[i], py[i], 3, 0, 2 * Math.PI);
+      ctx.fill();
+    }
+  }
+  const tip = el('div', { class: 'zx-tip', role: 'tooltip' });
+  tip.hidden = true;
+  canvas.addEventListener('mousemove', (e) => {
+    const r = canvas.getBoundingClientRect();
+    const x = ((e.clientX - r.left) * w) / r.width;
+    const y = ((e.clientY - r.top) * h) / r.height;
+    let best = -1;
+    let bestD = 36; // within 6 px
+    for (let i = 0; i < px.length; i++) {
+      const d = (px[i] - x) ** 2 + (py[i] - y) ** 2;
+      if (d < bestD) {
+        bestD = d;
+        best = i;
+      }
+    }
+    tip.hidden = best < 0;
+    if (best < 0) return;
+    tip.textContent = `${f.scatter.archs[best]}\npredicted ${xs[best].toFixed(2)}, actual ${ys[best].toFixed(2)}`;
+    tip.style.left = `${Math.min(px[best] + 8, w - 10)}px`;
+    tip.style.top = `${py[best] + 8}px`;
   });
-  s.append(g);
-  return s;
+  canvas.addEventListener('mouseleave', () => (tip.hidden = true));
+  return el('div', { class: 'zx-scatter', role: 'img', 'aria-label': `held-out FI prediction against ${accuracyLabel}, ${xs.length} architectures` }, axes, canvas, tip);
 }
 
 interface Ui {
@@ -187,14 +228,18 @@ function mount(root: HTMLElement, tables: readonly ExploreTable[], scriptText: s
     const { fi, best } = halves;
     if (!fi || !best || fi.seq !== best.seq) return;
     halves = {};
-    handle({ kind: 'fusion', seq: fi.seq, outcome: mergeFusionHalves(fi.outcome, best.outcome), ms: parallel ? Math.max(fi.ms, best.ms) : fi.ms + best.ms });
+    const t = tables.find((x) => x.id === sent.fusion?.selection.table) ?? tableOf();
+    handle({ kind: 'fusion', seq: fi.seq, outcome: mergeFusionHalves(t, fi.outcome, best.outcome), ms: parallel ? Math.max(fi.ms, best.ms) : fi.ms + best.ms });
   };
   /** The tasks of a panel's request. */
   const tasks = (r: PanelRequest): Ask[] => (r.kind === 'rule' ? [{ ...r, kind: 'rule' }] : [{ ...r, kind: 'fusion-fi' }, { ...r, kind: 'fusion-best' }]);
   const onPage = (): ((r: PanelRequest) => void) => {
     const compute = makeComputer(tables);
     halves = {};
-    return (r) => setTimeout(() => tasks(r).forEach((x) => answer(compute(x), false)), 0);
+    return (r) => {
+      sent[r.kind] = r;
+      setTimeout(() => tasks(r).forEach((x) => answer(compute(x), false)), 0);
+    };
   };
   if (workers.length > 0) {
     const json = root.querySelector('script.zx-data')!.textContent!;
@@ -461,6 +506,9 @@ const STYLE = `
 .zx .zx-message, .zx .zx-rule-error { color: #8a1f11; white-space: pre-wrap; font-family: inherit; margin: 4px 0; }
 .zx .zx-charts { display: flex; flex-wrap: wrap; gap: 8px; }
 .zx figure { margin: 0; }
+.zx .zx-scatter { position: relative; width: 460px; height: 340px; }
+.zx .zx-scatter svg, .zx .zx-scatter canvas { position: absolute; left: 0; top: 0; width: 460px; height: 340px; }
+.zx .zx-tip { position: absolute; z-index: 1; max-width: 400px; background: #fff; border: 1px solid #999; padding: 2px 6px; font-size: 11px; white-space: pre-wrap; word-break: break-all; pointer-events: none; }
 .zx figcaption { font-size: 12px; color: #444; }
 .zx .zx-call { background: #f6f6f6; padding: 6px; white-space: pre-wrap; font-size: 12px; }
 .zx .zx-names, .zx .zx-timing { font-size: 12px; color: #555; }

@@ -111,7 +111,8 @@ export interface FusionFiHalf {
   readonly weights: FusionFigures['weights'];
   readonly intercept: number;
   readonly fi: FitMetrics;
-  readonly scatter: FusionFigures['scatter'];
+  /** Held-out prediction, accuracy and table row of every used row (the page has the architecture strings). */
+  readonly scatter: { readonly predicted: readonly number[]; readonly actual: readonly number[]; readonly rows: readonly number[] };
   readonly notes: readonly string[];
   readonly randomN: readonly { readonly n: number; readonly mean: number; readonly sd: number }[];
   readonly topK: readonly { readonly k: number; readonly precision: number }[];
@@ -164,7 +165,7 @@ function fiHalf(t: ExploreTable, s: Selection): FusionFiHalf {
     weights: s.indicators.map((name, j) => ({ name, weight: r.model.weights[j], clipped: r.model.fit.clipped.includes(name) })),
     intercept: r.model.intercept,
     fi: fitMetrics(oof, r.actual, { bootstrap: P.bootstrap, seed: P.bootstrapSeed }),
-    scatter: { predicted: oof, actual: r.actual, archs: r.rowIndex.map((i) => t.archs[i]) },
+    scatter: { predicted: oof, actual: r.actual, rows: r.rowIndex },
     notes,
     randomN: P.randomN.map((size) => {
       const acc = randomNAccuracies(r, oof, size);
@@ -194,8 +195,8 @@ export function computeFusionHalf<H extends FusionHalf>(t: ExploreTable, s: Sele
   return attempt(() => (half === 'fi' ? fiHalf(t, s) : bestHalf(t, s)) as HalfFigures<H>);
 }
 
-/** The fusion panel from its two halves; a failed half gives its message (the FI half's first). */
-export function mergeFusionHalves(fi: Outcome<FusionFiHalf>, best: Outcome<FusionBestHalf>): Outcome<FusionFigures> {
+/** The fusion panel on table `t` from its two halves; a failed half gives its message (the FI half's first). */
+export function mergeFusionHalves(t: ExploreTable, fi: Outcome<FusionFiHalf>, best: Outcome<FusionBestHalf>): Outcome<FusionFigures> {
   if (!fi.ok) return fi;
   if (!best.ok) return best;
   const a = fi.value;
@@ -210,7 +211,7 @@ export function mergeFusionHalves(fi: Outcome<FusionFiHalf>, best: Outcome<Fusio
       intercept: a.intercept,
       fi: a.fi,
       best: b.best,
-      scatter: a.scatter,
+      scatter: { predicted: a.scatter.predicted, actual: a.scatter.actual, archs: a.scatter.rows.map((i) => t.archs[i]) },
       notes: a.notes,
       search: {
         randomN: a.randomN.map((x, i) => ({ n: x.n, mean: x.mean, sd: x.sd, bestSingleMean: b.randomN[i].mean })),
@@ -227,7 +228,7 @@ export function mergeFusionHalves(fi: Outcome<FusionFiHalf>, best: Outcome<Fusio
  * `fitMetrics` with CIs on the two pooled out-of-fold predictions shown.
  */
 export function computeFusion(t: ExploreTable, s: Selection): Outcome<FusionFigures> {
-  return mergeFusionHalves(computeFusionHalf(t, s, 'fi'), computeFusionHalf(t, s, 'best'));
+  return mergeFusionHalves(t, computeFusionHalf(t, s, 'fi'), computeFusionHalf(t, s, 'best'));
 }
 
 export interface RuleFigures {
