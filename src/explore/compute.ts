@@ -16,7 +16,7 @@
  */
 import { mean, sampleStandardDeviation } from 'simple-statistics';
 import { Rng } from '../engine/rng';
-import { fusionHeldOut, indicatorsHeldOut, type CompareFusionInput, type HeldOutRows } from '../fusion/compare';
+import { fusionHeldOut, indicatorsHeldOut, type CompareFusionInput, type HeldOutRows, type IndicatorHeldOut } from '../fusion/compare';
 import type { FusionTable } from '../fusion/data';
 import type { FusionOptions } from '../fusion/model';
 import { dasColumns, scoreEntries, type RuleScore } from '../fusion/rules';
@@ -92,7 +92,7 @@ export function fusionOptions(t: ExploreTable, s: Selection): FusionOptions {
 }
 
 /** Random-N picks' accuracies (`randomNRuns` runs of N draws, one seeded Rng per call) when ranking by `scores`. */
-function randomNAccuracies(r: HeldOutRows, scores: readonly number[], size: number): number[] {
+function randomNAccuracies(r: Pick<HeldOutRows, 'rowIndex' | 'actual'>, scores: readonly number[], size: number): number[] {
   const P = EXPLORE_PROTOCOL;
   const indices = r.rowIndex.map((_, i) => i);
   const pool = { proxy: 'FI', indices, scores, seconds: indices.map(() => 0) };
@@ -176,16 +176,62 @@ function fiHalf(t: ExploreTable, s: Selection): FusionFiHalf {
   };
 }
 
+/** The last best-single figures and what they were computed from (a refit often leaves them unchanged). */
+let lastBest: { readonly name: string; readonly oof: readonly number[]; readonly actual: readonly number[]; readonly value: FusionBestHalf } | undefined;
+
+function sameNumbers(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
+  return true;
+}
+
+/**
+ * Per-indicator held-out results of recent refits. An indicator's line, out-of-fold predictions
+ * and metrics depend only on its column and transform, the rows used and the folds, so a refit
+ * that keeps the rows (the same rows complete in every ticked indicator) reuses them and computes
+ * only the indicators it has not seen with that transform.
+ */
+let singles: { readonly table: ExploreTable; readonly rows: readonly number[]; readonly folds: number; readonly byKey: Map<string, IndicatorHeldOut> } | undefined;
+
+/**
+ * `indicatorsHeldOut` on the selection, each indicator computed once per (transform, rows, folds):
+ * the ones missing are computed on a table where the rows incomplete in the full selection are
+ * left out (their cells NaN), which gives the same rows, splits and row numbers in messages.
+ */
+function singlesHeldOut(t: ExploreTable, s: Selection): { perIndicator: readonly IndicatorHeldOut[]; actual: readonly number[]; rowIndex: readonly number[]; n: number } {
+  const complete: boolean[] = t.accuracy.map((a, i) => Number.isFinite(a) && s.indicators.every((k) => Number.isFinite(t.values[k][i])));
+  const rows: number[] = [];
+  complete.forEach((c, i) => c && rows.push(i));
+  const c = singles;
+  const cache = c !== undefined && c.table === t && c.folds === s.folds && sameNumbers(c.rows, rows) ? c : { table: t, rows, folds: s.folds, byKey: new Map<string, IndicatorHeldOut>() };
+  singles = cache;
+  const key = (k: string): string => `${k}\u0000${s.transforms[k] ?? 'identity'}`;
+  const missing = s.indicators.filter((k) => !cache.byKey.has(key(k)));
+  if (missing.length > 0) {
+    const table: FusionTable = { names: missing, rows: t.accuracy.map((_, i) => Object.fromEntries(missing.map((k) => [k, complete[i] ? t.values[k][i] : NaN]))) };
+    const options = fusionOptions(t, { ...s, indicators: missing });
+    const r = indicatorsHeldOut({ table, indicators: missing, accuracy: t.accuracy, folds: s.folds, seed: EXPLORE_PROTOCOL.splitSeed, options, metrics: { bootstrap: 0 } });
+    for (const p of r.perIndicator) cache.byKey.set(key(p.name), p);
+  }
+  return { perIndicator: s.indicators.map((k) => cache.byKey.get(key(k))!), actual: rows.map((i) => t.accuracy[i]), rowIndex: rows, n: rows.length };
+}
+
 function bestHalf(t: ExploreTable, s: Selection): FusionBestHalf {
   const P = EXPLORE_PROTOCOL;
-  const r = indicatorsHeldOut(compareInput(t, s));
+  const r = singlesHeldOut(t, s);
   let best = r.perIndicator[0];
   for (const p of r.perIndicator) if (p.metrics.srocc.value > best.metrics.srocc.value || Number.isNaN(best.metrics.srocc.value)) best = p;
-  return {
+  // its CIs and search figures are functions of (name, held-out predictions, accuracies) alone:
+  // when a refit changes only FI or other indicators, they are the previous refit's
+  const c = lastBest;
+  if (c !== undefined && c.name === best.name && sameNumbers(c.oof, best.oof) && sameNumbers(c.actual, r.actual)) return c.value;
+  const value = {
     best: { name: best.name, metrics: fitMetrics(best.oof, r.actual, { bootstrap: P.bootstrap, seed: P.bootstrapSeed }) },
     randomN: P.randomN.map((size) => ({ n: size, mean: mean(randomNAccuracies(r, best.oof, size)) })),
     topK: P.topK.filter((k) => k <= r.n).map((k) => ({ k, precision: topKHitRate(best.oof, r.actual, k) })),
   };
+  lastBest = { name: best.name, oof: best.oof, actual: r.actual, value };
+  return value;
 }
 
 /** One half of the fusion panel for a selection (the same precheck and messages as {@link computeFusion}). */

@@ -62,10 +62,7 @@ function householderQr(z: Matrix): { r: Matrix; v: Float64Array } {
   const n = z.rows;
   const p = z.columns;
   const a = new Float64Array(n * p); // column-major working copy, becomes R above the diagonal
-  for (let i = 0; i < n; i++) {
-    const row = z.getRow(i);
-    for (let j = 0; j < p; j++) a[j * n + i] = row[j];
-  }
+  for (let j = 0; j < p; j++) for (let i = 0; i < n; i++) a[j * n + i] = z.get(i, j);
   const v = new Float64Array(n * p);
   for (let k = 0; k < p; k++) {
     const ck = k * n;

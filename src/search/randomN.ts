@@ -32,13 +32,17 @@ export function nanArgmax(values: readonly number[]): number {
 /** One NASWOT random-N run. */
 export function randomN(pool: ScorePool, n: number, rng: Rng): RandomNResult {
   if (!Number.isInteger(n) || n < 1) throw new Error(`random-N: N must be a positive integer, got ${n}`);
-  const drawn = Array.from({ length: n }, () => rng.int(pool.indices.length));
-  const k = nanArgmax(drawn.map((p) => pool.scores[p]));
+  const size = pool.indices.length;
+  const drawn = new Array<number>(n);
+  let k = -1; // nanArgmax of the drawn scores, kept while drawing
+  let seconds = 0;
+  for (let i = 0; i < n; i++) {
+    const p = rng.int(size);
+    drawn[i] = p;
+    seconds += pool.seconds[p];
+    const v = pool.scores[p];
+    if (!Number.isNaN(v) && (k < 0 || v > pool.scores[drawn[k]])) k = i;
+  }
   const pos = drawn[k < 0 ? 0 : k];
-  return {
-    chosen: pool.indices[pos],
-    score: pool.scores[pos],
-    drawn,
-    seconds: drawn.reduce((s, p) => s + pool.seconds[p], 0),
-  };
+  return { chosen: pool.indices[pos], score: pool.scores[pos], drawn, seconds };
 }

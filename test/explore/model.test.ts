@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as z from '../../src/index';
-import { computeFusion, computeRule } from '../../src/explore/compute';
+import { computeFusion, computeRule, fusionOptions } from '../../src/explore/compute';
 import { fusionFigureTexts } from '../../src/explore/figures';
 import { defaultSelection, libraryCall, selectionFromFragment, selectionToFragment, type Selection } from '../../src/explore/selection';
 import { decodeTables, encodeTables, type ExploreTable } from '../../src/explore/table';
@@ -125,5 +125,37 @@ test('zeronas explore --scores writes a standalone page for a score file', { ski
     assert.match(missing.stderr, /score file '.*none\.csv' not found/);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('through a session of edits (results reused between refits), every figure is still compareFusion’s with its bootstrap', () => {
+  const base = toy(48);
+  // a hole in w: ticking w changes the rows used
+  const t: ExploreTable = { ...base, values: { ...base.values, w: base.values.w.map((x, i) => (i === 7 ? NaN : x)) } };
+  const table = { names: t.indicators, rows: t.accuracy.map((_, i) => Object.fromEntries(t.indicators.map((k) => [k, t.values[k][i]]))) };
+  const edits: Partial<Selection>[] = [
+    { indicators: ['u', 'v'], transforms: {} },
+    { indicators: ['u', 'v'], transforms: { v: 'log' } },
+    { indicators: ['u', 'v'], transforms: { v: 'log' }, fit: 'ridge', lambda: 0.3 },
+    { indicators: ['u', 'v', 'w'], transforms: { v: 'log' } },
+    { indicators: ['u', 'v', 'w'], transforms: { v: 'log', u: 'rank' }, fit: 'nnls' },
+    { indicators: ['u', 'v'], transforms: { v: 'log', u: 'rank' }, folds: 3 },
+    { indicators: ['u', 'v'], transforms: { v: 'log' } },
+    { indicators: ['v'], transforms: {} },
+  ];
+  let sel: Selection = { table: 'toy', indicators: [], transforms: {}, fit: 'ols', lambda: 0, folds: 4, rule: 'u', a: 1 };
+  for (const e of edits) {
+    sel = { ...sel, fit: 'ols', folds: 4, ...e };
+    const f = computeFusion(t, sel);
+    assert.ok(f.ok, JSON.stringify(sel));
+    const r = z.compareFusion({ table, indicators: sel.indicators, accuracy: t.accuracy, folds: sel.folds, seed: 0, options: fusionOptions(t, sel), metrics: { bootstrap: 200, seed: 1 } });
+    let best = r.perIndicator[0];
+    for (const p of r.perIndicator) if (p.metrics.srocc.value > best.metrics.srocc.value) best = p;
+    assert.deepEqual(f.value.fi, r.fusion.metrics, `FI, ${JSON.stringify(sel)}`);
+    assert.equal(f.value.best.name, best.name);
+    assert.deepEqual(f.value.best.metrics, best.metrics, `best single, ${JSON.stringify(sel)}`);
+    assert.deepEqual(f.value.scatter.predicted, r.fusion.oof);
+    assert.deepEqual(f.value.weights.map((w) => w.weight), r.model.weights);
+    assert.equal(f.value.n, r.n);
   }
 });

@@ -211,6 +211,27 @@ describe('explorer page in Chromium', { skip: skipBrowser || (!haveTables && 'pr
     await page.close();
   });
 
+  test('on the page thread (no Web Workers) and after quick successive edits the figures are still the library\'s', async () => {
+    const file = path.join(dir, 'no-workers.html');
+    fs.writeFileSync(file, explorerPage(tables, 'explorer test').replace('<div class="zx-root">', '<div class="zx-root" data-worker="off">'));
+    const { page, errors } = await open(file);
+    assert.equal(await page.$eval('.zx-root', (e) => (e as HTMLElement).dataset.compute), 'page');
+    await page.click('input.zx-ind[data-indicator="synflow"]');
+    await page.select('select.zx-transform[data-indicator="synflow"]', 'signedLog');
+    await settled(page);
+    let sel = assertMatchesNode(await shown(page), tables);
+    assert.equal(sel.transforms.synflow, 'signedLog');
+    await page.close();
+    // two workers: edits faster than a refit; only the newest selection's halves are merged and shown
+    const w = await open(pageFile);
+    for (const k of ['synflow', 'snip', 'grad_norm', 'jacov']) await w.page.click(`input.zx-ind[data-indicator="${k}"]`);
+    await settled(w.page);
+    sel = assertMatchesNode(await shown(w.page), tables);
+    assert.deepEqual(sel.indicators, ['os_perturbation', 'nlr', 'cnntk', 'synflow', 'snip', 'grad_norm']);
+    assert.deepEqual([...errors, ...w.errors], []);
+    await w.page.close();
+  });
+
   test('accessibility: every control has a label; the page works from the keyboard', async () => {
     const { page } = await open(pageFile);
     const unlabelled = await page.evaluate(() => {

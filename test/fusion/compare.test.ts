@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng } from '../../src/engine/rng';
-import { compareFusion, compareFusionTransfer, compareTableRows, fusionVerdict } from '../../src/fusion/compare';
+import { compareFusion, compareFusionTransfer, compareTableRows, fusionHeldOut, fusionVerdict, indicatorsHeldOut } from '../../src/fusion/compare';
 import { fitFusion } from '../../src/fusion/model';
 import { fitLinear1D, fitMetrics } from '../../src/stats/fitMetrics';
 import type { FusionTable } from '../../src/fusion/data';
@@ -132,4 +132,19 @@ test('fusionVerdict names the best single indicator and tells clear wins, overla
   assert.equal(fusionVerdict(r(m(0.5, 0.45, 0.55)), 'srocc').outcome, 'no', 'a tie is not a win');
   assert.match(fusionVerdict(r(m(0.3, 0.2, 0.4)), 'krocc').text, /does NOT beat it$/);
   assert.throws(() => fusionVerdict({ perIndicator: [], fusion: { metrics: fm(m(0.5, 0.4, 0.6)) } }, 'krocc'), /no single indicators/);
+});
+
+test('compareFusion is its two halves: fusionHeldOut and indicatorsHeldOut give the same fields on their own', () => {
+  const t = synth(4, 90);
+  for (const input of [
+    { table: t, indicators: IND, accuracyKey: 'acc', folds: 4, seed: 2, options: OPTIONS, metrics: { bootstrap: 50, seed: 3 } },
+    { table: t, indicators: IND, accuracy: t.rows.map((x) => x.acc as number), testFraction: 0.3, seed: 5, options: OPTIONS, metrics: { bootstrap: 0 } },
+  ]) {
+    const whole = compareFusion(input);
+    const fi = fusionHeldOut(input);
+    const singles = indicatorsHeldOut(input);
+    const { perIndicator, fusion, model, cv, ...rows } = whole;
+    assert.deepEqual(singles, { ...rows, perIndicator });
+    assert.deepEqual({ ...fi, model: fi.model.toJSON() }, { ...rows, fusion, model: model.toJSON(), cv });
+  }
 });
