@@ -444,7 +444,7 @@ async function cmdZcpt(argv: string[]): Promise<void> {
   if (space === 'darts') return zcptDarts(v, seeds, command, shard);
   if (space === 'macro') return zcptMacro(v, seeds, command, shard);
   for (const k of ['channels', 'layers', 'topology', 'zero-op-taps', 'head-channels', 'decided'] as const) {
-    const where = k === 'layers' || k === 'topology' ? 'darts' : k === 'head-channels' || k === 'decided' ? 'macro' : 'darts or macro';
+    const where = k === 'topology' ? 'darts' : k === 'layers' ? 'darts or nb101-1shot1' : k === 'head-channels' || k === 'decided' ? 'macro' : 'darts, macro or nb101-1shot1';
     if (v[k] !== undefined) fail(`--${k} applies to --space ${where} only`);
   }
   const base = {

@@ -3,3 +3,4 @@ export * from './supernet';
 export * from './perturb';
 export * from './search';
 export * from './resultsFile';
+export * from './report';
