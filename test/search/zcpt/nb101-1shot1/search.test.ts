@@ -17,6 +17,7 @@ import type { Network } from '../../../../src/engine/network';
 import { loadNb1Shot1Space2, NB101_1SHOT1_SPACE2_FILE, uniqueNb1Shot1 } from '../../../../src/benchmarks/nb101';
 import { allShot1Cells, formatShot1, parseShot1, shot1ToNb101 } from '../../../../src/spaces/nb101/shot1';
 import { nb101Hash } from '../../../../src/spaces/nb101/hash';
+import { mergeFiles } from '../../../../src/runner/merge';
 import type { ZcptScorer } from '../../../../src/search/zcpt/scorers';
 import {
   keepLowest,
@@ -159,6 +160,28 @@ test('zeronas search zc-pt --space nb101-1shot1: one line per seed, resumes, ref
   assert.match(other.stderr, /batchSize 4 → 8/);
   assert.match(run('search', 'zc-pt', '--space', 'nb101-1shot1', '--decided', 'one-hot').stderr, /--decided does not apply to --space nb101-1shot1/);
   assert.match(run('search', 'zc-pt', '--topology-weights', 'raw').stderr, /--topology-weights applies to --space nb101-1shot1 only/);
+});
+
+test('--shard: two seed shards merged equal the unsharded run', { skip: !hasDataFile('cifar10/data_batch_1.bin') && 'no CIFAR-10' }, () => {
+  const cli = path.join(__dirname, '..', '..', '..', '..', 'dist', 'cli.js');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zn-zcpt-shot1-shard-'));
+  const common = ['search', 'zc-pt', '--space', 'nb101-1shot1', '--seeds', '0-1', '--channels', '2', '--layers', '3', '--proposals', '1', '--val-batches', '1', '--batch-size', '4'];
+  const run = (...extra: string[]) => {
+    const r = spawnSync(process.execPath, [cli, ...common, ...extra], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+  };
+  const full = path.join(dir, 'full.jsonl');
+  run('--out', full);
+  run('--shard', '1/2', '--out', path.join(dir, 's1.jsonl'));
+  run('--shard', '0/2', '--out', path.join(dir, 's0.jsonl'));
+  const merged = path.join(dir, 'merged.jsonl');
+  assert.equal(mergeFiles([path.join(dir, 's1.jsonl'), path.join(dir, 's0.jsonl')], merged).total, 2);
+  const a = readZcptShot1Results(merged);
+  const b = readZcptShot1Results(full);
+  assert.deepEqual(a.map((r) => r.settings.seed), [0, 1]);
+  assert.deepEqual(a.map((r) => [r.archString, r.validation.candidates.map((c) => c.score)]), b.map((r) => [r.archString, r.validation.candidates.map((c) => c.score)]));
+  const meta = (f: string): Record<string, unknown> => JSON.parse(fs.readFileSync(`${f}.meta.json`, 'utf8')) as Record<string, unknown>;
+  assert.deepEqual({ ...meta(merged), command: undefined }, { ...meta(full), command: undefined });
 });
 
 test('option checks name the option', () => {
