@@ -19,10 +19,11 @@ import { readZcptShot1Results, type ZcptShot1Record } from './resultsFile';
  * The committed searches. Setting: one-shot model of width C = 8 instead of 16 (stacks of 8/16/32
  * channels per block, 9 cells as the paper), batch 16 instead of 128, N = 3 proposals instead of 10,
  * V = 5 post-validation batches of 16 instead of 100 of 128. Why: one supernet scoring at the
- * paper's width and batch measured 22 s on this shared two-core machine (`npm run bench`,
+ * paper's width and batch measured 22–24 s on this shared two-core machine (bench/zcptShot1.ts,
  * BENCH_ONLY=zcpt-1shot1), so a paper search (260 supernet scorings plus up to 1,000 validation
- * scorings of the same model) would take about 7.5 hours; at C = 8 and batch 16 a scoring took
- * 1.2 s, so N = 3 and V = 5 (at most 93 scorings) fit four seeds in the time available.
+ * scorings of the same model) would take about 8 hours; at C = 8 and batch 16 a scoring took
+ * 1.0–1.2 s alone (2–4 s while other jobs ran), so N = 3 and V = 5 (at most 93 scorings, 4–6
+ * minutes per seed measured) fit eight seeds in the time available.
  */
 export const PROJECT_SHOT1_ZCPT = {
   name: 'nb101-1shot1-cifar10-c8-n3-v5-b16',
