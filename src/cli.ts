@@ -455,17 +455,14 @@ async function cmdZcpt(argv: string[]): Promise<void> {
     edgeOrder: oneOf<EdgeOrder>(v['edge-order'], 'edge-order', EDGE_ORDERS, 'random'),
     dataset: oneOf<CifarDataset>(v.dataset, 'dataset', ['cifar10', 'cifar100'], 'cifar10'),
   };
-  let todo = seeds;
-  const first = zcptSettings({ ...base, seed: seeds[0]! });
-  announceDataRoots(zcptSidecar(first, undefined, shard).data!, false);
-  const release = v.out ? lockOutput(v.out) : () => {};
-  try {
-    if (v.out) {
-      todo = pendingSeeds(v.out, first, seeds, shard);
-      if (todo.length < seeds.length) console.log(`${v.out}: ${seeds.length - todo.length} of ${seeds.length} seeds already done; running ${todo.length}`);
-    }
-    for (const seed of todo) {
-      const r = await zcptSearchNb201({ ...base, seed, workers: int(v.workers, 'workers', 0) });
+  await runSearchSeeds({
+    out: v.out,
+    seeds,
+    first: zcptSettings({ ...base, seed: seeds[0]! }),
+    sidecar: (s) => zcptSidecar(s, undefined, shard),
+    pending: (out, first) => pendingSeeds(out, first, seeds, shard),
+    search: (seed) => zcptSearchNb201({ ...base, seed, workers: int(v.workers, 'workers', 0) }),
+    report: (r) => {
       console.log(`Zero-Cost-PT on NB201 (proxy ${r.settings.proxy}, seed ${r.settings.seed}, N=${r.settings.proposals}, V=${r.settings.valBatches}, batch ${r.settings.batchSize}, edge order ${r.settings.edgeOrder}, ${r.settings.dataset})`);
       console.log(`chosen: ${r.archString}`);
       if (r.accuracies) {
@@ -473,11 +470,9 @@ async function cmdZcpt(argv: string[]): Promise<void> {
         console.log(`NB201 index ${a.index}: test accuracy CIFAR-10 ${a.cifar10.toFixed(2)} %, CIFAR-100 ${a.cifar100.toFixed(2)} %, ImageNet16-120 ${a.imagenet16.toFixed(2)} %`);
       }
       console.log(`search time ${r.timing.totalSeconds.toFixed(1)} s (proposals ${r.timing.proposalSeconds.toFixed(1)} s, validation ${r.timing.validationSeconds.toFixed(1)} s)`);
-      if (v.out) appendZcptResult(v.out, r, command, shard);
-    }
-  } finally {
-    release();
-  }
+    },
+    append: (out, r) => appendZcptResult(out, r, command, shard),
+  });
 }
 
 /** Check an output path and take its write lock (held for the whole run). */
