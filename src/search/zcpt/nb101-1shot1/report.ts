@@ -23,13 +23,14 @@ import { readZcptShot1Results, type ZcptShot1Record } from './resultsFile';
  * BENCH_ONLY=zcpt-1shot1), so a paper search (260 supernet scorings plus up to 1,000 validation
  * scorings of the same model) would take about 8 hours; at C = 8 and batch 16 a scoring took
  * 1.0–1.2 s alone (2–4 s while other jobs ran), so N = 3 and V = 5 (at most 93 scorings, 4–6
- * minutes per seed measured) fit eight seeds in the time available.
+ * minutes per seed measured while other jobs ran, about 1 minute alone) fit 8–16 seeds in the time
+ * available.
  */
 export const PROJECT_SHOT1_ZCPT = {
   name: 'nb101-1shot1-cifar10-c8-n3-v5-b16',
   file: 'data/zcpt/nb101-1shot1-cifar10-c8-n3-v5-b16.jsonl',
   description: 'Zero-Cost-PT on NAS-Bench-1Shot1 search space 2, CIFAR-10, NASWOT scorer, reference topology weights (softmax) and taps, one-shot model C 8 (9 cells), N=3, V=5, batch 16',
-  command: 'node dist/cli.js search zc-pt --space nb101-1shot1 --seeds 0-7 --channels 8 --proposals 3 --val-batches 5 --batch-size 16 --out data/zcpt/nb101-1shot1-cifar10-c8-n3-v5-b16.jsonl',
+  command: 'node dist/cli.js search zc-pt --space nb101-1shot1 --seeds 0-15 --channels 8 --proposals 3 --val-batches 5 --batch-size 16 --out data/zcpt/nb101-1shot1-cifar10-c8-n3-v5-b16.jsonl',
 } as const;
 
 export type Shot1ZcptFile = typeof PROJECT_SHOT1_ZCPT;
