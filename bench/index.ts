@@ -18,8 +18,9 @@
  * Env: BENCH_ARCHS (default 30), BENCH_PROXY_ARCHS (default 3), BENCH_POOL_ARCHS (default 24),
  *   The indicator explorer's refit in headless Chromium (bench/explore.ts) against 300 ms.
  *   The statistics behind that refit in Node against the reference implementations (bench/stats.ts).
- *   BENCH_ONLY=naswot|proxies|pool|zcpt|zcpt-macro|train-bench|explore|stats (zcpt-macro: bench/zcptMacro.ts,
- *   one Macro supernet scoring at batch 256 and 32 and one Macro search at the committed setting).
+ *   BENCH_ONLY=naswot|proxies|pool|zcpt|zcpt-macro|zcpt-1shot1|train-bench|explore|stats (zcpt-macro: bench/zcptMacro.ts,
+ *   one Macro supernet scoring at batch 256 and 32 and one Macro search at the committed setting;
+ *   zcpt-1shot1: bench/zcptShot1.ts, the same for NAS-Bench-1Shot1 space 2).
  */
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src/engine/backend';
@@ -32,6 +33,7 @@ import { defaultWorkers, scoreIndices } from '../src/runner/pool';
 import { benchZcpt } from './zcpt';
 import { benchTrainBenchCommitted, benchTrainBenchLive } from './trainBench';
 import { benchZcptMacro } from './zcptMacro';
+import { benchZcptShot1 } from './zcptShot1';
 import { benchExplore } from './explore';
 import { benchStats } from './stats';
 import { spawnSync } from 'node:child_process';
@@ -185,6 +187,7 @@ async function main(): Promise<void> {
     benchTrainBenchCommitted();
   }
   if (!only || only === 'zcpt-macro') await benchZcptMacro();
+  if (!only || only === 'zcpt-1shot1') await benchZcptShot1();
   if (!only || only === 'explore') await benchExplore();
   if (!only || only === 'stats') benchStats();
 }

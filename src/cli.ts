@@ -42,10 +42,11 @@ import { cmdTrainBench } from './train/trainBench';
 import { EDGE_ORDERS, EdgeOrder } from './search/zcpt/perturb';
 import { zcptSearchNb201, zcptSettings } from './search/zcpt/search';
 import { appendZcptResult, pendingSeeds, zcptSidecar } from './search/zcpt/resultsFile';
-import { announceDataRoots } from './data/identity';
+import { announceDataRoots, type DataIdentity } from './data/identity';
 import { acquireLock } from './provenance/lock';
 import { prepareOutput } from './provenance/resultFile';
 import { zcptDartsSidecar } from './search/zcpt/darts/resultsFile';
+import { appendZcptShot1Result, pendingShot1Seeds, SHOT1_TOPOLOGY_WEIGHTS, SHOT1_ZERO_OP_TAPS, zcptSearchShot1, zcptShot1Settings, zcptShot1Sidecar, type Shot1TopologyWeights, type Shot1ZeroOpTaps } from './search/zcpt/nb101-1shot1';
 import { appendZcptMacroResult, MACRO_DECIDED_MODES, MACRO_ZERO_OP_TAPS, pendingMacroSeeds, zcptMacroSettings, zcptSearchMacro, zcptMacroSidecar, type MacroDecidedMode, type MacroZeroOpTaps } from './search/zcpt/macro';
 import { appendZcptDartsResult, DARTS_ZERO_OP_TAPS, pendingDartsSeeds, TOPOLOGY_MODES, zcptDartsSettings, zcptSearchDarts, type DartsZeroOpTaps, type TopologyMode } from './search/zcpt/darts';
 
@@ -158,7 +159,7 @@ zeronas search table2a:
   The score file must hold NB201 scores (its sidecar says so) whose rows match the NB201 table.
 
 zeronas search zc-pt (Zero-Cost-PT: perturbation-based op scoring on an untrained supernet):
-  --space nb201|darts|macro  search space (default nb201)
+  --space nb201|darts|macro|nb101-1shot1  search space (default nb201)
   --proxy NAME             registry proxy scoring the supernet and the proposals (default naswot)
   --seed N                 (default 0)
   --seeds LIST             several searches, e.g. 0,1,2,3 or 0-3 (instead of --seed)
@@ -174,6 +175,10 @@ zeronas search zc-pt (Zero-Cost-PT: perturbation-based op scoring on an untraine
     default 0 (the reference has no post-validation), --batch-size default 256, --decided
     reference | one-hot (a decided layer keeps its other weights at 1/3, as the reference, or
     becomes one-hot; default reference)
+  nb101-1shot1 (NAS-Bench-1Shot1 search space 2): --channels C (default 16), --layers L (cells,
+    default 9), --batch-size default 128, --val-batches default 100, --topology-weights softmax |
+    raw (the topology step's cell encoding through softmax, as the reference, or as 0/1; default
+    softmax), --zero-op-taps reference | skip (default reference: every op reports its ReLU codes)
   --edge-order ORDER       ${EDGE_ORDERS.join(' | ')} (default random)
   --workers N              worker threads (default 0: this thread; same result)
   --shard I/N              run only task I of N of the seed list (positions p with p mod N = I;
@@ -415,11 +420,11 @@ async function cmdZcpt(argv: string[]): Promise<void> {
       'val-batches': { type: 'string' }, 'batch-size': { type: 'string' }, 'edge-order': { type: 'string' }, dataset: { type: 'string' },
       workers: { type: 'string' }, out: { type: 'string' }, shard: { type: 'string' }, help: { type: 'boolean' },
       channels: { type: 'string' }, layers: { type: 'string' }, topology: { type: 'string' }, 'zero-op-taps': { type: 'string' },
-      'head-channels': { type: 'string' }, decided: { type: 'string' },
+      'head-channels': { type: 'string' }, decided: { type: 'string' }, 'topology-weights': { type: 'string' },
     },
   });
   if (v.help) return void console.log(HELP.search);
-  const space = oneOf(v.space, 'space', ['nb201', 'darts', 'macro'] as const, 'nb201');
+  const space = oneOf(v.space, 'space', ['nb201', 'darts', 'macro', 'nb101-1shot1'] as const, 'nb201');
   if (v.seed !== undefined && v.seeds !== undefined) fail('give --seed or --seeds, not both');
   const allSeeds = v.seeds !== undefined ? parseSeeds(v.seeds, 'seeds') : [seedArg(v.seed, 'seed', 0)];
   const shardSpec = shardOption(v.shard);
@@ -431,10 +436,15 @@ async function cmdZcpt(argv: string[]): Promise<void> {
   if (space === 'darts' || space === 'macro') {
     for (const k of space === 'darts' ? (['head-channels', 'decided'] as const) : (['layers', 'topology', 'edge-order', 'workers'] as const)) if (v[k] !== undefined) fail(`--${k} does not apply to --space ${space}`);
   }
+  if (space === 'nb101-1shot1') {
+    for (const k of ['head-channels', 'decided', 'topology', 'edge-order', 'workers'] as const) if (v[k] !== undefined) fail(`--${k} does not apply to --space nb101-1shot1`);
+    return zcptShot1(v, seeds, command, shard);
+  }
+  if (v['topology-weights'] !== undefined) fail('--topology-weights applies to --space nb101-1shot1 only');
   if (space === 'darts') return zcptDarts(v, seeds, command, shard);
   if (space === 'macro') return zcptMacro(v, seeds, command, shard);
   for (const k of ['channels', 'layers', 'topology', 'zero-op-taps', 'head-channels', 'decided'] as const) {
-    const where = k === 'layers' || k === 'topology' ? 'darts' : k === 'head-channels' || k === 'decided' ? 'macro' : 'darts or macro';
+    const where = k === 'topology' ? 'darts' : k === 'layers' ? 'darts or nb101-1shot1' : k === 'head-channels' || k === 'decided' ? 'macro' : 'darts, macro or nb101-1shot1';
     if (v[k] !== undefined) fail(`--${k} applies to --space ${where} only`);
   }
   const base = {
@@ -445,17 +455,14 @@ async function cmdZcpt(argv: string[]): Promise<void> {
     edgeOrder: oneOf<EdgeOrder>(v['edge-order'], 'edge-order', EDGE_ORDERS, 'random'),
     dataset: oneOf<CifarDataset>(v.dataset, 'dataset', ['cifar10', 'cifar100'], 'cifar10'),
   };
-  let todo = seeds;
-  const first = zcptSettings({ ...base, seed: seeds[0]! });
-  announceDataRoots(zcptSidecar(first, undefined, shard).data!, false);
-  const release = v.out ? lockOutput(v.out) : () => {};
-  try {
-    if (v.out) {
-      todo = pendingSeeds(v.out, first, seeds, shard);
-      if (todo.length < seeds.length) console.log(`${v.out}: ${seeds.length - todo.length} of ${seeds.length} seeds already done; running ${todo.length}`);
-    }
-    for (const seed of todo) {
-      const r = await zcptSearchNb201({ ...base, seed, workers: int(v.workers, 'workers', 0) });
+  await runSearchSeeds({
+    out: v.out,
+    seeds,
+    first: zcptSettings({ ...base, seed: seeds[0]! }),
+    sidecar: (s) => zcptSidecar(s, undefined, shard),
+    pending: (out, first) => pendingSeeds(out, first, seeds, shard),
+    search: (seed) => zcptSearchNb201({ ...base, seed, workers: int(v.workers, 'workers', 0) }),
+    report: (r) => {
       console.log(`Zero-Cost-PT on NB201 (proxy ${r.settings.proxy}, seed ${r.settings.seed}, N=${r.settings.proposals}, V=${r.settings.valBatches}, batch ${r.settings.batchSize}, edge order ${r.settings.edgeOrder}, ${r.settings.dataset})`);
       console.log(`chosen: ${r.archString}`);
       if (r.accuracies) {
@@ -463,11 +470,9 @@ async function cmdZcpt(argv: string[]): Promise<void> {
         console.log(`NB201 index ${a.index}: test accuracy CIFAR-10 ${a.cifar10.toFixed(2)} %, CIFAR-100 ${a.cifar100.toFixed(2)} %, ImageNet16-120 ${a.imagenet16.toFixed(2)} %`);
       }
       console.log(`search time ${r.timing.totalSeconds.toFixed(1)} s (proposals ${r.timing.proposalSeconds.toFixed(1)} s, validation ${r.timing.validationSeconds.toFixed(1)} s)`);
-      if (v.out) appendZcptResult(v.out, r, command, shard);
-    }
-  } finally {
-    release();
-  }
+    },
+    append: (out, r) => appendZcptResult(out, r, command, shard),
+  });
 }
 
 /** Check an output path and take its write lock (held for the whole run). */
@@ -491,27 +496,21 @@ async function zcptDarts(v: Record<string, string | boolean | undefined>, seeds:
     topology: oneOf<TopologyMode>(str('topology'), 'topology', TOPOLOGY_MODES, 'reference'),
     zeroOpTaps: oneOf<DartsZeroOpTaps>(str('zero-op-taps'), 'zero-op-taps', DARTS_ZERO_OP_TAPS, 'skip'),
   };
-  let todo = seeds;
-  const out = str('out');
-  const first = zcptDartsSettings({ ...base, seed: seeds[0]! });
-  announceDataRoots(zcptDartsSidecar(first).data!, false);
-  const release = out ? lockOutput(out) : () => {};
-  try {
-    if (out) {
-      todo = pendingDartsSeeds(out, first, seeds, shard);
-      if (todo.length < seeds.length) console.log(`${out}: ${seeds.length - todo.length} of ${seeds.length} seeds already done; running ${todo.length}`);
-    }
-    for (const seed of todo) {
-      const r = await zcptSearchDarts({ ...base, seed });
+  await runSearchSeeds({
+    out: str('out'),
+    seeds,
+    first: zcptDartsSettings({ ...base, seed: seeds[0]! }),
+    sidecar: zcptDartsSidecar,
+    pending: (out, first) => pendingDartsSeeds(out, first, seeds, shard),
+    search: (seed) => zcptSearchDarts({ ...base, seed }),
+    report: (r) => {
       const s = r.settings;
       console.log(`Zero-Cost-PT on DARTS (proxy ${s.proxy}, seed ${s.seed}, N=${s.proposals}, V=${s.valBatches}, batch ${s.batchSize}, C=${s.C}, ${s.layers} layers, topology ${s.topology}, ${s.dataset})`);
       console.log(`chosen: ${r.genotypeString}`);
       console.log(`search time ${r.timing.totalSeconds.toFixed(1)} s (proposals ${r.timing.proposalSeconds.toFixed(1)} s, ${r.timing.secondsPerSupernetScoring.toFixed(2)} s per supernet scoring; validation ${r.timing.validationSeconds.toFixed(1)} s)`);
-      if (out) appendZcptDartsResult(out, r, command, shard);
-    }
-  } finally {
-    release();
-  }
+    },
+    append: (out, r) => appendZcptDartsResult(out, r, command, shard),
+  });
 }
 
 async function zcptMacro(v: Record<string, string | boolean | undefined>, seeds: number[], command: string, shard: ShardRecord | undefined): Promise<void> {
@@ -527,24 +526,83 @@ async function zcptMacro(v: Record<string, string | boolean | undefined>, seeds:
     decided: oneOf<MacroDecidedMode>(str('decided'), 'decided', MACRO_DECIDED_MODES, 'reference'),
     zeroOpTaps: oneOf<MacroZeroOpTaps>(str('zero-op-taps'), 'zero-op-taps', MACRO_ZERO_OP_TAPS, 'reference'),
   };
-  const out = str('out');
-  const first = zcptMacroSettings({ ...base, seed: seeds[0]! });
-  announceDataRoots(zcptMacroSidecar(first).data!, false);
-  const release = out ? lockOutput(out) : () => {};
+  await runSearchSeeds({
+    out: str('out'),
+    seeds,
+    first: zcptMacroSettings({ ...base, seed: seeds[0]! }),
+    sidecar: zcptMacroSidecar,
+    pending: (out, first) => pendingMacroSeeds(out, first, seeds, shard),
+    search: (seed) => zcptSearchMacro({ ...base, seed }),
+    report: (r) => {
+      const s = r.settings;
+      const acc = (a?: { mean: number; index: number }): string => (a ? ` (index ${a.index}, mean test accuracy ${a.mean.toFixed(2)} %)` : '');
+      console.log(`Zero-Cost-PT on NAS-Bench-Macro (proxy ${s.proxy}, seed ${s.seed}, N=${s.proposals}, V=${s.valBatches}, batch ${s.batchSize}, stem ${s.initChannels}, decided ${s.decided}, ${s.dataset})`);
+      console.log(`proposals: ${r.proposals.map((p) => p.archString).join(' ')}`);
+      console.log(`first proposal: ${r.firstProposal.archString}${acc(r.firstProposal.accuracies)}`);
+      if (r.validation) console.log(`post-validated: ${r.archString}${acc(r.accuracies)}`);
+      console.log(`search time ${r.timing.totalSeconds.toFixed(1)} s (proposals ${r.timing.proposalSeconds.toFixed(1)} s, ${r.timing.secondsPerSupernetScoring.toFixed(2)} s per supernet scoring; validation ${r.timing.validationSeconds.toFixed(1)} s)`);
+    },
+    append: (out, r) => appendZcptMacroResult(out, r, command, shard),
+  });
+}
+
+async function zcptShot1(v: Record<string, string | boolean | undefined>, seeds: number[], command: string, shard: ShardRecord | undefined): Promise<void> {
+  const str = (k: string): string | undefined => (typeof v[k] === 'string' ? (v[k] as string) : undefined);
+  const base = {
+    proxy: str('proxy') ?? 'naswot',
+    proposals: int(str('proposals'), 'proposals', 10),
+    valBatches: int(str('val-batches'), 'val-batches', 100),
+    batchSize: int(str('batch-size'), 'batch-size', 128),
+    dataset: oneOf<CifarDataset>(str('dataset'), 'dataset', ['cifar10', 'cifar100'], 'cifar10'),
+    C: int(str('channels'), 'channels', 16),
+    layers: int(str('layers'), 'layers', 9),
+    topologyWeights: oneOf<Shot1TopologyWeights>(str('topology-weights'), 'topology-weights', SHOT1_TOPOLOGY_WEIGHTS, 'softmax'),
+    zeroOpTaps: oneOf<Shot1ZeroOpTaps>(str('zero-op-taps'), 'zero-op-taps', SHOT1_ZERO_OP_TAPS, 'reference'),
+  };
+  await runSearchSeeds({
+    out: str('out'),
+    seeds,
+    first: zcptShot1Settings({ ...base, seed: seeds[0]! }),
+    sidecar: zcptShot1Sidecar,
+    pending: (out, first) => pendingShot1Seeds(out, first, seeds, shard),
+    search: (seed) => zcptSearchShot1({ ...base, seed }),
+    report: (r) => {
+      const s = r.settings;
+      const acc = (a?: { mean: number; hash: string }): string => (a ? ` (NB101 hash ${a.hash.slice(0, 8)}…, mean test accuracy ${a.mean.toFixed(2)} %)` : '');
+      console.log(`Zero-Cost-PT on NAS-Bench-1Shot1 space 2 (proxy ${s.proxy}, seed ${s.seed}, N=${s.proposals}, V=${s.valBatches}, batch ${s.batchSize}, C=${s.C}, ${s.layers} cells, topology weights ${s.topologyWeights}, ${s.dataset})`);
+      console.log(`proposals: ${r.proposals.map((p) => p.cellString).join(' ')}`);
+      console.log(`post-validated: ${r.archString}${r.outsideTable ? ` (NB101 hash ${r.outsideTable.hash.slice(0, 8)}…: not in the 1Shot1 table, accuracy unknown)` : acc(r.accuracies)}`);
+      console.log(`search time ${r.timing.totalSeconds.toFixed(1)} s (proposals ${r.timing.proposalSeconds.toFixed(1)} s, ${r.timing.secondsPerSupernetScoring.toFixed(2)} s per supernet scoring; validation ${r.timing.validationSeconds.toFixed(1)} s, ${r.timing.secondsPerValidationScoring.toFixed(2)} s per scoring)`);
+    },
+    append: (out, r) => appendZcptShot1Result(out, r, command, shard),
+  });
+}
+
+/**
+ * The multi-seed loop every space's `zc-pt` runs: announce the data, take the output's lock, skip
+ * the seeds already in the file (refusing another setting or other data), run and report each
+ * remaining seed and append its line as soon as it finishes.
+ */
+async function runSearchSeeds<S extends object, R>(o: {
+  out: string | undefined;
+  seeds: readonly number[];
+  first: S;
+  sidecar: (s: S) => { data?: DataIdentity };
+  pending: (out: string, first: S) => number[];
+  search: (seed: number) => Promise<R>;
+  report: (r: R) => void;
+  append: (out: string, r: R) => void;
+}): Promise<void> {
+  announceDataRoots(o.sidecar(o.first).data!, false);
+  const release = o.out ? lockOutput(o.out) : () => {};
   try {
-  const todo = out ? pendingMacroSeeds(out, first, seeds, shard) : seeds;
-  if (out && todo.length < seeds.length) console.log(`${out}: ${seeds.length - todo.length} of ${seeds.length} seeds already done; running ${todo.length}`);
-  for (const seed of todo) {
-    const r = await zcptSearchMacro({ ...base, seed });
-    const s = r.settings;
-    const acc = (a?: { mean: number; index: number }): string => (a ? ` (index ${a.index}, mean test accuracy ${a.mean.toFixed(2)} %)` : '');
-    console.log(`Zero-Cost-PT on NAS-Bench-Macro (proxy ${s.proxy}, seed ${s.seed}, N=${s.proposals}, V=${s.valBatches}, batch ${s.batchSize}, stem ${s.initChannels}, decided ${s.decided}, ${s.dataset})`);
-    console.log(`proposals: ${r.proposals.map((p) => p.archString).join(' ')}`);
-    console.log(`first proposal: ${r.firstProposal.archString}${acc(r.firstProposal.accuracies)}`);
-    if (r.validation) console.log(`post-validated: ${r.archString}${acc(r.accuracies)}`);
-    console.log(`search time ${r.timing.totalSeconds.toFixed(1)} s (proposals ${r.timing.proposalSeconds.toFixed(1)} s, ${r.timing.secondsPerSupernetScoring.toFixed(2)} s per supernet scoring; validation ${r.timing.validationSeconds.toFixed(1)} s)`);
-    if (out) appendZcptMacroResult(out, r, command, shard);
-  }
+    const todo = o.out ? o.pending(o.out, o.first) : o.seeds;
+    if (o.out && todo.length < o.seeds.length) console.log(`${o.out}: ${o.seeds.length - todo.length} of ${o.seeds.length} seeds already done; running ${todo.length}`);
+    for (const seed of todo) {
+      const r = await o.search(seed);
+      o.report(r);
+      if (o.out) o.append(o.out, r);
+    }
   } finally {
     release();
   }

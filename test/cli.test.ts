@@ -89,7 +89,7 @@ test('zeronas search table2a prints the rebuilt table beside the paper', () => {
   assert.match(run('search', 'zc-pt', '--seeds', '3-1').stderr, /--seeds range must be ascending/);
   assert.match(run('search', 'zc-pt', '--seeds', 'a,b').stderr, /--seeds must be a list like 0,1,2,3/);
   assert.match(run('search', 'zc-pt', '--seed', '1', '--seeds', '1-2').stderr, /give --seed or --seeds, not both/);
-  assert.match(run('search', 'zc-pt', '--layers', '5').stderr, /--layers applies to --space darts only/);
+  assert.match(run('search', 'zc-pt', '--layers', '5').stderr, /--layers applies to --space darts or nb101-1shot1 only/);
   assert.match(run('search', 'zc-pt', '--space', 'darts', '--workers', '2').stderr, /the DARTS search runs in this thread only/);
   assert.match(run('search', 'zc-pt', '--space', 'darts', '--topology', 'x').stderr, /--topology must be one of/);
   assert.match(run('search', 'zc-pt', '--decided', 'one-hot').stderr, /--decided applies to --space macro only/);

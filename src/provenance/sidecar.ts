@@ -23,7 +23,7 @@ import * as fs from 'node:fs';
 import { compareDataIdentity, validateDataIdentity, type DataIdentity } from '../data/identity';
 import { describeFsError } from './fsErrors';
 
-export type SidecarKind = 'scores' | 'train-bench' | 'zcpt-nb201' | 'zcpt-darts' | 'zcpt-macro';
+export type SidecarKind = 'scores' | 'train-bench' | 'zcpt-nb201' | 'zcpt-darts' | 'zcpt-macro' | 'zcpt-nb101-1shot1';
 
 const KIND_NAMES: Readonly<Record<SidecarKind, string>> = {
   scores: 'score file',
@@ -31,6 +31,7 @@ const KIND_NAMES: Readonly<Record<SidecarKind, string>> = {
   'zcpt-nb201': 'Zero-Cost-PT NB201 results',
   'zcpt-macro': 'Zero-Cost-PT NAS-Bench-Macro results',
   'zcpt-darts': 'Zero-Cost-PT DARTS results',
+  'zcpt-nb101-1shot1': 'Zero-Cost-PT NAS-Bench-1Shot1 results',
 };
 
 /**

@@ -107,7 +107,8 @@ const SIDECAR_KIND: Readonly<Record<Exclude<MergeKind, 'zc-pt'>, SidecarKind>> =
 
 /** The provenance sidecar of an input (or of `--out`); @throws when it lacks data identity. */
 function sourceSidecar(file: string, kind: MergeKind): Sidecar<Record<string, unknown>> {
-  const expected = kind === 'zc-pt' ? (recordedKind(file) === 'zcpt-darts' ? 'zcpt-darts' : 'zcpt-nb201') : SIDECAR_KIND[kind];
+  const recorded = recordedKind(file);
+  const expected = kind === 'zc-pt' ? (recorded?.startsWith('zcpt-') ? recorded : 'zcpt-nb201') : SIDECAR_KIND[kind];
   const sidecar = readSidecar<Record<string, unknown>>(file, expected);
   if (!sidecar.data) {
     throw new Error(

@@ -10,6 +10,7 @@
  * (from their sidecar's settings) and Zero-Cost-PT `.jsonl` results (settings from their lines).
  */
 import { readZcptMacroResults, zcptMacroSidecar } from '../search/zcpt/macro/resultsFile';
+import { readZcptShot1Results, zcptShot1Sidecar } from '../search/zcpt/nb101-1shot1/resultsFile';
 import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { compareDataIdentity, type DataIdentity } from '../data/identity';
@@ -38,7 +39,7 @@ function kindOf(file: string): SidecarKind {
     const first = fs.readFileSync(file, 'utf8').split('\n').find((l) => l.trim() !== '');
     if (first === undefined) throw new Error(`'${file}' holds no results to describe`);
     const space = (JSON.parse(first) as { settings?: { space?: string } }).settings?.space;
-    return space === 'darts' ? 'zcpt-darts' : space === 'macro' ? 'zcpt-macro' : 'zcpt-nb201';
+    return space === 'darts' ? 'zcpt-darts' : space === 'macro' ? 'zcpt-macro' : space === 'nb101-1shot1' ? 'zcpt-nb101-1shot1' : 'zcpt-nb201';
   }
   const meta = sidecarPath(file);
   if (!fs.existsSync(meta)) throw new Error(`'${file}' has no provenance sidecar '${meta}': there are no settings to derive its data from; recreate it with its command`);
@@ -79,6 +80,10 @@ function derive(file: string, kind: SidecarKind): { derived: Sidecar<unknown>; r
     case 'zcpt-macro': {
       const [r] = readZcptMacroResults(file);
       return { derived: zcptMacroSidecar(r!.settings, r!.command), ...(has ? { recorded: readSidecar(file, kind) } : {}) };
+    }
+    case 'zcpt-nb101-1shot1': {
+      const [r] = readZcptShot1Results(file);
+      return { derived: zcptShot1Sidecar(r!.settings, r!.command), ...(has ? { recorded: readSidecar(file, kind) } : {}) };
     }
   }
 }

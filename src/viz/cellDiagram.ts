@@ -7,6 +7,7 @@
 import type { DartsCell } from '../spaces/darts/genotype';
 import { NB201_EDGES, type Nb201Arch } from '../spaces/nb201/arch';
 import { formatMacro, macroLayers, MACRO_OPS, type MacroArch } from '../spaces/macro/arch';
+import { formatShot1, shot1Ancestors, SHOT1_OUTPUT, type Shot1Cell } from '../spaces/nb101/shot1';
 import { baseLayout, type Figure, type FigureOptions } from './plotly';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -108,4 +109,22 @@ export function macroArchFigure(arch: MacroArch, opts: FigureOptions & { initCha
     { from: `l${layers.length - 1}`, to: 'head', label: '1×1→1280' },
   ];
   return dagFigure(nodes, edges, { height: 300, title: `NAS-Bench-Macro ${formatMacro(arch)}`, ...opts });
+}
+
+const SHOT1_SHORT: Readonly<Record<string, string>> = { 'conv3x3-bn-relu': 'conv3×3', 'conv1x1-bn-relu': 'conv1×1', maxpool3x3: 'max3×3' };
+
+/**
+ * A NAS-Bench-1Shot1 space-2 cell: input, blocks 1..4 (labelled with their op), output; every parent
+ * edge drawn, those of blocks that do not feed the output (pruned by NB101) labelled `unused`.
+ */
+export function shot1CellFigure(cell: Shot1Cell, opts: FigureOptions = {}): Figure {
+  const feeds = shot1Ancestors(cell.parents);
+  const nodes: DagNode[] = [
+    { id: '0', label: 'in', x: 0, y: 0 },
+    ...[1, 2, 3, 4].map((n) => ({ id: String(n), label: `${n}: ${SHOT1_SHORT[cell.ops[n - 1]!] ?? cell.ops[n - 1]}${feeds.has(n) ? '' : ' (unused)'}`, x: n, y: n % 2 === 0 ? -0.6 : 0.6 })),
+    { id: '5', label: 'out', x: 5, y: 0 },
+  ];
+  const edges: DagEdge[] = [];
+  for (let n = 1; n <= SHOT1_OUTPUT; n++) for (const p of cell.parents[n]!) edges.push({ from: String(p), to: String(n), label: feeds.has(n) ? '' : 'unused' });
+  return dagFigure(nodes, edges, { height: 320, title: `1Shot1 cell ${formatShot1(cell)}`, ...opts });
 }

@@ -55,6 +55,9 @@ const EXPECT: Record<string, RegExp[]> = {
     /DARTS chosen genotype: Genotype\(normal=\[/, /- Post-validation (improves|does not improve) on a single proposal/, /tensors alive at the end: 0/,
     /Macro setting: stem \d+, head \d+; proxy naswot/, /NASWOT's Kendall τ with the mean test accuracy on the Macro table: -?\d\.\d{3} over \d+ architectures/,
     /- (Zero-Cost-PT on Macro, \d+ seeds|No committed Zero-Cost-PT Macro searches yet)/,
+    /1Shot1 setting: C \d+, \d+ cells; proxy naswot/, /reachable distinct cells: \d+; in the table: \d+ \(\d+\.\d %\); table cells: 3258/,
+    /NASWOT's Kendall τ with the mean test accuracy on the 1Shot1 table: -?\d\.\d{3} over \d+ cells/,
+    /- (Zero-Cost-PT on 1Shot1 space 2, \d+ seeds|No committed Zero-Cost-PT 1Shot1 searches yet|None of the \d+ chosen cells)/,
   ],
   '00-quickstart': [/tfjs backend: (wasm|tensorflow|cpu)/, /Kendall τ \(paper, NB201 CIFAR-10, Fig\. 3\)/, /16 architectures scored/, /tensors alive at the end: 0/],
 };
@@ -140,6 +143,18 @@ const CHECK: Record<string, (text: string) => void> = {
       inside(d, lo, hi, 'difference within its CI');
       assert.ok(a > 80 && a < 95 && b > 85 && b < 95, `NB201 CIFAR-10 test accuracies: ${a}, ${b}`);
       assert.equal(m[2], lo > 0 ? 'beats' : hi < 0 ? 'is beaten by' : 'is not distinguishable from', m[0]);
+    }
+    // 1Shot1 conclusions: each verdict and gap follows from the printed means
+    const s1 = new RegExp(`- Zero-Cost-PT on 1Shot1 space 2, \\d+ seeds at [^:]*: ${NUM} ± ${NUM} %`).exec(text);
+    if (s1) {
+      const zc = num(s1, 1);
+      const rest = text.slice(s1.index, text.indexOf("NASWOT ranks the table's cells", s1.index));
+      const vs = all(rest, new RegExp(`- Against (.+?) \\(${NUM} ± ${NUM} % \\(percentile [^)]*\\)\\): Zero-Cost-PT (is higher|does not win) by ${NUM} pp\\.`), '1Shot1 comparisons');
+      for (const m of vs) {
+        const d = zc - num(m, 2);
+        if (Math.abs(d) > 0.011) assert.equal(m[4], d > 0 ? 'is higher' : 'does not win', m[0]);
+        assert.ok(Math.abs(Math.abs(d) - num(m, 5)) <= 0.011, `${m[0]}: gap ${m[5]} vs ${d.toFixed(2)}`);
+      }
     }
   },
 };

@@ -10,3 +10,4 @@ export * from './projectResults';
 export * from './recheck';
 export * as darts from './darts';
 export * as macro from './macro';
+export * as shot1 from './nb101-1shot1';

@@ -11,6 +11,7 @@
 import type { Nb201AccuracyKey, Nb201Table } from '../../benchmarks/nb201';
 import { formatNb201, type Nb201Arch } from '../../spaces/nb201/arch';
 import { Nb201Network, type Nb201NetConfig } from '../../spaces/nb201/network';
+import type { Network } from '../../engine/network';
 import { nanArgmax } from '../randomN';
 import type { ZcptBatch, ZcptScorer } from './scorers';
 
@@ -185,4 +186,61 @@ export function nb201TestAccuracies(arch: Nb201Arch, table: Nb201Table): Nb201Te
     cifar100: table.accuracy(index, ZCPT_ACCURACY_KEYS.cifar100),
     imagenet16: table.accuracy(index, ZCPT_ACCURACY_KEYS.imagenet16),
   };
+}
+
+/**
+ * A post-validation candidate of any space: the architecture `A`, its text form (the
+ * de-duplication key, and what a results file stores), the proposals that gave it, its score on
+ * each validation batch, their sum (the selection criterion) and the seconds spent on it.
+ */
+export interface SpaceValidationCandidate<A> {
+  readonly arch: A;
+  readonly archString: string;
+  readonly proposals: readonly number[];
+  readonly batchScores: readonly number[];
+  readonly score: number;
+  readonly seconds: number;
+}
+
+export interface SpaceValidationResult<A> {
+  readonly candidates: readonly SpaceValidationCandidate<A>[];
+  /** Position of the winner in `candidates`. */
+  readonly chosen: number;
+  readonly seconds: number;
+}
+
+/** What a space gives the shared post-validation: its text form and how to build the network scoring an architecture. */
+export interface SpaceValidation<A> {
+  readonly format: (a: A) => string;
+  /** The network scoring `a` (and the seed the scorer is told); `dispose` is called at the end. */
+  readonly network: (a: A) => { readonly net: Network; readonly seed?: number; readonly dispose: () => void };
+}
+
+/**
+ * The post-validation loop of any space: de-duplicate the proposals by text form (first
+ * appearance kept), score every unique architecture's network on the V batches, and keep the
+ * largest sum (NaN never wins).
+ */
+export function postValidateSpace<A>(archs: readonly A[], space: SpaceValidation<A>, opts: Pick<PostValidateOptions, 'scorer' | 'valBatches' | 'batch' | 'onScore'>): SpaceValidationResult<A> {
+  if (archs.length === 0) throw new Error('post-validation needs at least one proposal');
+  const t0 = performance.now();
+  const unique = uniqueByKey(archs, space.format);
+  const nets: ReturnType<SpaceValidation<A>['network']>[] = [];
+  try {
+    for (const u of unique) nets.push(space.network(u.item));
+    const { scores, seconds } = scoreOnValidationBatches(nets.length, opts, (b) => {
+      const out = { scores: [] as number[], seconds: [] as number[] };
+      for (const n of nets) {
+        const s0 = performance.now();
+        out.scores.push(opts.scorer.score(n.seed === undefined ? { net: n.net } : { net: n.net, seed: n.seed }, b));
+        out.seconds.push((performance.now() - s0) / 1000);
+      }
+      return out;
+    });
+    const { sums, chosen } = largestSum(scores);
+    const candidates = unique.map((u, c) => ({ arch: u.item, archString: space.format(u.item), proposals: u.proposals, batchScores: scores[c]!, score: sums[c]!, seconds: seconds[c]! }));
+    return { candidates, chosen, seconds: (performance.now() - t0) / 1000 };
+  } finally {
+    for (const n of nets) n.dispose();
+  }
 }

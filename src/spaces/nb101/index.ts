@@ -4,3 +4,4 @@ export * from './hash';
 export * from './sample';
 export * from './channels';
 export * from './network';
+export * from './shot1';
