@@ -10,8 +10,8 @@
  * from their own seed, every candidate sees the same V batches.
  *
  * Every proposal and the chosen cell are looked up in the 1Shot1 table after NB101 pruning and
- * hashing (`shot1Lookup`). The table holds the 3,609 encodings (3,258 distinct NB101 cells) that
- * the space's own enumeration yields, while the op and topology steps can reach 7,773 distinct
+ * hashing (`shot1Lookup`). The table (distributed with the Zero-Cost-PT authors' code) holds 3,609
+ * encodings (3,258 distinct NB101 cells), while the op and topology steps can reach 7,773 distinct
  * cells (every parent choice; `allShot1Cells`), so a search may end outside the table. Such a cell
  * gets no accuracy (`outsideTable` with its hash instead), never a guess; `shot1Lookup` refuses it.
  */
