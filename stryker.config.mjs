@@ -17,11 +17,13 @@ if (!process.env.ZERONAS_DATA) {
 }
 
 /**
- * Mutated files and the test files that exercise them, per area. stats and fusion have many small
- * test files: test/mutation/<area>.ts imports them all, so a mutant costs one Node start.
+ * Mutated files and the test files that exercise them, per area. With perTest coverage each test
+ * file is one Stryker test, so a mutant runs only the files that execute it. fusion has many small
+ * test files that all reach the same code: test/mutation/fusion.ts imports them all, so a mutant
+ * costs one Node start there.
  */
 const AREAS = {
-  stats: { mutate: ['src/stats/**/*.ts'], tests: ['test/mutation/stats.ts'] },
+  stats: { mutate: ['src/stats/**/*.ts'], tests: ['test/stats/*.test.ts'] },
   fusion: { mutate: ['src/fusion/**/*.ts'], tests: ['test/mutation/fusion.ts'] },
   linalg: { mutate: ['src/linalg/**/*.ts'], tests: ['test/linalg/*.test.ts'] },
   naswot: {
@@ -29,8 +31,8 @@ const AREAS = {
     tests: ['test/proxies/hamming.test.ts', 'test/proxies/naswot.test.ts', 'test/proxies/dasAtoms.test.ts'],
   },
   scorefile: {
-    mutate: ['src/runner/results.ts', 'src/runner/scoreFile.ts'],
-    tests: ['test/runner/results.test.ts', 'test/runner/scoreFile.test.ts'],
+    mutate: ['src/runner/results.ts', 'src/runner/scoreFile.ts', 'src/runner/checkedScores.ts', 'src/provenance/resultFile.ts'],
+    tests: ['test/runner/results.test.ts', 'test/runner/scoreFile.test.ts', 'test/runner/checkedScores.test.ts', 'test/provenance/resultFile.test.ts'],
   },
 };
 const wanted = (process.env.ZERONAS_MUTATION_AREAS ?? Object.keys(AREAS).join(',')).split(',').map((a) => a.trim()).filter(Boolean);
@@ -54,10 +56,12 @@ export default {
   },
   ignorePatterns: ['dist', 'reports', '.cache', '.scratch', 'notebooks', '.jupyter'],
   concurrency: 2,
-  timeoutMS: 60000,
+  timeoutMS: 10000,
   dryRunTimeoutMinutes: 30,
-  reporters: ['clear-text', 'html', 'progress'],
-  htmlReporter: { fileName: 'reports/mutation/mutation.html' },
+  reporters: ['clear-text', 'html', 'json', 'progress'],
+  // One report per area selection, so areas run one after another keep their reports.
+  htmlReporter: { fileName: `reports/mutation/${wanted.join('-')}.html` },
+  jsonReporter: { fileName: `reports/mutation/${wanted.join('-')}.json` },
   clearTextReporter: { allowColor: false, logTests: false, reportScoreTable: true },
   tempDirName: '.stryker-tmp',
   cleanTempDir: 'always',
