@@ -2,8 +2,8 @@
 // fits, log|det|, the Hamming kernel, NASWOT, the DAS atoms and the score-file/resume code, and
 // runs only the test files that exercise them (each test file is one "test" for Stryker, so a
 // mutant runs just the files that cover it). Reports: the per-file table on stdout and
-// reports/mutation/mutation.html. One area at a time (its files and its tests only):
-//   ZERONAS_MUTATION_AREAS=stats npm run mutation      (comma-separated: stats,fusion,linalg,naswot,scorefile)
+// reports/mutation/<areas>.html (and .json). One area at a time (its files and its tests only):
+//   ZERONAS_MUTATION_AREAS=stats npm run mutation      (comma-separated: stats,fusion,fusion-nested,linalg,naswot,scorefile)
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,13 +18,18 @@ if (!process.env.ZERONAS_DATA) {
 
 /**
  * Mutated files and the test files that exercise them, per area. With perTest coverage each test
- * file is one Stryker test, so a mutant runs only the files that execute it. fusion has many small
- * test files that all reach the same code: test/mutation/fusion.ts imports them all, so a mutant
- * costs one Node start there.
+ * file is one Stryker test, so a mutant runs only the files that execute it, and stops at the
+ * first file that fails.
  */
 const AREAS = {
   stats: { mutate: ['src/stats/**/*.ts'], tests: ['test/stats/*.test.ts'] },
-  fusion: { mutate: ['src/fusion/**/*.ts'], tests: ['test/mutation/fusion.ts'] },
+  // nestedSelection.test.ts takes about 20 s: it runs on nestedSelection.ts's mutants only (its own area),
+  // not on every mutant of the fits it calls.
+  fusion: {
+    mutate: ['src/fusion/{compare,cv,data,leastSquares,model,paperTargets,ruleParser,rules,transforms}.ts'],
+    tests: ['test/fusion/{compare,cv,leastSquares,model,rules,transforms}.test.ts'],
+  },
+  'fusion-nested': { mutate: ['src/fusion/nestedSelection.ts'], tests: ['test/fusion/nestedSelection.test.ts'] },
   linalg: { mutate: ['src/linalg/**/*.ts'], tests: ['test/linalg/*.test.ts'] },
   naswot: {
     mutate: ['src/proxies/hamming.ts', 'src/proxies/naswot.ts', 'src/proxies/dasAtoms.ts'],
@@ -42,6 +47,7 @@ for (const a of wanted) {
   if (!(a in AREAS)) throw new Error(`ZERONAS_MUTATION_AREAS: unknown area '${a}' (areas: ${Object.keys(AREAS).join(', ')})`);
 }
 const areas = wanted.map((a) => AREAS[a]);
+const reportName = wanted.length === Object.keys(AREAS).length ? 'mutation' : wanted.join('-');
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
@@ -62,8 +68,8 @@ export default {
   dryRunTimeoutMinutes: 30,
   reporters: ['clear-text', 'html', 'json', 'progress'],
   // One report per area selection, so areas run one after another keep their reports.
-  htmlReporter: { fileName: `reports/mutation/${wanted.join('-')}.html` },
-  jsonReporter: { fileName: `reports/mutation/${wanted.join('-')}.json` },
+  htmlReporter: { fileName: `reports/mutation/${reportName}.html` },
+  jsonReporter: { fileName: `reports/mutation/${reportName}.json` },
   clearTextReporter: { allowColor: false, logTests: false, reportScoreTable: true },
   tempDirName: '.stryker-tmp',
   cleanTempDir: 'always',
