@@ -39,7 +39,7 @@ const AREAS = {
   },
   scorefile: {
     mutate: ['src/runner/results.ts', 'src/runner/scoreFile.ts', 'src/runner/checkedScores.ts', 'src/provenance/resultFile.ts'],
-    tests: ['test/runner/results.test.ts', 'test/runner/scoreFile.test.ts', 'test/runner/checkedScores.test.ts', 'test/provenance/resultFile.test.ts'],
+    tests: ['test/runner/results.test.ts', 'test/runner/scoreFile.test.ts', 'test/runner/checkedScores.test.ts', 'test/provenance/resultFileLifecycle.test.ts', 'test/provenance/resultFile.test.ts'],
   },
 };
 const wanted = (process.env.ZERONAS_MUTATION_AREAS ?? Object.keys(AREAS).join(',')).split(',').map((a) => a.trim()).filter(Boolean);
