@@ -9,7 +9,8 @@ import assert from 'node:assert/strict';
 import { initBackend, tf } from '../../src/engine/backend';
 import { parseNb201 } from '../../src/spaces/nb201/arch';
 import { Nb201Network } from '../../src/spaces/nb201/network';
-import { naswot, naswotKernel } from '../../src/proxies/naswot';
+import { naswot, naswotFromKernel, naswotKernel, naswotKernels } from '../../src/proxies/naswot';
+import type { ForwardOptions, Network } from '../../src/engine/network';
 import { tapMultiplicity, type ReluCounting } from '../../src/engine/taps';
 import { logAbsDet } from '../../src/linalg/logdet';
 import { Rng } from '../../src/engine/rng';
@@ -66,6 +67,9 @@ test('naswot kernel equals the brute-force Σ multiplicity·(XXᵀ + (1−X)(1�
         const ld = logAbsDet(k, n);
         assert.equal(res.status, ld.status);
         assert.equal(res.score, ld.value);
+        // log|S| with S = K/N_A factorised on its own
+        const s = logAbsDet(k.map((v) => v / units), n).value;
+        assert.ok(Math.abs(res.logDetS - s) <= 1e-9 * Math.abs(ld.value), `${bn}/${counting}: logDetS ${res.logDetS} vs ${s}`);
       }
     }
   } finally {
@@ -87,4 +91,49 @@ test('NB201 unit counts hold for a different input size: per sample, resolution-
     net.dispose();
     xs.dispose();
   }
+});
+
+/**
+ * A stand-in network whose forward pass reports fixed taps (n = 2 samples): A with codes (1,0,1),
+ * (1,1,0) read twice (inside a ReLUConvBN, then outside), and B with codes (1), (0) off the output
+ * path. It records the BN mode it was asked for.
+ */
+function fakeNetwork(): { net: Network; bns: string[] } {
+  const bns: string[] = [];
+  const forward = (_x: tf.Tensor4D, o: ForwardOptions) => {
+    bns.push(o.bn);
+    const a = tf.tensor2d([[2, -1, 0.5], [1, 3, 0]]);
+    const b = tf.tensor2d([[1], [-1]]);
+    o.taps!({ name: 'a.inner', input: a, inWrapper: true, onOutputPath: true });
+    o.taps!({ name: 'b', input: b, inWrapper: false, onOutputPath: false });
+    o.taps!({ name: 'a.outer', input: a, inWrapper: false, onOutputPath: true });
+    return { logits: tf.zeros([2, 1]) as tf.Tensor2D, features: tf.zeros([2, 1]) as tf.Tensor2D };
+  };
+  return { net: { forward } as unknown as Network, bns };
+}
+
+test('taps off the output path are left out; a tensor read twice counts with both multiplicities; defaults are official counting and train-mode BN', async () => {
+  await initBackend({ quiet: true });
+  const x = tf.zeros([2, 1, 1, 1]) as tf.Tensor4D;
+  const { net, bns } = fakeNetwork();
+  // A alone: same-code counts [[3,1],[1,3]]; official weights 2 + 1, naslib 1 + 1
+  const [official, naslib] = naswotKernels(net, x, ['official', 'naslib']);
+  assert.deepEqual(Array.from(official!.kernel()), [9, 3, 3, 9]);
+  assert.equal(official!.numUnits, 9);
+  assert.deepEqual(Array.from(naslib!.kernel()), [6, 2, 2, 6]);
+  assert.equal(naslib!.numUnits, 6);
+  assert.deepEqual(bns, ['train']);
+  assert.deepEqual(Array.from(naswotKernel(net, x).kernel()), [9, 3, 3, 9]);
+  naswotKernel(net, x, { bn: 'eval' });
+  assert.deepEqual(bns, ['train', 'train', 'eval']);
+  // log|K| = ln 72; S = K/9 = [[1, ⅓], [⅓, 1]], log|S| = ln(8/9)
+  const r = naswotFromKernel(official!);
+  assert.ok(Math.abs(r.score - Math.log(72)) < 1e-12, `${r.score}`);
+  assert.ok(Math.abs(r.logDetS - Math.log(8 / 9)) < 1e-12, `${r.logDetS}`);
+  assert.equal(r.numUnits, 9);
+  assert.equal(r.batchSize, 2);
+  assert.equal(r.status, 'ok');
+  const viaNaswot = naswot(net, x);
+  assert.deepEqual([viaNaswot.score, viaNaswot.numUnits], [r.score, 9]);
+  x.dispose();
 });
