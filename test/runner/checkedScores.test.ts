@@ -61,6 +61,11 @@ test('columns other than the sidecar\'s proxies are refused', { skip }, () => {
   assert.throws(() => readScoresForBenchmark(f), new RegExp(`^Error: '${f}' has columns naswot but its sidecar lists proxies params: the file and its sidecar do not belong together$`));
   const two = scoreFile([[0, '00000000']], noData, { ...settings, proxies: ['params', 'naswot'] }, ['naswot', 'params']);
   assert.throws(() => readScoresForBenchmark(two), /has columns naswot,params but its sidecar lists proxies params,naswot/, 'order matters: columns are matched by position');
+  const both = scoreFile([[0, '00000000']], noData, { ...settings, proxies: ['naswot', 'params'] });
+  assert.deepEqual(readScoresForBenchmark(both).table.proxies, ['naswot', 'params'], 'the same two columns are accepted');
+  // names are compared as a list, not as one string: naswot,params is not naswotp,arams
+  const glued = scoreFile([[0, '00000000']], noData, { ...settings, proxies: ['naswotp', 'arams'] }, ['naswot', 'params']);
+  assert.throws(() => readScoresForBenchmark(glued), /has columns naswot,params but its sidecar lists proxies naswotp,arams/);
 });
 
 test('a file scored against another copy of the benchmark table is refused; the same table or none recorded is accepted', { skip }, () => {
@@ -77,6 +82,11 @@ test('a file scored against another copy of the benchmark table is refused; the 
   const cifarOnly: DataIdentity = { files: [{ ...now, rel: 'cifar10/data_batch_1.bin', sha256: '1'.repeat(64) }] };
   assert.equal(readScoresForBenchmark(scoreFile([[5, '00000012']], cifarOnly)).table.rows.length, 1);
   assert.equal(readScoresForBenchmark(scoreFile([[5, '00000012']], noData)).table.rows.length, 1);
+  // a sidecar written before data identity was recorded: nothing to compare, the rows are still checked
+  const old = scoreFile([[5, '00000012']], noData);
+  const { data: _, ...withoutData } = makeSidecar('scores', settings, noData);
+  fs.writeFileSync(sidecarPath(old), JSON.stringify(withoutData));
+  assert.equal(readScoresForBenchmark(old).table.rows.length, 1);
 });
 
 test('an index outside 0..6560 and a row naming another architecture are refused with the row number', { skip }, () => {

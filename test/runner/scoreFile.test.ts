@@ -78,6 +78,41 @@ test('readScores names the file: missing, not a score file (each header rule), b
   assert.throws(() => readScores(path.join(dir, 'sec.csv')), /sec\.csv row 2: 'x' is not a number/);
 });
 
+test('readScores refuses an index that is not a non-negative integer, and a repeated index, naming file and row', () => {
+  const dir = tmp();
+  for (const cell of ['-1', '1.5', 'x7', '7x', '', ' 7']) {
+    const f = path.join(dir, 'i.csv');
+    fs.writeFileSync(f, `index,arch,naswot,seconds\n0,a,1,1\n${cell},b,1,1\n`);
+    assert.throws(() => readScores(f), (e: Error) => e.message === `${f} row 3: index '${cell}' is not a non-negative integer`, JSON.stringify(cell));
+  }
+  const d = path.join(dir, 'd.csv');
+  fs.writeFileSync(d, 'index,arch,naswot,seconds\n3,a,1,1\n4,b,1,1\n3,a,2,1\n');
+  assert.throws(() => readScores(d), (e: Error) => e.message.startsWith(`'${d}' holds architecture index 3 (2×) more than once`));
+});
+
+test('openScoreFile: a header-only file starts afresh even under other settings; an index already written or given twice is refused', () => {
+  const dir = tmp();
+  const f = path.join(dir, 'h.csv');
+  openScoreFile(f, settings).close();
+  const other = { ...settings, batchSize: 64 };
+  const h = openScoreFile(f, other);
+  assert.equal(h.resumed, false);
+  assert.deepEqual(readScoreSettings(f), other);
+  h.close();
+  const g = path.join(dir, 'g.csv');
+  const w = openScoreFile(g, settings);
+  w.append(row(3, 1));
+  const text = fs.readFileSync(g, 'utf8');
+  assert.throws(() => w.append(row(3, 2)), (e: Error) => e.message === `'${g}' already holds architecture index 3; not writing it twice`);
+  const line = (i: number) => ({ index: i, line: formatRow(row(i, 1), settings.proxies) });
+  assert.throws(() => w.appendLines([line(5), line(3)]), /already holds architecture index 3; not writing it twice/);
+  assert.throws(() => w.appendLines([line(4), line(6), line(4)]), (e: Error) => e.message === `architecture index 4 given twice for '${g}'`);
+  assert.equal(fs.readFileSync(g, 'utf8'), text, 'refused rows are not written');
+  w.appendLines([line(4), line(6)]);
+  assert.deepEqual([...w.done].sort(), [3, 4, 6]);
+  w.close();
+});
+
 test('openScoreFile: a new file gets the header and a sidecar with the settings key', () => {
   const f = path.join(tmp(), 's.csv');
   const w = openScoreFile(f, settings);
