@@ -50,6 +50,9 @@ for (const a of wanted) {
   if (!(a in AREAS)) throw new Error(`ZERONAS_MUTATION_AREAS: unknown area '${a}' (areas: ${Object.keys(AREAS).join(', ')})`);
 }
 const areas = wanted.map((a) => AREAS[a]);
+// ZERONAS_MUTATION_TESTS=a.test.ts,b.test.ts narrows a run to those test files (with --mutate: the
+// files that test the mutated code directly, when the whole area's tests are too slow per mutant).
+const onlyTests = process.env.ZERONAS_MUTATION_TESTS?.split(',').map((t) => t.trim()).filter(Boolean);
 const reportName = wanted.length === Object.keys(AREAS).length ? 'mutation' : wanted.join('-');
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
@@ -62,7 +65,7 @@ export default {
   coverageAnalysis: 'perTest',
   mutate: [...areas.flatMap((a) => a.mutate), '!src/**/index.ts'],
   tap: {
-    testFiles: areas.flatMap((a) => a.tests),
+    testFiles: onlyTests?.length ? onlyTests : areas.flatMap((a) => a.tests),
     nodeArgs: ['--import', 'tsx', '--test-reporter=tap', '-r', '{{hookFile}}', '{{testFile}}'],
   },
   ignorePatterns: ['dist', 'reports', '.cache', '.scratch', 'notebooks', '.jupyter'],
