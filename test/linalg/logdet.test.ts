@@ -16,6 +16,11 @@ test('logAbsDet of diagonal matrices', () => {
   const one = logAbsDet([7], 1);
   assert.ok(close(one.value, Math.log(7)));
   assert.equal(one.sign, 1);
+  // two negative pivots cancel: diag(−1, −2, 3) has det +6; three give diag(−1, −2, −3) det −6
+  const twoNeg = logAbsDet([-1, 0, 0, 0, -2, 0, 0, 0, 3], 3);
+  assert.ok(close(twoNeg.value, Math.log(6)));
+  assert.equal(twoNeg.sign, 1);
+  assert.equal(logAbsDet([-1, 0, 0, 0, -2, 0, 0, 0, -3], 3).sign, -1);
   // identity: log 1 = 0
   assert.equal(logAbsDet([1, 0, 0, 1], 2).value, 0);
 });

@@ -1,15 +1,15 @@
 /**
  * DAS atoms (src/proxies/dasAtoms.ts): the PAPERS.md §3 test vector, per-layer atoms summing to
  * the global kernel, singular layers, the identity log|K_H| = N·log N_A + log|S| checked with
- * independent log-determinants, and the same on a real NB201 network (C=16, N=5, batch 16).
+ * independent log-determinants, and tappedLayers on a small NB201 network against taps collected
+ * and counted by brute force. The real-network check (C=16, N=5, CIFAR batch) is in
+ * dasAtomsNetwork.test.ts.
  */
-import { before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { initBackend, tf } from '../../src/engine/backend';
-import { makeBatch } from '../../src/data/batch';
-import { convOpCount, parseNb201 } from '../../src/spaces/nb201/arch';
+import { parseNb201 } from '../../src/spaces/nb201/arch';
 import { Nb201Network } from '../../src/spaces/nb201/network';
-import { naswot, naswotKernel } from '../../src/proxies/naswot';
 import { layerDistances } from '../../src/proxies/hamming';
 import {
   checkDasIdentity,
@@ -24,7 +24,7 @@ import {
   type TappedLayer,
 } from '../../src/proxies/dasAtoms';
 import { Rng } from '../../src/engine/rng';
-import { needsData, CIFAR10_FILE } from '../support/data';
+import { logAbsDet } from '../../src/linalg/logdet';
 
 /** A layer from explicit 0/1 codes (n samples × F, sample-major). */
 function layer(name: string, codes: number[], n: number, weight = 1): TappedLayer {
@@ -110,68 +110,73 @@ test('identity check uses independent LUs of K and S; it flags a score that disa
   close(dasIdentityError(r), 1e-3, 1e-9);
 });
 
-// --- a real NB201 network -------------------------------------------------------------------
-
-const skip = needsData(CIFAR10_FILE);
-const ARCH = '|nor_conv_3x3~0|+|nor_conv_1x1~0|none~1|+|skip_connect~0|avg_pool_3x3~1|nor_conv_1x1~2|';
-let x: tf.Tensor4D;
-
-before(async () => {
+test('tappedLayers on a small NB201 network equals the taps collected and counted by brute force (both countings, both BN modes)', async () => {
   await initBackend({ quiet: true });
-  if (skip) return;
-  const b = makeBatch({ dataset: 'cifar10', batchSize: 16, seed: 2 });
-  x = tf.tensor4d(b.x, b.shape as [number, number, number, number]);
-});
-
-test('real NB201 network (C=16, N=5, batch 16): atoms agree with naswot, Σ_ℓ K^ℓ = K, identity error tiny, no leaks', { skip }, (t) => {
-  const arch = parseNb201(ARCH);
-  const net = new Nb201Network(arch, { C: 16, N: 5, numClasses: 1 }, 3);
+  const r = new Rng(11);
+  const n = 5;
+  const xs = tf.tensor4d(new Float32Array(n * 8 * 8 * 3).map(() => r.normal()), [n, 8, 8, 3]);
+  // node 1 feeds two conv ops (edges 1→2 and 1→3): two taps reading one tensor
+  const net = new Nb201Network(parseNb201('|nor_conv_3x3~0|+|nor_conv_1x1~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_1x1~1|avg_pool_3x3~2|'), { C: 4, N: 2, numClasses: 3 }, 9);
   try {
-    const before = tf.memory().numTensors;
-    for (const counting of ['official', 'naslib'] as const) {
-      const layers = tappedLayers(net, x, counting);
-      // 2 resblocks × 2 ReLUs + head + conv ops × 15 cells
-      assert.equal(layers.length, 2 * 2 + 1 + convOpCount(arch) * 15);
-      const a = dasAtomsFromLayers(layers);
-      const ref = naswot(net, x, { counting });
-      assert.deepEqual(Array.from(a.kernel), Array.from(naswotKernel(net, x, { counting }).kernel()), `${counting}: K equals naswot's`);
-      assert.equal(a.global.numUnits, ref.numUnits);
-      assert.equal(a.global.logDetK, ref.score);
-      assert.equal(a.global.statusK, 'ok');
-      // Σ_ℓ K^ℓ = K and Σ_ℓ N_A^ℓ = N_A, exactly (integer arithmetic)
-      const sum = new Float64Array(16 * 16);
-      for (const l of layers) layerKernel(l).forEach((v, i) => (sum[i] += v));
-      assert.deepEqual(Array.from(sum), Array.from(a.kernel));
-      assert.equal(a.layers.reduce((s, l) => s + l.numUnits, 0), a.global.numUnits);
-      // the identity, with independent LUs of K and S
-      const rel = a.global.identityError / Math.abs(a.global.logDetK);
-      t.diagnostic(
-        `${counting}: log|K| ${a.global.logDetK.toFixed(6)}, N·log N_A ${a.global.nLogNA.toFixed(6)}, log|S| ${a.global.logDetS.toFixed(6)}, ` +
-          `identity error ${a.global.identityError.toExponential(2)} (rel ${rel.toExponential(2)})`,
-      );
-      assert.ok(rel < 1e-10, `relative identity error ${rel}`);
-      assert.ok(dasIdentityError(ref) < 1e-10 * Math.abs(ref.score));
-      close(a.global.logDetS, ref.logDetS, 1e-9 * Math.abs(ref.score));
-      assert.ok(a.global.logDetS < 0);
-      for (const l of a.layers) {
-        assert.ok(l.status === 'ok' || l.status === 'singular', `${l.name}: ${l.status}`);
-        if (l.status === 'ok') assert.ok(l.logDetS <= 1e-9, `${l.name}: log|S^ℓ| = ${l.logDetS} > 0`);
-        // S^ℓ is independent of the multiplicity, so taps reading the same tensor agree
-        assert.equal(l.logDetS, a.layers[layers[a.layers.indexOf(l)].sameInputAs].logDetS);
+    const tensorsBefore = tf.memory().numTensors;
+    for (const bn of ['train', 'eval'] as const) {
+      const taps: { name: string; inWrapper: boolean; id: number; codes: Uint8Array; f: number }[] = [];
+      tf.tidy(() => {
+        net.forward(xs, {
+          bn,
+          taps: (tap) => {
+            const v = tap.input.dataSync();
+            if (tap.onOutputPath) taps.push({ name: tap.name, inWrapper: tap.inWrapper, id: tap.input.id, codes: Uint8Array.from(v, (u) => (u > 0 ? 1 : 0)), f: v.length / n });
+          },
+        });
+      });
+      // 2 resblocks × 2 + head + 4 conv ops × 6 cells
+      assert.equal(taps.length, 2 * 2 + 1 + 4 * 6);
+      const shared = taps.filter((t, k) => taps.findIndex((u) => u.id === t.id) !== k).length;
+      assert.ok(shared > 0, 'some taps read the same tensor');
+      for (const counting of ['official', 'naslib'] as const) {
+        const layers = tappedLayers(net, xs, counting, bn);
+        assert.deepEqual(layers.map((l) => l.name), taps.map((t) => t.name));
+        assert.deepEqual(layers.map((l) => l.inWrapper), taps.map((t) => t.inWrapper));
+        // official: a ReLU inside ReLUConvBN counts twice; naslib: every ReLU once
+        assert.deepEqual(layers.map((l) => l.weight), taps.map((t) => (counting === 'official' && t.inWrapper ? 2 : 1)));
+        assert.deepEqual(layers.map((l) => l.sameInputAs), taps.map((t) => taps.findIndex((u) => u.id === t.id)));
+        const total = new Float64Array(n * n);
+        let units = 0;
+        layers.forEach((l, k) => {
+          const t = taps[k]!;
+          assert.equal(l.distances.units, t.f);
+          const w = counting === 'official' && t.inWrapper ? 2 : 1;
+          const own = new Float64Array(n * n);
+          for (let i = 0; i < n; i++) {
+            for (let j = 0; j < n; j++) {
+              let same = 0;
+              for (let u = 0; u < t.f; u++) same += t.codes[i * t.f + u] === t.codes[j * t.f + u] ? 1 : 0;
+              own[i * n + j] = w * same;
+            }
+          }
+          assert.deepEqual(Array.from(layerKernel(l)), Array.from(own), `${counting}/${bn} ${l.name}`);
+          own.forEach((v, i) => (total[i] += v));
+          units += w * t.f;
+        });
+        const atoms = dasAtoms(net, xs, { counting, bn });
+        assert.deepEqual(Array.from(atoms.kernel), Array.from(total));
+        assert.equal(atoms.global.numUnits, units);
+        assert.equal(atoms.global.logDetK, logAbsDet(total, n).value);
+        assert.equal(atoms.global.logDetS, logAbsDet(total.map((v) => v / units), n).value);
       }
-      const multiplicities = new Set(a.layers.map((l) => l.weight));
-      assert.deepEqual([...multiplicities].sort(), counting === 'official' ? [1, 2] : [1]);
-      const s = summarizeLayerAtoms(a.layers);
-      t.diagnostic(`${counting}: ${s.okLayers} ok / ${s.singularLayers} singular layers, mean log|S^ℓ| ${s.meanLogDetS.toFixed(3)}, min ${s.minLogDetS.toFixed(3)}`);
+      const official = tappedLayers(net, xs, 'official', bn);
+      assert.deepEqual(withCounting(official, 'naslib').map((l) => l.weight), taps.map(() => 1));
+      assert.deepEqual(withCounting(withCounting(official, 'naslib'), 'official').map((l) => l.weight), official.map((l) => l.weight));
     }
-    // one pass serves both conventions: reweighting the official layers gives naslib's kernel
-    const official = tappedLayers(net, x, 'official');
-    assert.deepEqual(Array.from(layersKernel(withCounting(official, 'naslib')).kernel()), Array.from(naswotKernel(net, x, { counting: 'naslib' }).kernel()));
-    assert.deepEqual(Array.from(layersKernel(official).kernel()), Array.from(naswotKernel(net, x).kernel()));
-    // dasAtoms = tappedLayers + dasAtomsFromLayers
-    assert.deepEqual(dasAtoms(net, x).global, dasAtomsFromLayers(tappedLayers(net, x)).global);
-    assert.equal(tf.memory().numTensors, before);
+    // defaults: official counting, train-mode BN
+    assert.deepEqual(Array.from(dasAtoms(net, xs).kernel), Array.from(dasAtoms(net, xs, { counting: 'official', bn: 'train' }).kernel));
+    assert.deepEqual(tappedLayers(net, xs).map((l) => l.weight), tappedLayers(net, xs, 'official', 'train').map((l) => l.weight));
+    assert.deepEqual(Array.from(layersKernel(tappedLayers(net, xs)).kernel()), Array.from(layersKernel(tappedLayers(net, xs, 'official', 'train')).kernel()));
+    assert.notDeepEqual(Array.from(dasAtoms(net, xs).kernel), Array.from(dasAtoms(net, xs, { bn: 'eval' }).kernel));
+    assert.equal(tf.memory().numTensors, tensorsBefore, 'no tensors outlive tappedLayers');
   } finally {
     net.dispose();
+    xs.dispose();
   }
 });

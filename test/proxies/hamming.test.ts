@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { HammingKernel } from '../../src/proxies/hamming';
+import { HammingKernel, layerDistances } from '../../src/proxies/hamming';
 import { logAbsDet } from '../../src/linalg/logdet';
 import { Rng } from '../../src/engine/rng';
 
@@ -140,9 +140,26 @@ test('HammingKernel equals brute-force float64 XXᵀ + (1−X)(1−X)ᵀ: n=7, F
   }
 });
 
-test('invalid batch size or a layer that does not split into samples throws', () => {
-  assert.throws(() => new HammingKernel(0));
-  assert.throws(() => new HammingKernel(2.5));
+test('invalid batch size, a layer that does not split into samples, or distances of another batch size throw', () => {
+  assert.throws(() => new HammingKernel(0), /^Error: HammingKernel: batch size must be a positive integer, got 0$/);
+  assert.throws(() => new HammingKernel(2.5), /^Error: HammingKernel: batch size must be a positive integer, got 2\.5$/);
   const h = new HammingKernel(3);
   assert.throws(() => h.addLayer(new Float32Array(10)), /do not split into 3 samples/);
+  assert.throws(() => h.addDistances(layerDistances(new Float32Array(4), 2)), /^Error: HammingKernel: layer has 2 samples, kernel 3$/);
+  assert.equal(h.numLayers, 0, 'nothing added');
+});
+
+test('a batch of one: K = [N_A]', () => {
+  const h = new HammingKernel(1);
+  h.addLayer(Float32Array.from([0.5, -1, 2]), 2);
+  assert.deepEqual(Array.from(h.kernel()), [6]);
+  assert.equal(h.numUnits, 6);
+});
+
+test('layerDistances: the Hamming distances in the upper triangle, zeros elsewhere', () => {
+  // codes (1,0,1), (1,1,0), (1,1,1): d01 = 2, d02 = 1, d12 = 1
+  const d = layerDistances(Float64Array.from([3, 0, 1, 2, 5, -1, 1, 1, 1]), 3);
+  assert.equal(d.n, 3);
+  assert.equal(d.units, 3);
+  assert.deepEqual(Array.from(d.dist), [0, 2, 1, 0, 0, 1, 0, 0, 0]);
 });

@@ -10,9 +10,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { formatRow, formatScoreValue, header, openScoreFile, readScores, readScoreSettings } from '../../src/runner/results';
-import { scoreToFile } from '../../src/runner/scoreFile';
+import { reuseRows, scoreToFile, validateScoreSettings } from '../../src/runner/scoreFile';
 import type { ScoreRow } from '../../src/runner/scorer';
-import { PRESETS, ScoreSettings, settingsKey } from '../../src/runner/settings';
+import { MAX_SEED, PRESETS, ScoreSettings, settingsKey } from '../../src/runner/settings';
+import { CIFAR_SPLIT_FILES } from '../../src/data/cifar';
+import { dataFile } from '../../src/data/root';
+import { makeSidecar, sidecarPath } from '../../src/provenance/sidecar';
+import { needsData } from '../support/data';
 
 const settings: ScoreSettings = { ...PRESETS.naswot, dataset: 'cifar10', proxies: ['naswot', 'params'] };
 const tmp = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'zn-sf-'));
@@ -72,6 +76,41 @@ test('readScores names the file: missing, not a score file (each header rule), b
   assert.throws(() => readScores(path.join(dir, 'cell.csv')), /cell\.csv row 2 column naswot: 'oops' is not a number/);
   fs.writeFileSync(path.join(dir, 'sec.csv'), 'index,arch,naswot,seconds\n1,a,1,x\n');
   assert.throws(() => readScores(path.join(dir, 'sec.csv')), /sec\.csv row 2: 'x' is not a number/);
+});
+
+test('readScores refuses an index that is not a non-negative integer, and a repeated index, naming file and row', () => {
+  const dir = tmp();
+  for (const cell of ['-1', '1.5', 'x7', '7x', '', ' 7']) {
+    const f = path.join(dir, 'i.csv');
+    fs.writeFileSync(f, `index,arch,naswot,seconds\n0,a,1,1\n${cell},b,1,1\n`);
+    assert.throws(() => readScores(f), (e: Error) => e.message === `${f} row 3: index '${cell}' is not a non-negative integer`, JSON.stringify(cell));
+  }
+  const d = path.join(dir, 'd.csv');
+  fs.writeFileSync(d, 'index,arch,naswot,seconds\n3,a,1,1\n4,b,1,1\n3,a,2,1\n');
+  assert.throws(() => readScores(d), (e: Error) => e.message.startsWith(`'${d}' holds architecture index 3 (2×) more than once`));
+});
+
+test('openScoreFile: a header-only file starts afresh even under other settings; an index already written or given twice is refused', () => {
+  const dir = tmp();
+  const f = path.join(dir, 'h.csv');
+  openScoreFile(f, settings).close();
+  const other = { ...settings, batchSize: 64 };
+  const h = openScoreFile(f, other);
+  assert.equal(h.resumed, false);
+  assert.deepEqual(readScoreSettings(f), other);
+  h.close();
+  const g = path.join(dir, 'g.csv');
+  const w = openScoreFile(g, settings);
+  w.append(row(3, 1));
+  const text = fs.readFileSync(g, 'utf8');
+  assert.throws(() => w.append(row(3, 2)), (e: Error) => e.message === `'${g}' already holds architecture index 3; not writing it twice`);
+  const line = (i: number) => ({ index: i, line: formatRow(row(i, 1), settings.proxies) });
+  assert.throws(() => w.appendLines([line(5), line(3)]), /already holds architecture index 3; not writing it twice/);
+  assert.throws(() => w.appendLines([line(4), line(6), line(4)]), (e: Error) => e.message === `architecture index 4 given twice for '${g}'`);
+  assert.equal(fs.readFileSync(g, 'utf8'), text, 'refused rows are not written');
+  w.appendLines([line(4), line(6)]);
+  assert.deepEqual([...w.done].sort(), [3, 4, 6]);
+  w.close();
 });
 
 test('openScoreFile: a new file gets the header and a sidecar with the settings key', () => {
@@ -165,4 +204,79 @@ test('scoreToFile: scores each new index once, resumes without rescoring, return
   assert.match(text, /resuming .*p\.csv: 2 of 3 already scored/);
   assert.match(text, /scored 1 architectures in/);
   assert.equal((text.match(/resuming/g) ?? []).length, 1, 'quiet runs print nothing; a fresh file is not a resume');
+});
+
+const DATA = { files: [{ rel: 'cifar10/data_batch_1.bin', root: '/r', sha256: 'c'.repeat(64), bytes: 3 }] };
+
+test('reuseRows copies the table\'s own lines for the asked indices the file lacks, in the table\'s order', () => {
+  const dir = tmp();
+  const side = makeSidecar('scores', settings, DATA);
+  const from = path.join(dir, 'table.csv');
+  const t = openScoreFile(from, settings, { sidecar: side });
+  for (const [i, v] of [[1, 10.5], [3, -Infinity], [2, 7.25], [5, 3]] as const) t.append(row(i, v));
+  t.close();
+  // CRLF line ends (a table edited on Windows) are copied without the \r
+  fs.writeFileSync(from, fs.readFileSync(from, 'utf8').replace(/\n/g, '\r\n'));
+  const out = path.join(dir, 'out.csv');
+  const f = openScoreFile(out, settings, { sidecar: side });
+  f.append(row(2, 99));
+  assert.equal(reuseRows(f, from, side, [5, 2, 3, 9, 3]), 2, 'rows 3 and 5: 2 is already in the file, 9 is not in the table');
+  f.close();
+  assert.equal(
+    fs.readFileSync(out, 'utf8'),
+    [header(settings.proxies), formatRow(row(2, 99), settings.proxies), formatRow(row(3, -Infinity), settings.proxies), formatRow(row(5, 3), settings.proxies)].join('\n') + '\n',
+  );
+  assert.deepEqual([...f.done].sort(), [2, 3, 5]);
+});
+
+test('reuseRows refuses a table of other settings (naming every difference) and one whose sidecar has no data identity', () => {
+  const dir = tmp();
+  const side = makeSidecar('scores', settings, DATA);
+  const from = path.join(dir, 'table.csv');
+  const t = openScoreFile(from, { ...settings, seed: 2 }, { sidecar: makeSidecar('scores', { ...settings, seed: 2 }, DATA) });
+  t.append(row(1, 1));
+  t.close();
+  const f = openScoreFile(path.join(dir, 'out.csv'), settings, { sidecar: side });
+  assert.throws(
+    () => reuseRows(f, from, side, [1]),
+    (e: Error) => e.message === `--reuse '${from}' holds scores made with other settings or data (${from}.meta.json): seed 2 → 1; give a table of this run's settings`,
+  );
+  const { data: _, ...noData } = makeSidecar('scores', settings, DATA);
+  fs.writeFileSync(sidecarPath(from), JSON.stringify(noData));
+  assert.throws(() => reuseRows(f, from, side, [1]), (e: Error) => e.message === `--reuse '${from}': its sidecar records no data identity; re-derive it with 'zeronas provenance --rederive ${from}', then rerun`);
+  assert.throws(() => reuseRows(f, path.join(dir, 'none.csv'), side, [1]), /^Error: --reuse table '.*none\.csv' does not exist$/);
+  f.close();
+  assert.equal(fs.readFileSync(path.join(dir, 'out.csv'), 'utf8'), header(settings.proxies) + '\n', 'nothing copied');
+});
+
+test('validateScoreSettings names each setting that cannot give a score; the limits themselves pass', { skip: needsData(...CIFAR_SPLIT_FILES.cifar10.train) }, () => {
+  const ok: ScoreSettings = { ...PRESETS.naslib, dataset: 'cifar10', proxies: ['params', 'snip'] };
+  validateScoreSettings(ok);
+  const bad = (s: Partial<ScoreSettings>, msg: string | RegExp) =>
+    assert.throws(() => validateScoreSettings({ ...ok, ...s }), (e: Error) => (typeof msg === 'string' ? e.message === msg : msg.test(e.message)), JSON.stringify(s));
+  bad({ batchSize: 0 }, '--batch-size must be at least 1, got 0');
+  bad({ batchSize: 2.5 }, '--batch-size must be at least 1, got 2.5');
+  validateScoreSettings({ ...ok, batchSize: 1 });
+  bad({ seed: -1 }, `--seed must be an integer in 0..${MAX_SEED}, got -1`);
+  bad({ seed: 1.5 }, `--seed must be an integer in 0..${MAX_SEED}, got 1.5`);
+  bad({ seed: MAX_SEED + 1 }, `--seed must be an integer in 0..${MAX_SEED}, got ${MAX_SEED + 1}`);
+  validateScoreSettings({ ...ok, seed: MAX_SEED });
+  validateScoreSettings({ ...ok, seed: 0 });
+  // with repeats r the seeds are seed..seed+r−1, so the last usable seed is MAX_SEED − r + 1
+  bad({ seed: MAX_SEED - 1, repeats: 3 }, `--seed must be an integer in 0..${MAX_SEED} (with --repeats 3: 0..${MAX_SEED - 2}), got ${MAX_SEED - 1}`);
+  validateScoreSettings({ ...ok, seed: MAX_SEED - 2, repeats: 3 });
+  bad({ proxies: ['params', 'nope'] }, /^unknown proxy 'nope'/);
+  bad({ proxies: ['params', 'snip', 'params', 'snip', 'params'] }, 'proxies params, snip are listed more than once; list each proxy once');
+  bad({ numClasses: 1 }, /^snip differentiates a cross-entropy loss, .*these settings build a 1-output network/);
+  bad({ numClasses: 1, proxies: ['snip', 'params', 'fisher'] }, /^snip, fisher differentiate a cross-entropy loss/);
+  validateScoreSettings({ ...ok, numClasses: 1, proxies: ['params', 'naswot'] });
+  bad({ numClasses: 9 }, 'a 9-class network cannot take cifar10 labels (10 classes); use --preset naslib with --dataset cifar10');
+  validateScoreSettings({ ...ok, numClasses: 100 });
+  // the training images on disk: 3073 bytes per CIFAR-10 record (label + 32·32·3)
+  const images = CIFAR_SPLIT_FILES.cifar10.train.reduce((n, rel) => n + fs.statSync(dataFile(rel)).size / 3073, 0);
+  validateScoreSettings({ ...ok, batchSize: images });
+  bad(
+    { batchSize: images + 1 },
+    `--batch-size ${images + 1} exceeds the ${images} cifar10 training images in the data folder; use at most ${images} (see data/README.md for the full set)`,
+  );
 });
