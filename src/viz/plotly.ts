@@ -55,8 +55,12 @@ export interface HeatmapOptions extends FigureOptions {
   /** Row labels (length = z.length). */
   y?: (string | number)[];
   colorscale?: string;
+  /** Reverse the colour scale: Plotly's sequential scales (e.g. 'Blues') run dark → light, so counts read better reversed (more = darker). */
+  reverseScale?: boolean;
   zmin?: number;
   zmax?: number;
+  /** Value at the middle of a diverging scale (e.g. 0 for differences from a mean: 0 is the neutral colour). */
+  zmid?: number;
   colorTitle?: string;
   /** Write the value in every cell. */
   showValues?: boolean;
@@ -197,8 +201,10 @@ export function heatmap(z: number[][], opts: HeatmapOptions = {}): Figure {
   };
   if (opts.x) trace.x = opts.x.slice();
   if (opts.y) trace.y = opts.y.slice();
+  if (opts.reverseScale) trace.reversescale = true;
   if (opts.zmin !== undefined) trace.zmin = opts.zmin;
   if (opts.zmax !== undefined) trace.zmax = opts.zmax;
+  if (opts.zmid !== undefined) trace.zmid = opts.zmid;
   if (opts.colorTitle !== undefined) trace.colorbar = { title: { text: opts.colorTitle } };
   if (opts.showValues) trace.texttemplate = `%{z:.${opts.digits ?? 2}f}`;
   const yExtra: Record<string, unknown> = opts.matrixOrder === false ? {} : { autorange: 'reversed' };

@@ -44,6 +44,9 @@ test('heatmap / histogram / bar: data arrays', () => {
   assert.equal(h.data[0].texttemplate, '%{z:.2f}');
   assert.equal(h.layout.yaxis.autorange, 'reversed');
   assert.throws(() => heatmap([[1, 2], [3]]), /row 1/);
+  assert.equal(h.data[0].reversescale, undefined);
+  assert.equal(heatmap([[0, 3]], { colorscale: 'Blues', reverseScale: true }).data[0].reversescale, true, 'counts: more is darker');
+  assert.equal(heatmap([[-1, 3]], { zmid: 0 }).data[0].zmid, 0, 'differences: 0 is the neutral colour');
 
   const hist = histogram([1, 2, 2, 3], { nbins: 3, xTitle: 'v' });
   assert.equal(hist.data[0].type, 'histogram');
