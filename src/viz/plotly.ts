@@ -132,6 +132,9 @@ function axis(title: string | undefined, extra: Record<string, unknown> = {}): R
  * A title at the top left, above the plot area: plotly's toolbar sits at the top right and would
  * cover a centred long title.
  */
+/** Top margin (px) of a figure with a title: the title stands above the plot area, not on it. */
+const TITLE_MARGIN_TOP = 60;
+
 export function titleLayout(text: string): Record<string, unknown> {
   return { text, x: 0, xref: 'paper', xanchor: 'left', y: 1, yref: 'container', yanchor: 'top', pad: { t: 8 } };
 }
@@ -139,7 +142,7 @@ export function titleLayout(text: string): Record<string, unknown> {
 export function baseLayout(opts: FigureOptions, traces = 1, xExtra: Record<string, unknown> = {}, yExtra: Record<string, unknown> = {}): any {
   const layout: any = {
     height: opts.height ?? DEFAULT_HEIGHT,
-    margin: { l: 60, r: 30, t: opts.title ? 60 : 20, b: 50 },
+    margin: { l: 60, r: 30, t: opts.title ? TITLE_MARGIN_TOP : 20, b: 50 },
     xaxis: axis(opts.xTitle, xExtra),
     yaxis: axis(opts.yTitle, yExtra),
     showlegend: opts.showLegend ?? traces > 1,
@@ -280,7 +283,11 @@ export function overlay(figs: Figure[], opts: FigureOptions & { barmode?: 'group
     }
   }
   const layout: any = JSON.parse(JSON.stringify(figs[0].layout));
-  if (opts.title !== undefined) layout.title = titleLayout(opts.title);
+  if (opts.title !== undefined) {
+    layout.title = titleLayout(opts.title);
+    // the first figure may have been drawn without a title (top margin 20): make room above the plot
+    layout.margin = { ...layout.margin, t: Math.max(layout.margin?.t ?? 0, TITLE_MARGIN_TOP) };
+  }
   if (opts.xTitle !== undefined) layout.xaxis = { ...layout.xaxis, title: { text: opts.xTitle } };
   if (opts.yTitle !== undefined) layout.yaxis = { ...layout.yaxis, title: { text: opts.yTitle } };
   if (opts.height !== undefined) layout.height = opts.height;

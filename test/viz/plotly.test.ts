@@ -68,6 +68,10 @@ test('heatmap / histogram / bar: data arrays', () => {
   assert.equal(o.data.length, 2);
   assert.equal(o.layout.showlegend, true);
   assert.equal(o.layout.barmode, 'overlay');
+  // the parts were drawn without titles (top margin 20): the overlay's title gets room above the plot
+  assert.equal(histogram([1]).layout.margin.t, 20);
+  assert.equal(o.layout.margin.t, 60);
+  assert.equal(overlay([histogram([1]), histogram([2])]).layout.margin.t, 20, 'no title, no extra room');
   assert.match(figureSummary(o), /"A vs B": histogram\(1\), histogram\(1\)/);
 });
 
