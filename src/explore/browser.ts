@@ -370,6 +370,9 @@ function mount(root: HTMLElement, tables: readonly ExploreTable[], scriptText: s
     const where = { workers: 'two Web Workers', worker: 'Web Worker', page: 'page thread' }[root.dataset.compute ?? 'page'];
     q('.zx-timing').textContent = `last refit ${r.ms.toFixed(0)} ms (${where})`;
     if (!r.outcome.ok) {
+      // a refusal is an error (red, announced); the notes of a fit below are ordinary text
+      msg.classList.remove('zx-note');
+      msg.setAttribute('role', 'alert');
       msg.textContent = r.outcome.message;
       sec.replaceChildren();
       root.dataset.fusionState = 'message';
@@ -383,6 +386,8 @@ function mount(root: HTMLElement, tables: readonly ExploreTable[], scriptText: s
     if (dropped.length) notes.push(`Architectures with NaN/±∞ in a ticked column are left out: ${dropped.map(([k, c]) => `${k} ${c}`).join(', ')}.`);
     const undef = undefinedFigures(texts);
     if (undef.length) notes.push(`Undefined on this selection (constant predictions or too few rows), shown as n/a: ${undef.join(', ')}.`);
+    msg.classList.add('zx-note');
+    msg.setAttribute('role', 'status');
     msg.textContent = notes.join(' ');
     const row = (name: string, who: 'fi' | 'best'): HTMLTableRowElement => el('tr', {}, el('th', { scope: 'row' }, name), ...METRICS.map((m) => el('td', {}, fig(`${who}-${m}`, texts[`${who}-${m}`]))));
     const search = el(
@@ -504,6 +509,7 @@ const STYLE = `
 .zx th, .zx td { border: 1px solid #ddd; padding: 2px 8px; text-align: left; font-variant-numeric: tabular-nums; }
 .zx caption { text-align: left; font-size: 12px; color: #444; }
 .zx .zx-message, .zx .zx-rule-error { color: #8a1f11; white-space: pre-wrap; font-family: inherit; margin: 4px 0; }
+.zx .zx-message.zx-note { color: #444; }
 .zx .zx-charts { display: flex; flex-wrap: wrap; gap: 8px; }
 .zx figure { margin: 0; }
 .zx .zx-scatter { position: relative; width: 460px; height: 340px; }

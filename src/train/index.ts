@@ -12,3 +12,4 @@ export * from './benchAnalysis';
 export * from './benchNested';
 export * from './benchPlots';
 export { trainBenchArch, trainBenchScoreBatch } from './trainBench';
+export * from './benchRecheck';

@@ -55,8 +55,12 @@ export interface HeatmapOptions extends FigureOptions {
   /** Row labels (length = z.length). */
   y?: (string | number)[];
   colorscale?: string;
+  /** Reverse the colour scale: Plotly's sequential scales (e.g. 'Blues') run dark → light, so counts read better reversed (more = darker). */
+  reverseScale?: boolean;
   zmin?: number;
   zmax?: number;
+  /** Value at the middle of a diverging scale (e.g. 0 for differences from a mean: 0 is the neutral colour). */
+  zmid?: number;
   colorTitle?: string;
   /** Write the value in every cell. */
   showValues?: boolean;
@@ -128,6 +132,9 @@ function axis(title: string | undefined, extra: Record<string, unknown> = {}): R
  * A title at the top left, above the plot area: plotly's toolbar sits at the top right and would
  * cover a centred long title.
  */
+/** Top margin (px) of a figure with a title: the title stands above the plot area, not on it. */
+const TITLE_MARGIN_TOP = 60;
+
 export function titleLayout(text: string): Record<string, unknown> {
   return { text, x: 0, xref: 'paper', xanchor: 'left', y: 1, yref: 'container', yanchor: 'top', pad: { t: 8 } };
 }
@@ -135,7 +142,7 @@ export function titleLayout(text: string): Record<string, unknown> {
 export function baseLayout(opts: FigureOptions, traces = 1, xExtra: Record<string, unknown> = {}, yExtra: Record<string, unknown> = {}): any {
   const layout: any = {
     height: opts.height ?? DEFAULT_HEIGHT,
-    margin: { l: 60, r: 30, t: opts.title ? 60 : 20, b: 50 },
+    margin: { l: 60, r: 30, t: opts.title ? TITLE_MARGIN_TOP : 20, b: 50 },
     xaxis: axis(opts.xTitle, xExtra),
     yaxis: axis(opts.yTitle, yExtra),
     showlegend: opts.showLegend ?? traces > 1,
@@ -197,8 +204,10 @@ export function heatmap(z: number[][], opts: HeatmapOptions = {}): Figure {
   };
   if (opts.x) trace.x = opts.x.slice();
   if (opts.y) trace.y = opts.y.slice();
+  if (opts.reverseScale) trace.reversescale = true;
   if (opts.zmin !== undefined) trace.zmin = opts.zmin;
   if (opts.zmax !== undefined) trace.zmax = opts.zmax;
+  if (opts.zmid !== undefined) trace.zmid = opts.zmid;
   if (opts.colorTitle !== undefined) trace.colorbar = { title: { text: opts.colorTitle } };
   if (opts.showValues) trace.texttemplate = `%{z:.${opts.digits ?? 2}f}`;
   const yExtra: Record<string, unknown> = opts.matrixOrder === false ? {} : { autorange: 'reversed' };
@@ -274,7 +283,11 @@ export function overlay(figs: Figure[], opts: FigureOptions & { barmode?: 'group
     }
   }
   const layout: any = JSON.parse(JSON.stringify(figs[0].layout));
-  if (opts.title !== undefined) layout.title = titleLayout(opts.title);
+  if (opts.title !== undefined) {
+    layout.title = titleLayout(opts.title);
+    // the first figure may have been drawn without a title (top margin 20): make room above the plot
+    layout.margin = { ...layout.margin, t: Math.max(layout.margin?.t ?? 0, TITLE_MARGIN_TOP) };
+  }
   if (opts.xTitle !== undefined) layout.xaxis = { ...layout.xaxis, title: { text: opts.xTitle } };
   if (opts.yTitle !== undefined) layout.yaxis = { ...layout.yaxis, title: { text: opts.yTitle } };
   if (opts.height !== undefined) layout.height = opts.height;

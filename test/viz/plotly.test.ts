@@ -44,6 +44,9 @@ test('heatmap / histogram / bar: data arrays', () => {
   assert.equal(h.data[0].texttemplate, '%{z:.2f}');
   assert.equal(h.layout.yaxis.autorange, 'reversed');
   assert.throws(() => heatmap([[1, 2], [3]]), /row 1/);
+  assert.equal(h.data[0].reversescale, undefined);
+  assert.equal(heatmap([[0, 3]], { colorscale: 'Blues', reverseScale: true }).data[0].reversescale, true, 'counts: more is darker');
+  assert.equal(heatmap([[-1, 3]], { zmid: 0 }).data[0].zmid, 0, 'differences: 0 is the neutral colour');
 
   const hist = histogram([1, 2, 2, 3], { nbins: 3, xTitle: 'v' });
   assert.equal(hist.data[0].type, 'histogram');
@@ -65,6 +68,10 @@ test('heatmap / histogram / bar: data arrays', () => {
   assert.equal(o.data.length, 2);
   assert.equal(o.layout.showlegend, true);
   assert.equal(o.layout.barmode, 'overlay');
+  // the parts were drawn without titles (top margin 20): the overlay's title gets room above the plot
+  assert.equal(histogram([1]).layout.margin.t, 20);
+  assert.equal(o.layout.margin.t, 60);
+  assert.equal(overlay([histogram([1]), histogram([2])]).layout.margin.t, 20, 'no title, no extra room');
   assert.match(figureSummary(o), /"A vs B": histogram\(1\), histogram\(1\)/);
 });
 

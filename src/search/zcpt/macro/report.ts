@@ -10,6 +10,7 @@ import { packageRoot } from '../../../data/root';
 import type { MacroTable } from '../../../benchmarks/macro';
 import { macroArchAt, macroIndex, type MacroArch } from '../../../spaces/macro/arch';
 import { methodRow, percentileOf, type MethodRow, type SpaceTruth } from '../../spaceComparison';
+import { recordTableRead } from '../../../runner/tablesRead';
 import { readZcptMacroResults, type ZcptMacroRecord } from './resultsFile';
 
 /**
@@ -50,6 +51,9 @@ export function loadProjectMacroZcpt(root: string = packageRoot(), info: MacroZc
   const file = path.join(root, info.file);
   const records = fs.existsSync(file) ? readZcptMacroResults(file) : [];
   if (records.length === 0) throw new Error(`Zero-Cost-PT Macro results '${info.name}' are missing or empty (${file}); run:\n  ${info.command}`);
+  // the write-up manifest lists it with the other committed tables read
+  const { seed: _seed, ...settings } = records[0]!.settings;
+  recordTableRead({ name: info.name, path: file, command: info.command, settings: { ...settings, seeds: records.map((r) => r.settings.seed) } });
   return { info, records };
 }
 
