@@ -5,7 +5,9 @@ import * as os from 'os';
 import * as path from 'path';
 import { executeNotebook, jupyterProblems, listNotebooks } from '../../src/notebooks/run';
 
-// Every committed notebook: no outputs in git, and a headless run at quick scale without errors.
+// The checks of each committed notebook: no outputs in git, and a headless run at quick scale whose
+// outputs hold the expected computed lines. Each notebook has its own test file (nb-<name>.test.ts),
+// so the test runner can execute two notebooks, or a notebook and other test files, at once.
 const problems = jupyterProblems();
 const skip = problems.length > 0 && process.env.CI !== 'true' && `Jupyter not set up (${problems.join('; ')}): run bash scripts/install.sh`;
 
@@ -161,8 +163,13 @@ const CHECK: Record<string, (text: string) => void> = {
   },
 };
 
-for (const file of listNotebooks()) {
-  const name = path.basename(file, '.ipynb');
+/** Names of the notebooks that have checks here (and so need a test file). */
+export const CHECKED_NOTEBOOKS: readonly string[] = Object.keys(EXPECT).sort();
+
+/** Define the two tests of notebook `name` (file name without `.ipynb`). */
+export function notebookTests(name: string): void {
+  const file = listNotebooks().find((f) => path.basename(f, '.ipynb') === name);
+  if (!file) throw new Error(`no notebook '${name}.ipynb' in notebooks/`);
   test(`${name}: committed without outputs`, () => {
     const nb = JSON.parse(fs.readFileSync(file, 'utf8'));
     assert.equal(nb.metadata.kernelspec.name, 'tslab');

@@ -1,0 +1,3 @@
+import { notebookTests } from './notebookChecks';
+
+notebookTests('00-quickstart');

@@ -1,0 +1,3 @@
+import { notebookTests } from './notebookChecks';
+
+notebookTests('04-zero-cost-pt');
