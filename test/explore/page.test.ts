@@ -175,6 +175,7 @@ describe('explorer page in Chromium', { skip: skipBrowser || (!haveTables && 'pr
     let s = await shown(page);
     assertMatchesNode(s, edge);
     assert.match(s.fusionMessage, /NaN\/±∞ in a ticked column are left out: x 2, y 1/);
+    assert.equal((await page.$eval('.zx-fusion-message', (e) => e.getAttribute('role'))), 'status', 'a note on a fit is an ordinary status, not an alert');
     assert.match(s.figures['fusion-rows'], /^37 architectures used, 3 dropped/);
 
     await page.select('.zx-table', 'single');
@@ -190,6 +191,7 @@ describe('explorer page in Chromium', { skip: skipBrowser || (!haveTables && 'pr
     assertMatchesNode(s, edge);
     assert.match(s.fusionMessage, /5-fold cross-validation needs at least 5 architectures .* has 4 of 4\. Lower the folds/);
     assert.equal(s.figures['fi-plcc'], undefined, 'no figures instead of NaN');
+    assert.equal((await page.$eval('.zx-fusion-message', (e) => e.getAttribute('role'))), 'alert', 'a refusal is announced as an alert');
     // with 2 folds it fits
     await page.click('.zx-folds', { clickCount: 3 });
     await page.keyboard.type('2');
@@ -255,8 +257,8 @@ describe('explorer page in Chromium', { skip: skipBrowser || (!haveTables && 'pr
     await settled(page);
     const sel = assertMatchesNode(await shown(page), tables);
     assert.ok(!sel.indicators.includes('jacov'));
-    // alerts and live regions for the messages
-    assert.equal(await page.$eval('.zx-fusion-message', (e) => e.getAttribute('role')), 'alert');
+    // live regions for the messages: the notes of a fit are a status (refusals are alerts, see the edge cases)
+    assert.equal(await page.$eval('.zx-fusion-message', (e) => e.getAttribute('role')), 'status');
     assert.equal(await page.$eval('.zx-rule-error', (e) => e.getAttribute('role')), 'alert');
     await page.close();
   });
