@@ -23,7 +23,7 @@ import { loadMacroTable, MACRO_TABLE_FILE, type MacroTable } from '../../../benc
 import { formatMacro, macroIndex, type MacroArch } from '../../../spaces/macro/arch';
 import type { MacroNetConfig } from '../../../spaces/macro/network';
 import { makeScorer, type ZcptBatch, type ZcptScorer } from '../scorers';
-import { checkCommonSettings, numClassesOf, zcptBatch, zcptSeeds, type ZcptSeeds } from '../search';
+import { checkCommonSettings, numClassesOf, zcptBatch, zcptSeeds, type ZcptSeeds, type ZcptTiming } from '../search';
 import { isMacroDecidedMode, MACRO_DECIDED_MODES, MACRO_SCORINGS_PER_PROPOSAL, runMacroProposal, type MacroDecidedMode, type MacroProposal } from './perturb';
 import { postValidateMacro, type MacroValidationResult } from './postValidate';
 import { MacroSupernet, MACRO_ZERO_OP_TAPS, type MacroZeroOpTaps } from './supernet';
@@ -74,15 +74,7 @@ export interface ZcptMacroSearchResult {
   readonly proposals: readonly (MacroProposal & { readonly accuracies?: MacroAccuracies })[];
   /** Absent when V = 0. */
   readonly validation?: MacroValidationResult;
-  readonly timing: {
-    readonly proposalSeconds: number;
-    readonly validationSeconds: number;
-    readonly totalSeconds: number;
-    readonly supernetScorings: number;
-    readonly secondsPerSupernetScoring: number;
-    readonly validationScorings: number;
-    readonly secondsPerValidationScoring: number;
-  };
+  readonly timing: ZcptTiming;
 }
 
 /** Resolve defaults and check the options. @throws naming a bad option. */

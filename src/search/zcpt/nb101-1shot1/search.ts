@@ -26,7 +26,7 @@ import { formatNb101 } from '../../../spaces/nb101/spec';
 import { nb101Hash } from '../../../spaces/nb101/hash';
 import { postValidateSpace, type SpaceValidationResult } from '../postValidate';
 import { makeScorer, type ZcptBatch, type ZcptScorer } from '../scorers';
-import { checkCommonSettings, numClassesOf, zcptBatch, zcptSeeds, type ZcptSeeds } from '../search';
+import { checkCommonSettings, numClassesOf, zcptBatch, zcptSeeds, type ZcptSeeds, type ZcptTiming } from '../search';
 import { runShot1Proposal, SHOT1_SCORINGS_PER_PROPOSAL, SHOT1_TOPOLOGY_WEIGHTS, type Shot1Proposal, type Shot1TopologyWeights } from './perturb';
 import { shot1CellMixing, Shot1Supernet, SHOT1_ZERO_OP_TAPS, type Shot1NetConfig, type Shot1ZeroOpTaps } from './supernet';
 
@@ -80,15 +80,7 @@ export interface ZcptShot1SearchResult extends Shot1TableStatus {
   readonly archString: string;
   readonly proposals: readonly (Shot1Proposal & Shot1TableStatus)[];
   readonly validation: SpaceValidationResult<Shot1Cell>;
-  readonly timing: {
-    readonly proposalSeconds: number;
-    readonly validationSeconds: number;
-    readonly totalSeconds: number;
-    readonly supernetScorings: number;
-    readonly secondsPerSupernetScoring: number;
-    readonly validationScorings: number;
-    readonly secondsPerValidationScoring: number;
-  };
+  readonly timing: ZcptTiming;
 }
 
 /** Resolve defaults and check the options. @throws naming a bad option. */
