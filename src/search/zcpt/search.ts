@@ -98,11 +98,29 @@ export interface ZcptSearchResult {
 const ZCPT_NORM = NASLIB_NORM;
 
 /** Settings every Zero-Cost-PT search has, whatever the space. */
-type CommonSettings = Pick<ZcptSettings, 'proposals' | 'valBatches' | 'batchSize' | 'valBatchSize' | 'seed' | 'dataset'>;
+type CommonSettings = Pick<ZcptSettings, 'proxy' | 'proposals' | 'valBatches' | 'batchSize' | 'valBatchSize' | 'seed' | 'dataset' | 'bn'>;
 
 /**
- * Checks shared by the NB201 and DARTS searches: positive integer counts and sizes (plus the
- * space's own `sizeKeys`), a finite seed, a CIFAR dataset, batches of at least 2. @throws naming the option.
+ * The common settings with their defaults: NASWOT, seed 0, N = 10 proposals, CIFAR-10, eval-mode BN;
+ * V and the batch size are the space's (`d`), and the validation batch defaults to the batch size.
+ */
+export function commonSearchSettings(opts: Partial<CommonSettings>, d: { readonly valBatches: number; readonly batchSize: number }): CommonSettings {
+  return {
+    proxy: opts.proxy ?? 'naswot',
+    seed: opts.seed ?? 0,
+    proposals: opts.proposals ?? 10,
+    valBatches: opts.valBatches ?? d.valBatches,
+    batchSize: opts.batchSize ?? d.batchSize,
+    valBatchSize: opts.valBatchSize ?? opts.batchSize ?? d.batchSize,
+    dataset: opts.dataset ?? 'cifar10',
+    bn: opts.bn ?? 'eval',
+  };
+}
+
+/**
+ * Checks shared by the searches of every space: positive integer counts and sizes (plus the
+ * space's own `sizeKeys`), a finite seed, a CIFAR dataset, batches of at least 2, BN mode eval or
+ * train. @throws naming the option.
  */
 export function checkCommonSettings<S extends CommonSettings>(s: S, label: string, sizeKeys: readonly (keyof S & string)[]): void {
   for (const k of ['proposals', 'valBatches', 'batchSize', 'valBatchSize', ...sizeKeys] as const) {
@@ -112,22 +130,16 @@ export function checkCommonSettings<S extends CommonSettings>(s: S, label: strin
   if (!Number.isFinite(s.seed)) throw new Error(`${label}: seed must be a finite number, got ${s.seed}`);
   if (s.dataset !== 'cifar10' && s.dataset !== 'cifar100') throw new Error(`${label}: dataset must be cifar10 or cifar100, got '${String(s.dataset)}'`);
   if (s.batchSize < 2 || s.valBatchSize < 2) throw new Error(`${label}: batch sizes must be at least 2 (NASWOT kernel)`);
+  if (s.bn !== 'eval' && s.bn !== 'train') throw new Error(`${label}: bn must be eval or train, got '${String(s.bn)}'`);
 }
 
 /** Resolve defaults and check the options. @throws naming a bad option. */
 export function zcptSettings(opts: ZcptSearchOptions = {}): ZcptSettings {
   const s: ZcptSettings = {
-    proxy: opts.proxy ?? 'naswot',
-    seed: opts.seed ?? 0,
-    proposals: opts.proposals ?? 10,
-    valBatches: opts.valBatches ?? 100,
-    batchSize: opts.batchSize ?? 256,
-    valBatchSize: opts.valBatchSize ?? opts.batchSize ?? 256,
+    ...commonSearchSettings(opts, { valBatches: 100, batchSize: 256 }),
     edgeOrder: opts.edgeOrder ?? 'random',
-    dataset: opts.dataset ?? 'cifar10',
     C: opts.C ?? 16,
     N: opts.N ?? 5,
-    bn: opts.bn ?? 'eval',
     counting: opts.counting ?? 'official',
     zeroOpTaps: opts.zeroOpTaps ?? 'reference',
   };

@@ -130,5 +130,7 @@ test('zcptSettings: defaults are the paper setting; bad options are named', () =
   assert.throws(() => zcptSettings({ edgeOrder: 'sideways' as never }), /unknown edge order 'sideways'/);
   assert.throws(() => zcptSettings({ dataset: 'imagenet' as never }), /dataset must be cifar10 or cifar100/);
   assert.throws(() => zcptSettings({ batchSize: 1 }), /at least 2/);
+  assert.throws(() => zcptSettings({ bn: 'running' as never }), /zc-pt: bn must be eval or train, got 'running'/);
+  assert.equal(zcptSettings({ valBatchSize: 32 }).batchSize, 256, 'the validation batch alone leaves the scoring batch at its default');
   assert.throws(() => makeScorer('nope'), /unknown proxy 'nope'/);
 });

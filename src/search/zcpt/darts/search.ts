@@ -19,7 +19,7 @@ import type { CifarDataset } from '../../../data/cifar';
 import { formatGenotype, type Genotype } from '../../../spaces/darts/genotype';
 import type { DartsNetConfig } from '../../../spaces/darts/plan';
 import { makeScorer, type ZcptBatch, type ZcptScorer } from '../scorers';
-import { checkCommonSettings, numClassesOf, zcptBatch, zcptSeeds, type ZcptSeeds } from '../search';
+import { checkCommonSettings, commonSearchSettings, numClassesOf, zcptBatch, zcptSeeds, type ZcptSeeds, type ZcptTiming } from '../search';
 import { dartsScoringsPerProposal, isTopologyMode, runDartsProposal, TOPOLOGY_MODES, type DartsProposal, type DartsScoreEvent, type TopologyMode } from './perturb';
 import { postValidateDarts, uniqueGenotypes, type DartsValidationResult } from './postValidate';
 import { DARTS_ZERO_OP_TAPS, DartsSupernet, type DartsZeroOpTaps } from './supernet';
@@ -65,18 +65,6 @@ export interface ZcptDartsProgress {
 /** The options with defaults applied (recorded with the result). */
 export type ZcptDartsSettings = { readonly space: 'darts' } & Required<Omit<ZcptDartsSearchOptions, 'onProgress'>>;
 
-export interface ZcptDartsTiming {
-  readonly proposalSeconds: number;
-  readonly validationSeconds: number;
-  readonly totalSeconds: number;
-  /** Supernet scorings (forward + proxy, batch included) and their mean seconds. */
-  readonly supernetScorings: number;
-  readonly secondsPerSupernetScoring: number;
-  /** Standalone-network scorings in post-validation and their mean seconds. */
-  readonly validationScorings: number;
-  readonly secondsPerValidationScoring: number;
-}
-
 export interface ZcptDartsSearchResult {
   readonly settings: ZcptDartsSettings;
   readonly genotype: Genotype;
@@ -84,30 +72,22 @@ export interface ZcptDartsSearchResult {
   readonly genotypeString: string;
   readonly proposals: readonly DartsProposal[];
   readonly validation: DartsValidationResult;
-  readonly timing: ZcptDartsTiming;
+  readonly timing: ZcptTiming;
 }
 
 /** Resolve defaults and check the options. @throws naming a bad option. */
 export function zcptDartsSettings(opts: ZcptDartsSearchOptions = {}): ZcptDartsSettings {
   const s: ZcptDartsSettings = {
     space: 'darts',
-    proxy: opts.proxy ?? 'naswot',
-    seed: opts.seed ?? 0,
-    proposals: opts.proposals ?? 10,
-    valBatches: opts.valBatches ?? 100,
-    batchSize: opts.batchSize ?? 64,
-    valBatchSize: opts.valBatchSize ?? opts.batchSize ?? 64,
-    dataset: opts.dataset ?? 'cifar10',
+    ...commonSearchSettings(opts, { valBatches: 100, batchSize: 64 }),
     C: opts.C ?? 16,
     layers: opts.layers ?? 8,
-    bn: opts.bn ?? 'eval',
     counting: opts.counting ?? 'official',
     zeroOpTaps: opts.zeroOpTaps ?? 'skip',
     topology: opts.topology ?? 'reference',
   };
   checkCommonSettings(s, 'zc-pt darts', ['C', 'layers']);
   if (s.C % 2 !== 0) throw new Error(`zc-pt darts: C must be even (FactorizedReduce), got ${s.C}`);
-  if (s.bn !== 'eval' && s.bn !== 'train') throw new Error(`zc-pt darts: bn must be eval or train, got '${String(s.bn)}'`);
   if (s.counting !== 'official' && s.counting !== 'naslib') throw new Error(`zc-pt darts: counting must be official or naslib, got '${String(s.counting)}'`);
   if (!DARTS_ZERO_OP_TAPS.includes(s.zeroOpTaps)) throw new Error(`zc-pt darts: zeroOpTaps must be ${DARTS_ZERO_OP_TAPS.join(' or ')}, got '${String(s.zeroOpTaps)}'`);
   if (!isTopologyMode(s.topology)) throw new Error(`zc-pt darts: topology must be ${TOPOLOGY_MODES.join(' or ')}, got '${String(s.topology)}'`);

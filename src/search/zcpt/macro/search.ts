@@ -23,7 +23,7 @@ import { loadMacroTable, MACRO_TABLE_FILE, type MacroTable } from '../../../benc
 import { formatMacro, macroIndex, type MacroArch } from '../../../spaces/macro/arch';
 import type { MacroNetConfig } from '../../../spaces/macro/network';
 import { makeScorer, type ZcptBatch, type ZcptScorer } from '../scorers';
-import { checkCommonSettings, numClassesOf, zcptBatch, zcptSeeds, type ZcptSeeds, type ZcptTiming } from '../search';
+import { checkCommonSettings, commonSearchSettings, numClassesOf, zcptBatch, zcptSeeds, type ZcptSeeds, type ZcptTiming } from '../search';
 import { isMacroDecidedMode, MACRO_DECIDED_MODES, MACRO_SCORINGS_PER_PROPOSAL, runMacroProposal, type MacroDecidedMode, type MacroProposal } from './perturb';
 import { postValidateMacro, type MacroValidationResult } from './postValidate';
 import { MacroSupernet, MACRO_ZERO_OP_TAPS, type MacroZeroOpTaps } from './supernet';
@@ -81,23 +81,15 @@ export interface ZcptMacroSearchResult {
 export function zcptMacroSettings(opts: ZcptMacroSearchOptions = {}): ZcptMacroSettings {
   const s: ZcptMacroSettings = {
     space: 'macro',
-    proxy: opts.proxy ?? 'naswot',
-    seed: opts.seed ?? 0,
-    proposals: opts.proposals ?? 10,
-    valBatches: opts.valBatches ?? 0,
-    batchSize: opts.batchSize ?? 256,
-    valBatchSize: opts.valBatchSize ?? opts.batchSize ?? 256,
-    dataset: opts.dataset ?? 'cifar10',
+    ...commonSearchSettings(opts, { valBatches: 0, batchSize: 256 }),
     initChannels: opts.initChannels ?? 32,
     headChannels: opts.headChannels ?? 1280,
-    bn: opts.bn ?? 'eval',
     decided: opts.decided ?? 'reference',
     zeroOpTaps: opts.zeroOpTaps ?? 'reference',
   };
   if (!(Number.isInteger(s.valBatches) && s.valBatches >= 0)) throw new Error(`zc-pt macro: valBatches must be a non-negative integer (0 = no post-validation), got ${String(s.valBatches)}`);
   // V = 0 is allowed here (no post-validation); the common checks cover every other field
   checkCommonSettings({ ...s, valBatches: Math.max(1, s.valBatches) }, 'zc-pt macro', ['initChannels', 'headChannels']);
-  if (s.bn !== 'eval' && s.bn !== 'train') throw new Error(`zc-pt macro: bn must be eval or train, got '${String(s.bn)}'`);
   if (!isMacroDecidedMode(s.decided)) throw new Error(`zc-pt macro: decided must be ${MACRO_DECIDED_MODES.join(' or ')}, got '${String(s.decided)}'`);
   if (!MACRO_ZERO_OP_TAPS.includes(s.zeroOpTaps)) throw new Error(`zc-pt macro: zeroOpTaps must be ${MACRO_ZERO_OP_TAPS.join(' or ')}, got '${String(s.zeroOpTaps)}'`);
   return s;

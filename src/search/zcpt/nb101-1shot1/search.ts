@@ -26,7 +26,7 @@ import { formatNb101 } from '../../../spaces/nb101/spec';
 import { nb101Hash } from '../../../spaces/nb101/hash';
 import { postValidateSpace, type SpaceValidationResult } from '../postValidate';
 import { makeScorer, type ZcptBatch, type ZcptScorer } from '../scorers';
-import { checkCommonSettings, numClassesOf, zcptBatch, zcptSeeds, type ZcptSeeds, type ZcptTiming } from '../search';
+import { checkCommonSettings, commonSearchSettings, numClassesOf, zcptBatch, zcptSeeds, type ZcptSeeds, type ZcptTiming } from '../search';
 import { runShot1Proposal, SHOT1_SCORINGS_PER_PROPOSAL, SHOT1_TOPOLOGY_WEIGHTS, type Shot1Proposal, type Shot1TopologyWeights } from './perturb';
 import { shot1CellMixing, Shot1Supernet, SHOT1_ZERO_OP_TAPS, type Shot1NetConfig, type Shot1ZeroOpTaps } from './supernet';
 
@@ -87,22 +87,14 @@ export interface ZcptShot1SearchResult extends Shot1TableStatus {
 export function zcptShot1Settings(opts: ZcptShot1SearchOptions = {}): ZcptShot1Settings {
   const s: ZcptShot1Settings = {
     space: 'nb101-1shot1',
-    proxy: opts.proxy ?? 'naswot',
-    seed: opts.seed ?? 0,
-    proposals: opts.proposals ?? 10,
-    valBatches: opts.valBatches ?? 100,
-    batchSize: opts.batchSize ?? 128,
-    valBatchSize: opts.valBatchSize ?? opts.batchSize ?? 128,
-    dataset: opts.dataset ?? 'cifar10',
+    ...commonSearchSettings(opts, { valBatches: 100, batchSize: 128 }),
     C: opts.C ?? 16,
     layers: opts.layers ?? 9,
-    bn: opts.bn ?? 'eval',
     topologyWeights: opts.topologyWeights ?? 'softmax',
     zeroOpTaps: opts.zeroOpTaps ?? 'reference',
   };
   checkCommonSettings(s, 'zc-pt nb101-1shot1', ['C', 'layers']);
   if (s.layers < 3) throw new Error(`zc-pt nb101-1shot1: layers must be at least 3 (three stacks), got ${s.layers}`);
-  if (s.bn !== 'eval' && s.bn !== 'train') throw new Error(`zc-pt nb101-1shot1: bn must be eval or train, got '${String(s.bn)}'`);
   if (!SHOT1_TOPOLOGY_WEIGHTS.includes(s.topologyWeights)) throw new Error(`zc-pt nb101-1shot1: topologyWeights must be ${SHOT1_TOPOLOGY_WEIGHTS.join(' or ')}, got '${String(s.topologyWeights)}'`);
   if (!SHOT1_ZERO_OP_TAPS.includes(s.zeroOpTaps)) throw new Error(`zc-pt nb101-1shot1: zeroOpTaps must be ${SHOT1_ZERO_OP_TAPS.join(' or ')}, got '${String(s.zeroOpTaps)}'`);
   return s;

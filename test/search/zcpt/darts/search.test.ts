@@ -95,4 +95,5 @@ test('settings: defaults (paper: N=10, V=100, batch 64, C16, 8 layers) and error
   assert.throws(() => zcptDartsSettings({ topology: 'x' as never }), /topology must be reference or cumulative/);
   assert.throws(() => zcptDartsSettings({ zeroOpTaps: 'reference' as never }), /zeroOpTaps must be skip or zero-input/);
   assert.throws(() => zcptDartsSettings({ dataset: 'svhn' as never }), /dataset must be cifar10 or cifar100/);
+  assert.throws(() => zcptDartsSettings({ bn: 'batch' as never }), /zc-pt darts: bn must be eval or train, got 'batch'/);
 });

@@ -92,4 +92,6 @@ test('option checks name the option', () => {
   assert.throws(() => zcptMacroSettings({ decided: 'soft' as never }), /decided must be reference or one-hot/);
   assert.throws(() => zcptMacroSettings({ initChannels: 0 }), /initChannels must be a positive integer/);
   assert.throws(() => zcptMacroSettings({ batchSize: 1 }), /at least 2/);
+  assert.throws(() => zcptMacroSettings({ bn: 'x' as never }), /zc-pt macro: bn must be eval or train, got 'x'/);
+  assert.equal(zcptMacroSettings({ batchSize: 32 }).valBatchSize, 32);
 });

@@ -187,6 +187,8 @@ test('--shard: two seed shards merged equal the unsharded run', { skip: !hasData
 test('option checks name the option', () => {
   assert.throws(() => zcptShot1Settings({ layers: 2 }), /layers must be at least 3/);
   assert.throws(() => zcptShot1Settings({ C: 0 }), /C must be a positive integer/);
+  assert.throws(() => zcptShot1Settings({ bn: 'x' as never }), /zc-pt nb101-1shot1: bn must be eval or train, got 'x'/);
+  assert.deepEqual([zcptShot1Settings().batchSize, zcptShot1Settings().valBatches, zcptShot1Settings({ batchSize: 16 }).valBatchSize], [128, 100, 16]);
   assert.throws(() => zcptShot1Settings({ topologyWeights: 'soft' as never }), /topologyWeights must be softmax or raw/);
   assert.throws(() => zcptShot1Settings({ zeroOpTaps: 'x' as never }), /zeroOpTaps must be reference or skip/);
 });
