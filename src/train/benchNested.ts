@@ -44,3 +44,22 @@ export function benchNestedSelection(
     return { epoch, archs: keep.length, nested: nestedRuleSelection(rules, cols, acc, nestedOpts) };
   });
 }
+
+/**
+ * The DAS paper's fast-training claim ("DAS with fast training yields more improvement" over WOT)
+ * judged from held-out numbers only: it holds when, after the last epoch, nested selection finds a
+ * rule that beats WOT held out (`verdict === 'beats'`) and the median held-out ratio τ_rule/τ_WOT
+ * is higher than on the untrained atoms (epoch 0). Either epoch with too few architectures: no
+ * judgement.
+ */
+export function fastTrainingRuleClaim(epochs: readonly BenchNestedEpoch[]): { readonly holds: boolean | undefined; readonly text: string } {
+  const first = epochs[0];
+  const last = epochs[epochs.length - 1];
+  if (!first || !last || last === first) return { holds: undefined, text: 'no trained epoch: the fast-training claim cannot be judged' };
+  if (!first.nested || !last.nested) return { holds: undefined, text: `too few architectures for nested selection: the fast-training claim cannot be judged (${(first.tooFew ?? last.tooFew)!})` };
+  const m0 = first.nested.ratio.median;
+  const mE = last.nested.ratio.median;
+  const holds = last.nested.verdict === 'beats' && mE > m0;
+  const nums = `held-out median τ_rule/τ_WOT ${m0.toFixed(3)} untrained → ${mE.toFixed(3)} after ${last.epoch} epoch${last.epoch === 1 ? '' : 's'}, where the rules are ${last.nested.verdict === 'beats' ? 'better than' : last.nested.verdict === 'worse' ? 'worse than' : 'not distinguishable from'} WOT held out`;
+  return { holds, text: `${holds ? 'supported' : 'not supported'}: ${nums}` };
+}

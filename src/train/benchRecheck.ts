@@ -33,6 +33,8 @@ export interface BenchRecheck {
   readonly index: number;
   /** Epochs compared after the untrained row. */
   readonly epochs: number;
+  /** Epochs of the bench's run when only its first `epochs` were re-trained (absent: all were). */
+  readonly ofEpochs?: number;
   /** Epoch-0 atoms (naswot, N_A, log|S|) equal to the committed ones. */
   readonly atomsEqual: boolean;
   /** Largest relative |Δ| of the epoch-0 atoms, |a − b| / max(1, |b|). */
@@ -90,14 +92,20 @@ export function compareBenchRows(live: readonly TrainBenchRow[], committed: read
   };
 }
 
-/** Train `arch` of a bench again (its settings, the bench's scoring batch `x`) and compare with its committed rows. */
-export function recheckBenchArch(set: ArchSet, arch: TrainBenchArch, settings: TrainBenchSettings, x: tf.Tensor4D): BenchRecheck {
-  return compareBenchRows(trainBenchArch(set, arch.index, settings, x), arch.rows);
+/**
+ * Train `arch` of a bench again (its settings, the bench's scoring batch `x`) and compare with its
+ * committed rows: all epochs, or epochs 0..`throughEpoch` (trained on the whole run's schedule and
+ * stopped there, so they are the run's own first rows; a cheaper check of the same determinism).
+ */
+export function recheckBenchArch(set: ArchSet, arch: TrainBenchArch, settings: TrainBenchSettings, x: tf.Tensor4D, throughEpoch: number = settings.epochs): BenchRecheck {
+  const live = trainBenchArch(set, arch.index, settings, x, undefined, throughEpoch);
+  return { ...compareBenchRows(live, arch.rows.slice(0, throughEpoch + 1)), ofEpochs: settings.epochs };
 }
 
 /** One line for a write-up: what was compared, the differences and the verdict with its reason. */
 export function formatBenchRecheck(r: BenchRecheck, command: string): string {
-  const head = `re-trained bench architecture #${r.index} (${r.epochs} epochs) in this run`;
+  const which = r.ofEpochs !== undefined && r.ofEpochs !== r.epochs ? `first ${r.epochs} of its ${r.ofEpochs} epochs` : `${r.epochs} epochs`;
+  const head = `re-trained bench architecture #${r.index} (${which}) in this run`;
   const diffs = `test accuracy max |Δ| ${(100 * r.testAccMaxDiff).toFixed(2)} pp, mean training loss max relative |Δ| ${r.trainLossMaxRel.toExponential(1)}`;
   if (r.rowsEqual) return `${head}: every epoch's row equal to the committed one (seconds aside; ${diffs}): reproduced`;
   if (!r.atomsEqual) {

@@ -66,8 +66,18 @@ function isDivergence(e: unknown): boolean {
  * Train one architecture and return its rows for epochs 0..E (backend initialised, `x` from
  * `trainBenchScoreBatch`). Leaves no tensors behind.
  */
-export function trainBenchArch(set: ArchSet, index: number, settings: TrainBenchSettings, x: tf.Tensor4D, onRow?: (row: TrainBenchRow) => void): TrainBenchRow[] {
+export function trainBenchArch(
+  set: ArchSet,
+  index: number,
+  settings: TrainBenchSettings,
+  x: tf.Tensor4D,
+  onRow?: (row: TrainBenchRow) => void,
+  throughEpoch: number = settings.epochs,
+): TrainBenchRow[] {
   const s = validateTrainBenchSettings(settings);
+  if (!(Number.isInteger(throughEpoch) && throughEpoch >= 1 && throughEpoch <= s.epochs)) {
+    throw new Error(`train bench: throughEpoch must be an integer in 1..${s.epochs} (the run's epochs), got ${throughEpoch}`);
+  }
   const numClasses = loadCifar(s.dataset, 'train').numClasses;
   const arch = set.archString(index);
   const net = set.build(index, { C: s.C, N: s.N, numClasses }, networkSeed(s.seed, index));
@@ -109,10 +119,11 @@ export function trainBenchArch(set: ArchSet, index: number, settings: TrainBench
         }),
     });
     try {
-      trainer.runToEnd();
+      // the schedule is the whole run's (cosine over every epoch); stopping early gives its first rows
+      while (!trainer.done && rows.length <= throughEpoch) trainer.step();
     } catch (e) {
       if (!isDivergence(e)) throw e;
-      for (let epoch = rows.length; epoch <= s.epochs; epoch++) {
+      for (let epoch = rows.length; epoch <= throughEpoch; epoch++) {
         push({ index, arch, epoch, trainLoss: NaN, trainAcc: NaN, testLoss: NaN, testAcc: NaN, seconds: NaN, naswot: NaN, dasNa: NaN, dasLogDetS: NaN });
       }
     } finally {

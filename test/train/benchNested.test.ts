@@ -8,11 +8,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng } from '../../src/engine/rng';
 import { DAS_RULES } from '../../src/fusion/rules';
-import { benchNestedSelection } from '../../src/train/benchNested';
+import { benchNestedSelection, fastTrainingRuleClaim } from '../../src/train/benchNested';
 import { defaultTrainBenchSettings } from '../../src/train/trainBenchSettings';
 import type { TrainBench, TrainBenchRow } from '../../src/train/trainBenchFile';
 
-function syntheticBench(n: number): { bench: TrainBench; truth: Float64Array } {
+function syntheticBench(n: number, tracked: 0 | 1 = 1): { bench: TrainBench; truth: Float64Array } {
   const rng = new Rng(9);
   const truth = new Float64Array(n + 5).fill(NaN);
   const archs = Array.from({ length: n }, (_, index) => {
@@ -23,7 +23,9 @@ function syntheticBench(n: number): { bench: TrainBench; truth: Float64Array } {
       index, arch: `a${index}`, epoch, trainLoss: NaN, trainAcc: NaN, testLoss: NaN, testAcc: NaN, seconds: 0,
       naswot: 16 * Math.log(na) + logdetS, dasNa: na, dasLogDetS: logdetS,
     });
-    return { index, arch: `a${index}`, rows: [row(0, -50 + rng.normal()), row(1, -50 + t + 0.1 * rng.normal())] };
+    const noise = -50 + rng.normal();
+    const signal = -50 + t + 0.1 * rng.normal();
+    return { index, arch: `a${index}`, rows: tracked === 1 ? [row(0, noise), row(1, signal)] : [row(0, signal), row(1, noise)] };
   });
   return { bench: { settings: { ...defaultTrainBenchSettings('nb201'), epochs: 1, scoreBatchSize: 16 }, archs }, truth };
 }
@@ -53,4 +55,20 @@ test('architectures without a ground truth are left out; too few are reported, n
   const ok = benchNestedSelection(bench, (i) => truth[i]!, DAS_RULES, { splits: 2, bootstrap: 0, minArchs: 8 });
   assert.equal(ok[1]!.nested!.rows, 9);
   assert.throws(() => benchNestedSelection(bench, truth, DAS_RULES, { minArchs: 2 }), /minArchs/);
+});
+
+test('fast-training claim: supported when the rules beat WOT held out after training and more than untrained; not when only the untrained atoms track the truth', () => {
+  const { bench, truth } = syntheticBench(60);
+  const yes = fastTrainingRuleClaim(benchNestedSelection(bench, truth, DAS_RULES, { splits: 20, bootstrap: 100 }));
+  assert.equal(yes.holds, true);
+  assert.match(yes.text, /^supported: held-out median τ_rule\/τ_WOT -?\d\.\d{3} untrained → \d\.\d{3} after 1 epoch, where the rules are better than WOT held out$/);
+  const rev = syntheticBench(60, 0);
+  const no = fastTrainingRuleClaim(benchNestedSelection(rev.bench, rev.truth, DAS_RULES, { splits: 20, bootstrap: 100 }));
+  assert.equal(no.holds, false);
+  assert.match(no.text, /^not supported: .* after 1 epoch, where the rules are (worse than|not distinguishable from) WOT held out$/);
+  const few = syntheticBench(12);
+  const none = fastTrainingRuleClaim(benchNestedSelection(few.bench, few.truth, DAS_RULES, { splits: 2, bootstrap: 0, minArchs: 20 }));
+  assert.equal(none.holds, undefined);
+  assert.match(none.text, /too few architectures .*12 architectures with a ground truth/);
+  assert.equal(fastTrainingRuleClaim([]).holds, undefined);
 });

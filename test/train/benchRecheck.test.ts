@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import { initBackend } from '../../src/engine/backend';
 import { archSet } from '../../src/runner/archSets';
 import { compareBenchRows, formatBenchRecheck, recheckBenchArch } from '../../src/train/benchRecheck';
-import { defaultTrainBenchSettings, readTrainBench, runTrainBench, trainBenchScoreBatch, type TrainBench, type TrainBenchRow, type TrainBenchSettings } from '../../src/train/trainBench';
+import { defaultTrainBenchSettings, readTrainBench, runTrainBench, trainBenchArch, trainBenchScoreBatch, type TrainBench, type TrainBenchRow, type TrainBenchSettings } from '../../src/train/trainBench';
 import { needsData, CIFAR10_FILE } from '../support/data';
 
 const noCifar = needsData(CIFAR10_FILE);
@@ -96,6 +96,29 @@ test('deterministic in one process: training the bench architectures again repro
     x.dispose();
   }
   assert.deepEqual(read.archs.map((a) => a.index), bench.archs.map((a) => a.index));
+});
+
+test('a re-check of the first epochs only: trained on the whole run\'s schedule, equal to the committed first rows; a later epoch is not compared', { skip: noCifar }, () => {
+  const read = readTrainBench(path.join(dir, 'bench.csv'));
+  const a = read.archs[0]!;
+  const x = trainBenchScoreBatch(TINY);
+  try {
+    const r = recheckBenchArch(archSet('nb201'), a, read.settings, x, 1);
+    assert.equal(r.rowsEqual, true, r.firstDifference);
+    assert.deepEqual([r.epochs, r.ofEpochs], [1, TINY.epochs]);
+    assert.match(formatBenchRecheck(r, COMMAND), /^re-trained bench architecture #\d+ \(first 1 of its 2 epochs\) in this run: every epoch's row equal/);
+    // a change in the last epoch only is outside the re-check; a change in epoch 1 is caught
+    const lastChanged = { ...a, rows: a.rows.map((row) => (row.epoch === TINY.epochs ? { ...row, testAcc: row.testAcc + 0.01 } : row)) };
+    assert.equal(recheckBenchArch(archSet('nb201'), lastChanged, read.settings, x, 1).rowsEqual, true);
+    const firstChanged = { ...a, rows: a.rows.map((row) => (row.epoch === 1 ? { ...row, trainLoss: row.trainLoss * (1 + 1e-7) } : row)) };
+    assert.match(recheckBenchArch(archSet('nb201'), firstChanged, read.settings, x, 1).firstDifference, /^epoch 1 trainLoss/);
+    // a run trained with a schedule of one epoch differs: the first rows are the whole run's
+    const short = trainBenchArch(archSet('nb201'), a.index, { ...read.settings, epochs: 1 }, x);
+    assert.equal(compareBenchRows(short, a.rows.slice(0, 2)).rowsEqual, false, 'a one-epoch schedule is not the first epoch of a longer one');
+    assert.throws(() => recheckBenchArch(archSet('nb201'), a, read.settings, x, 0), /throughEpoch must be an integer in 1\.\.2/);
+  } finally {
+    x.dispose();
+  }
 });
 
 test('deterministic across processes: a bench written by another process has the same rows (seconds aside)', { skip: noCifar }, () => {
