@@ -196,7 +196,7 @@ export interface ProjectTrainBench {
   /** Architectures the command trains (a running or killed run holds a prefix). */
   readonly plannedArchs: number;
   /** Settings the file must have been written with (checked on load). */
-  readonly expect: Readonly<Pick<TrainBenchSettings, 'space' | 'dataset' | 'C' | 'N' | 'epochs' | 'seed'>>;
+  readonly expect: Readonly<Pick<TrainBenchSettings, 'space' | 'dataset' | 'C' | 'N' | 'epochs' | 'seed'> & Partial<Pick<TrainBenchSettings, 'batchSize' | 'trainLimit'>>>;
 }
 
 export const PROJECT_TRAIN_BENCHES = {
@@ -208,16 +208,16 @@ export const PROJECT_TRAIN_BENCHES = {
     plannedArchs: 60,
     expect: { space: 'nb201', dataset: 'cifar10', C: 8, N: 1, epochs: 3, seed: 1 },
   },
-  'darts-c4n5-e4': {
-    name: 'darts-c4n5-e4',
-    file: 'data/train-bench/darts-c4n5-e4.csv',
+  'darts-c4n5-e4-b32-t1024': {
+    name: 'darts-c4n5-e4-b32-t1024',
+    file: 'data/train-bench/darts-c4n5-e4-b32-t1024.csv',
     description:
       "DARTS networks (4 initial channels, 5 cells: reductions at cells 1 and 3) of 48 of NASLib's 725 NB301 genotypes (the first 48 of the seed-1 uniform permutation), " +
-      '4 epochs of SGD (batch 64, lr 0.1 cosine, crop+flip) on the CIFAR-10 subset; test accuracy with batch-statistics BN and NASWOT/DAS atoms after each epoch; ' +
+      '4 epochs of SGD (batch 32, lr 0.1 cosine, crop+flip) on the first 1,024 CIFAR-10 training images (32 steps per epoch); test accuracy on the whole test subset with batch-statistics BN and NASWOT/DAS atoms after each epoch; ' +
       'ground truth: the NB301 surrogate validation accuracy',
-    command: 'node dist/cli.js train-bench --space darts --archs sample:48 --epochs 4 --channels 4 --cells 5 --out data/train-bench/darts-c4n5-e4.csv',
+    command: 'node dist/cli.js train-bench --space darts --archs sample:48 --epochs 4 --channels 4 --cells 5 --batch-size 32 --train-limit 1024 --out data/train-bench/darts-c4n5-e4-b32-t1024.csv',
     plannedArchs: 48,
-    expect: { space: 'darts', dataset: 'cifar10', C: 4, N: 5, epochs: 4, seed: 1 },
+    expect: { space: 'darts', dataset: 'cifar10', C: 4, N: 5, epochs: 4, seed: 1, batchSize: 32, trainLimit: 1024 },
   },
 } as const satisfies Record<string, ProjectTrainBench>;
 

@@ -26,7 +26,7 @@ const EXPECT: Record<string, RegExp[]> = {
     /nb101-naslib-cifar10-naswot: \d+ of 500 cells/, /re-scored 2 cells of nb101-naslib-cifar10-naswot in this run vs the committed table: .*: reproduced/,
     /nb101-naslib-cifar10-naswot nested selection: held-out τ_rule\/τ_WOT median/,
     /training bench nb201-c8n1-e3: \d+ of 60 architectures complete \(data\/train-bench\/nb201-c8n1-e3\.csv\); regenerate or extend it with:\n  node dist\/cli\.js train-bench --space nb201 --archs sample:60 --epochs 3 --channels 8 --out data\/train-bench\/nb201-c8n1-e3\.csv/,
-    /re-trained bench architecture #\d+ \(3 epochs\) in this run: every epoch's row equal to the committed one \(seconds aside; test accuracy max \|Δ\| 0\.00 pp, .*\): reproduced/,
+    /re-trained bench architecture #\d+ \(first 1 of its 3 epochs\) in this run: every epoch's row equal to the committed one \(seconds aside; test accuracy max \|Δ\| 0\.00 pp, .*\): reproduced/,
     /\d+ SGD steps per epoch \(\d+ training images, batch 64/, /DAS rule: \S+ = .* \(untrained NB201 τ 0\.\d{3}; WOT 0\.\d{3}\)/,
     /Kendall τ with NB201 CIFAR-10 test accuracy after k SGD steps/,
     // the τ table's rows (epoch, k steps, train s / arch, then τ [CI] of WOT, the DAS rule, N_A, log|S| and the bench's test accuracy)
@@ -36,13 +36,13 @@ const EXPECT: Record<string, RegExp[]> = {
     /fast training: (On \d+ architectures after 3 epochs: training before scoring|only \d+ architectures)/,
     /Live demo: Kendall τ with CIFAR-10 test accuracy after k training steps/, /tensors alive at the end: 0/,
     /NB201 bench epoch 3: (held-out τ_rule\/τ_WOT median|\d+ architectures with a ground truth)/,
-    /DARTS training bench darts-c4n5-e4: \d+ of 48 architectures complete \(data\/train-bench\/darts-c4n5-e4\.csv\); regenerate or extend it with:\n  node dist\/cli\.js train-bench --space darts --archs sample:48 --epochs 4 --channels 4 --cells 5/,
-    /(re-checked DARTS bench architecture #\d+ at epoch 0 in this run: .*: reproduced\)|DARTS bench: 0 complete architectures)/,
+    /DARTS training bench darts-c4n5-e4-b32-t1024: 48 of 48 architectures complete \(data\/train-bench\/darts-c4n5-e4-b32-t1024\.csv\); regenerate or extend it with:\n  node dist\/cli\.js train-bench --space darts --archs sample:48 --epochs 4 --channels 4 --cells 5/,
+    /re-checked DARTS bench architecture #\d+ at epoch 0 in this run: .*: reproduced\)/, /DARTS fast training: On 48 architectures after 4 epochs: /,
     /NB201 search: WOT random-N N=10 \d+\.\d\d %, N=100 \d+\.\d\d % \(NASWOT Table 2\(a\): 92\.44±1\.13, 92\.81±0\.99/,
     /NDS: NOT EVALUATED — the workbench has no NDS reader/,
     /- NB201 CIFAR-10 \(\d+ archs\): held-out τ_rule\/τ_WOT median .* (inside|outside) the paper's 1\.04–1\.56×\. In-sample best/,
     /- nb101-naslib-cifar10-naswot \(\d+ archs\): held-out/,
-    /- Fast training on NB201 \(\d+ of 60 bench architectures/, /- DARTS mini-DTB \(\d+ of 48 architectures/, /- NDS: not evaluated/,
+    /- Fast training on NB201 \(\d+ of 60 bench architectures/, /- DARTS mini-DTB \(48 of 48 architectures\): untrained, the held-out ratio median is/, /- NDS: not evaluated/,
   ],
   '03-fusion-indicator': [
     /fusion score table: \d+ NB201 architectures/, /re-scored 2 architectures \(jacov, os_perturbation\) vs the table: max \|Δ\| = \S+, max relative \|Δ\| = \S+ over 4 values: reproduced/,
@@ -120,6 +120,23 @@ const CHECK: Record<string, (text: string) => void> = {
       else if (m[7].startsWith('worse')) assert.ok(Number(m[9]) > S / 2 && med < 1, m[0]);
       else assert.ok(!(Number(m[10]) > S / 2 && med > 1) && !(Number(m[11]) > S / 2 && med < 1), m[0]);
     }
+    // the DARTS mini-DTB: τ with the surrogate after the last epoch, in range and inside its CI, and the
+    // fast-training claim's verdict following from the two held-out medians and the verdict printed with it
+    const dtbLast = new RegExp(`DARTS bench epoch 4 \\(k = 128 steps\\): τ vs surrogate — WOT ${NUM} \\[${NUM}, ${NUM}\\]; N_A ${NUM} \\[${NUM}, ${NUM}\\]; log\\|S\\| ${NUM} \\[${NUM}, ${NUM}\\]; short-trained test acc ${NUM} \\[${NUM}, ${NUM}\\]`).exec(text);
+    assert.ok(dtbLast, 'the DARTS bench τ line after epoch 4 (128 steps)');
+    for (let i = 1; i <= 10; i += 3) {
+      inside(num(dtbLast, i), num(dtbLast, i + 1), num(dtbLast, i + 2), `DARTS bench τ #${(i + 2) / 3}`);
+      assert.ok(Math.abs(num(dtbLast, i)) < 0.8, `DARTS bench τ ${dtbLast[i]} is a rank correlation of 48 architectures with a narrow surrogate range`);
+    }
+    const claim = new RegExp(`DARTS bench, "DAS with fast training yields more improvement": (supported|not supported): held-out median τ_rule/τ_WOT ${NUM} untrained → ${NUM} after 4 epochs, where the rules are (better than|worse than|not distinguishable from) WOT held out`).exec(text);
+    assert.ok(claim, 'the DARTS fast-training claim line');
+    const holds = claim[4] === 'better than' && num(claim, 3) > num(claim, 2);
+    if (Math.abs(num(claim, 3) - num(claim, 2)) > 5e-4 || claim[4] !== 'better than') assert.equal(claim[1], holds ? 'supported' : 'not supported', claim[0]);
+    const lastNested = new RegExp(`DARTS bench epoch 4: held-out τ_rule/τ_WOT median ${NUM} \\(range ${NUM}–${NUM}\\) — (inside|outside) the paper's 1\\.04–1\\.56×`).exec(text);
+    assert.ok(lastNested, 'the DARTS nested-selection line of epoch 4');
+    const med = num(lastNested, 1);
+    assert.equal(lastNested[4], med >= 1.04 && med <= 1.56 ? 'inside' : 'outside', lastNested[0]);
+    assert.ok(Math.abs(med - num(claim, 3)) <= 5e-4, 'the claim quotes the epoch-4 median');
   },
   '03-fusion-indicator': (text) => {
     const re = new RegExp(`: FI ${NUM} \\[${NUM}, ${NUM}\\] vs the best single indicator (\\w+) ${NUM} \\[${NUM}, ${NUM}\\]: FI (beats it clearly|is higher, but the CIs overlap|does NOT beat it)`);

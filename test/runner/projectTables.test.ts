@@ -93,15 +93,18 @@ test("the committed NB101-NASLib NASWOT table: NASWOT preset on NASLib's 500 cel
   }
 });
 
-test('committed DARTS training bench: a prefix of the first 48 of the seed-1 permutation of the 725 NB301 genotypes, epochs 0..4 each, at its settings', () => {
-  const b = loadProjectTrainBench('darts-c4n5-e4');
+test('committed DARTS training bench: exactly the first 48 of the seed-1 permutation of the 725 NB301 genotypes, in order, epochs 0..4 each, at its settings', () => {
+  const b = loadProjectTrainBench('darts-c4n5-e4-b32-t1024');
   const want = selectArchs('sample:48', archSet('darts'), 1);
-  assert.deepEqual(b.archs.map((a) => a.index), want.slice(0, b.archs.length), 'trained in permutation order, so the complete archs are its first ones');
+  assert.deepEqual(b.archs.map((a) => a.index), want, 'the whole seeded sample, in the order an unsharded run writes it');
+  assert.equal(b.info.plannedArchs, 48);
   for (const a of b.archs) {
     assert.deepEqual(a.rows.map((r) => r.epoch), [0, 1, 2, 3, 4]);
     assert.equal(a.arch, archSet('darts').archString(a.index));
   }
   assert.deepEqual([b.settings.space, b.settings.C, b.settings.N, b.settings.epochs, b.settings.seed, b.settings.evalBn], ['darts', 4, 5, 4, 1, 'batch']);
-  assert.equal(b.settings.trainLimit, undefined, 'trained on the whole CIFAR-10 subset');
-  assert.match(b.info.command, /--space darts --archs sample:48 --epochs 4 --channels 4 --cells 5/);
+  assert.equal(b.settings.batchSize, 32);
+  assert.equal(b.settings.trainLimit, 1024, 'trained on the first 1,024 training images');
+  assert.equal(b.settings.evalLimit, undefined, 'evaluated on the whole test subset');
+  assert.match(b.info.command, /--space darts --archs sample:48 --epochs 4 --channels 4 --cells 5 --batch-size 32 --train-limit 1024 /);
 });
