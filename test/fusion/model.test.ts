@@ -255,3 +255,87 @@ test('FusionModel: predict gives NaN for incomplete rows, toJSON/fromJSON round-
     assert.ok(d.includes(s), `describe() lacks '${s}':\n${d}`);
   }
 });
+
+/** A model given directly (no fit): a = identity, b = log (clipped); w = [3, −0.5], σ = [2, 0.25], μ = [1, 0.5]. */
+function givenModel(fit: Partial<FusionModel['fit']>): FusionModel {
+  return new FusionModel({
+    indicators: ['a', 'b'],
+    transforms: [{ name: 'identity' }, { name: 'log' }],
+    means: [1, 0.5],
+    stds: [2, 0.25],
+    weights: [3, -0.5],
+    intercept: 70,
+    trainMse: 0.25,
+    fit: {
+      n: 10,
+      dropped: 0,
+      droppedBy: {},
+      solver: 'ols',
+      ridge: 0,
+      ridgeFallback: false,
+      rank: 2,
+      condition: 3.5,
+      signs: [1, 1],
+      clipped: [],
+      notes: [],
+      ...fit,
+    },
+  });
+}
+
+test('FusionModel: original-unit weights and intercept, and the exact describe() text', () => {
+  const m = givenModel({ dropped: 2, solver: 'ridge', ridge: 0.01, clipped: ['b'], notes: ['hello'] });
+  // aᵢ = wᵢ/σᵢ = [3/2, −0.5/0.25]; b₀ = 70 − 3·1/2 − (−0.5)·0.5/0.25 = 70 − 1.5 + 1
+  assert.deepEqual(m.weightsOriginal, [1.5, -2]);
+  assert.equal(m.interceptOriginal, 69.5);
+  // FI on raw columns: 70 + 3·(x − 1)/2 − 0.5·(ln y − 0.5)/0.25
+  const x = [3, 1];
+  const y = [Math.exp(0.5), Math.exp(0.75)];
+  assert.deepEqual(m.predictColumns([x, y]), [70 + 3 - 0, 70 + 0 - 0.5]);
+  assert.throws(() => m.predictColumns([x]), /got 1 columns for 2 indicators/);
+  assert.deepEqual(
+    m.describe().split('\n'),
+    [
+      'Fusion indicator FI = b + Σ wᵢ·zᵢ, zᵢ = (tᵢ(xᵢ) − μᵢ)/σᵢ (μ, σ from the 10 training rows; 2 row(s) dropped as non-finite)',
+      'fit: ridge λ=0.0100, rank 2/2, condition 3.500; training MSE 0.2500 (RMSE 0.5000)',
+      'note: hello',
+      'b = 70.0000   (original units: b₀ = 69.5000)',
+      '  indicator    transform  μ       σ       w (per σ)  a = w/σ',
+      '  a            identity   1.0000  2.0000  3.0000     1.5000',
+      '  b (clipped)  log        0.5000  0.2500  -0.5000    -2.0000',
+    ],
+  );
+  // the other solvers, no dropped rows, and the exponent form of very large / small numbers
+  const head = (fit: Partial<FusionModel['fit']>): string[] => givenModel(fit).describe().split('\n').slice(0, 2);
+  assert.deepEqual(head({ condition: 123456 }), [
+    'Fusion indicator FI = b + Σ wᵢ·zᵢ, zᵢ = (tᵢ(xᵢ) − μᵢ)/σᵢ (μ, σ from the 10 training rows)',
+    'fit: ordinary least squares, rank 2/2, condition 1.23e+5; training MSE 0.2500 (RMSE 0.5000)',
+  ]);
+  assert.equal(head({ solver: 'nnls', condition: Infinity })[1], 'fit: sign-constrained NNLS, rank 2/2, condition Infinity; training MSE 0.2500 (RMSE 0.5000)');
+  assert.equal(head({ solver: 'nnls-ridge', ridge: 1e-4, rank: 1 })[1], 'fit: sign-constrained NNLS + ridge λ=1.000e-4, rank 1/2, condition 3.500; training MSE 0.2500 (RMSE 0.5000)');
+});
+
+test('FusionModel: the constructor and fromJSON refuse inconsistent models, naming what is wrong', () => {
+  const good = givenModel({}).toJSON();
+  assert.throws(() => new FusionModel({ ...good, means: [1] }), /FusionModel: means has 1 entries for 2 indicators/);
+  assert.throws(() => new FusionModel({ ...good, transforms: [{ name: 'identity' }] }), /transforms has 1 entries/);
+  assert.throws(() => new FusionModel({ ...good, stds: [2] }), /stds has 1 entries/);
+  assert.throws(() => new FusionModel({ ...good, weights: [1, 2, 3] }), /weights has 3 entries for 2 indicators/);
+  assert.throws(
+    () => new FusionModel({ ...good, transforms: [{ name: 'identity' }, { name: 'sqrt' as 'log' }] }),
+    /FusionModel: unknown transform 'sqrt' for 'b'/,
+  );
+  assert.throws(() => new FusionModel({ ...good, stds: [2, NaN] }), /standard deviation of 'b' must be > 0, got NaN/);
+  assert.throws(() => FusionModel.fromJSON({ ...good, kind: 'other' as 'zeronas-fusion-model' }), /kind other, version 1/);
+  // the model keeps its own copies: changing the input arrays afterwards changes nothing
+  const means = [1, 0.5];
+  const reference = [1, 2, 3];
+  const m = new FusionModel({ ...good, means, transforms: [{ name: 'rank', reference }, { name: 'log' }] });
+  means[0] = 99;
+  reference[0] = 99;
+  assert.deepEqual(m.means, [1, 0.5]);
+  assert.deepEqual(m.transforms[0], { name: 'rank', reference: [1, 2, 3] });
+  assert.deepEqual(m.toJSON().transforms, [{ name: 'rank', reference: [1, 2, 3] }, { name: 'log' }]);
+  assert.equal(m.toJSON().kind, 'zeronas-fusion-model');
+  assert.equal(m.toJSON().version, 1);
+});
