@@ -339,3 +339,60 @@ test('FusionModel: the constructor and fromJSON refuse inconsistent models, nami
   assert.equal(m.toJSON().kind, 'zeronas-fusion-model');
   assert.equal(m.toJSON().version, 1);
 });
+
+test('fit options are checked with exact messages; too few rows and a design of fewer rows than indicators are named', () => {
+  const t = synth(10, 30, [1, 2, 3], 0, 0.1);
+  const data = { table: t, accuracyKey: 'acc' };
+  const msg = (o: FusionOptions, ind = X): string => {
+    try {
+      fitFusion(data, ind, o);
+    } catch (e) {
+      return (e as Error).message;
+    }
+    return 'no error';
+  };
+  assert.equal(msg({ higherIsBetter: { q: true } }), "fusion: higherIsBetter given for 'q', which is not a selected indicator (x1, x2, x3)");
+  assert.equal(msg({ transforms: { q: 'log' } }), "fusion: transform given for 'q', which is not a selected indicator (x1, x2, x3)");
+  assert.equal(msg({ ridge: -1 }), 'fusion: ridge must be a finite number ≥ 0, got -1');
+  assert.equal(msg({ ridge: Infinity }), 'fusion: ridge must be a finite number ≥ 0, got Infinity');
+  assert.equal(msg({ ridge: NaN }), 'fusion: ridge must be a finite number ≥ 0, got NaN');
+  assert.equal(msg({ fallbackRidge: 0 }), 'fusion: fallbackRidge must be > 0, got 0');
+  assert.equal(msg({ fallbackRidge: Infinity }), 'fusion: fallbackRidge must be > 0, got Infinity');
+  assert.equal(msg({ rcond: 0 }), 'fusion: rcond must be in (0, 1), got 0');
+  assert.equal(msg({ rcond: 1 }), 'fusion: rcond must be in (0, 1), got 1');
+  assert.equal(msg({ onSingular: 'warn' as 'error' }), "fusion: onSingular must be 'error' or 'ridge', got 'warn'");
+  // accepted edge values
+  for (const o of [{ ridge: 0 }, { fallbackRidge: 1e-9 }, { rcond: 1e-3 }, { onSingular: 'error' as const }]) assert.equal(msg(o), 'no error', JSON.stringify(o));
+  const one = { names: t.names, rows: [t.rows[0], { ...t.rows[1], acc: NaN }] };
+  assert.equal(msg({}), 'no error');
+  assert.throws(() => fitFusion({ table: one, accuracyKey: 'acc' }, X), /^Error: fusion: needs at least 2 complete rows to fit, got 1 \(1 dropped as non-finite\)$/);
+  // 2 rows, 3 indicators: rank 1, and every column takes part in the null directions
+  const two = { names: t.names, rows: t.rows.slice(0, 2) };
+  assert.throws(() => fitFusion({ table: two, accuracyKey: 'acc' }, X), /singular: rank 1 of 3 on 2 training rows \(condition number Infinity; \(nearly\) collinear: /);
+  // an explicit ridge is used as is, without a note; the fallback λ is the one given
+  const four = { names: [...t.names, 'x4'], rows: t.rows.map((r) => ({ ...r, x4: r.x1 + r.x2 })) };
+  const ind4 = [...X, 'x4'];
+  const fb = fitFusion({ table: four, accuracyKey: 'acc' }, ind4, { onSingular: 'ridge', fallbackRidge: 0.5 });
+  assert.equal(fb.fit.ridge, 0.5);
+  assert.match(fb.fit.notes[0], /collinear: 'x1' \+ 'x2' \+ 'x4'\); fitted with fallback ridge λ=0\.5$/);
+  const explicit = fitFusion({ table: four, accuracyKey: 'acc' }, ind4, { ridge: 0.5, onSingular: 'ridge' });
+  assert.deepEqual(explicit.fit.notes, []);
+  assert.deepEqual(explicit.weights, fb.weights);
+  assert.equal(fitFusion({ table: four, accuracyKey: 'acc' }, ind4, { onSingular: 'ridge', nonNegative: true }).fit.solver, 'nnls-ridge');
+});
+
+test('clipped NNLS weights are +0, not −0; a constant transformed indicator names its transform', () => {
+  const t = synth(4, 200, [1.5, -2, 0.25], 70, 0.5);
+  // x2 lower-is-better declared higher-is-better: its weight is held at 0 with sign −1 ⇒ would be −0
+  const m = fitFusion({ table: t, accuracyKey: 'acc' }, X, { nonNegative: true, higherIsBetter: { x1: true, x3: true } });
+  const neg = fitFusion({ table: t, accuracyKey: 'acc' }, X, { nonNegative: true, higherIsBetter: { x1: false } });
+  assert.ok(Object.is(neg.weights[0], 0), `x1 held at 0 under the wrong sign: ${neg.weights[0]}`);
+  assert.deepEqual(neg.fit.clipped.includes('x1'), true);
+  assert.equal(m.weights[1], 0);
+  const cst = { names: [...t.names, 'c'], rows: t.rows.map((r) => ({ ...r, c: 1 })) };
+  assert.throws(() => fitFusion({ table: cst, accuracyKey: 'acc' }, ['x1', 'c'], { transforms: { c: 'log' } }), /indicator 'c' \(after 'log'\) is constant on the 200 training rows \(value 0\)/);
+  // predict: a row missing an indicator key or holding a non-number is NaN, the others are predicted
+  const p = m.predict([{ x1: 1, x2: 2, x3: 3 }, { x1: 1, x2: 2 } as Record<string, number>, { x1: 1, x2: '2' as unknown as number, x3: 3 }]);
+  assert.ok(Number.isFinite(p[0]) && Number.isNaN(p[1]) && Number.isNaN(p[2]), String(p));
+  assert.equal(p[0], m.predictColumns([[1], [2], [3]])[0]);
+});

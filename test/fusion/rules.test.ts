@@ -24,7 +24,10 @@ import {
   RuleSyntaxError,
   splitRuleReport,
   sweepRule,
+  type RuleReport,
+  type RuleScore,
   type RuleSpec,
+  type SplitReport,
 } from '../../src/fusion/rules';
 import { HammingKernel } from '../../src/proxies/hamming';
 import { naswotFromKernel } from '../../src/proxies/naswot';
@@ -289,4 +292,67 @@ test('built-in rules all compile against the DAS columns; sweeps name declared p
   const entries = expandRules(DAS_RULES, DAS_SWEEPS);
   assert.ok(entries.some((e) => e.label === 'S+aWOT[a=1]'));
   assert.ok(entries.some((e) => e.label === 'WOT'));
+});
+
+/** A rule score given directly (no evaluation), for the text functions. */
+function givenScore(label: string, expr: string, params: Record<string, number>, tau: [number, number, number], rho: [number, number, number], ratio: [number, number, number], nonFinite = 0): RuleScore {
+  const est = ([estimate, lo, hi]: [number, number, number]) => ({ estimate, lo, hi, skipped: 0 });
+  return {
+    label,
+    rule: { name: label, expr, params },
+    params,
+    nonFinite: { nan: nonFinite, posInf: 0, negInf: 0, total: nonFinite },
+    n: 8,
+    dropped: 2,
+    kendall: est(tau),
+    spearman: est(rho),
+    ratio: est(ratio),
+    ratioN: 8,
+  };
+}
+
+test('formatRuleReport and formatSplitReport: the exact text, with and without CIs, in both modes', () => {
+  const wot = givenScore('WOT', 'wot', {}, [0.3, 0.1, 0.5], [0.4, 0.2, 0.6], [1, 1, 1]);
+  const mix = givenScore('mix[a=2]', 'x + a*y', { a: 2 }, [0.5, 0.4, 0.6], [0.55, 0.45, 0.65], [5 / 3, 1.2, 2], 2);
+  const report: RuleReport = { total: 10, badAccuracy: 1, commonRows: 8, mode: 'common', bootstrap: 200, seed: 3, level: 0.95, baseline: wot, entries: [wot, mix], best: mix };
+  assert.deepEqual(formatRuleReport(report, 'DAS').split('\n'), [
+    'DAS: 10 rows, 1 without accuracy; mode common (8 rows finite for every rule); 95% percentile bootstrap, B=200, seed 3, ratio CI paired',
+    'rule | n | non-finite | Kendall τ | Spearman ρ | τ / τ_WOT',
+    'WOT | 8 | 0 | 0.300 [0.100, 0.500] | 0.400 [0.200, 0.600] | 1.000 [1.000, 1.000]',
+    'mix[a=2] | 8 | 2 | 0.500 [0.400, 0.600] | 0.550 [0.450, 0.650] | 1.667 [1.200, 2.000]',
+    'best: mix[a=2] (x + a*y, {"a":2}): τ 0.500 [0.400, 0.600], ratio to WOT 1.667 [1.200, 2.000] (paper claims 1.04×–1.56×; chosen on the same rows it is judged on, so optimistic — see the split report)',
+  ]);
+  // per-rule mode, no bootstrap, a baseline without parameters as the best
+  const nan = NaN;
+  const w0 = givenScore('WOT', 'wot', {}, [0.3, nan, nan], [0.4, nan, nan], [1, nan, nan]);
+  const perRule: RuleReport = { ...report, mode: 'per-rule', commonRows: NaN, bootstrap: 0, baseline: w0, entries: [w0], best: w0 };
+  assert.deepEqual(formatRuleReport(perRule).split('\n'), [
+    'rule report: 10 rows, 1 without accuracy; mode per-rule',
+    'rule | n | non-finite | Kendall τ | Spearman ρ | τ / τ_WOT',
+    'WOT | 8 | 0 | 0.300 | 0.400 | 1.000',
+    'note: per-rule mode judges rules on different rows (e.g. NA keeps singular networks), so τ values are not strictly comparable',
+    'best: WOT (wot): τ 0.300, ratio to WOT 1.000 (paper claims 1.04×–1.56×; chosen on the same rows it is judged on, so optimistic — see the split report)',
+  ]);
+  // a baseline τ interval that reaches 0 (at either end) makes ratios unstable: said once
+  const note = /^note: the WOT τ interval contains 0, so τ ratios are unstable; compare the τ intervals instead$/m;
+  for (const tau of [[0.2, 0, 0.4], [-0.2, -0.4, 0], [0.1, -0.1, 0.3]] as [number, number, number][]) {
+    const b = givenScore('WOT', 'wot', {}, tau, [0.4, 0.2, 0.6], [1, 1, 1]);
+    assert.match(formatRuleReport({ ...report, baseline: b, entries: [b], best: b }), note, String(tau));
+  }
+  assert.doesNotMatch(formatRuleReport(report), /note:/);
+  // the split summary
+  const split = {
+    splitSeed: 11,
+    selectRows: [0, 2, 4],
+    testRows: [1, 3, 5, 6],
+    selection: { ...report, best: givenScore('mix[a=2]', 'x', {}, [0.7, nan, nan], [0, nan, nan], [0, nan, nan]), baseline: givenScore('WOT', 'wot', {}, [0.25, nan, nan], [0, nan, nan], [0, nan, nan]) },
+    chosen: { label: 'mix[a=2]', rule: mix.rule, params: mix.params },
+    test: report,
+    chosenTest: mix,
+  } as SplitReport;
+  assert.deepEqual(formatSplitReport(split).split('\n'), [
+    'split (seed 11): choose on 3 rows, report on 4',
+    'chosen: mix[a=2] (τ 0.700 on the selection half; WOT there 0.250)',
+    'test half: mix[a=2] τ 0.500 [0.400, 0.600], ρ 0.550 [0.450, 0.650]; WOT τ 0.300 [0.100, 0.500]; ratio 1.667 [1.200, 2.000] (n=8)',
+  ]);
 });
