@@ -2,8 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng } from '../../src/engine/rng';
 import { compareFusion, compareFusionTransfer, compareTableRows, fusionHeldOut, fusionVerdict, indicatorsHeldOut } from '../../src/fusion/compare';
+import { kFoldSplits } from '../../src/fusion/cv';
 import { fitFusion } from '../../src/fusion/model';
-import { fitLinear1D, fitMetrics } from '../../src/stats/fitMetrics';
+import { fitLinear1D, fitMetrics, metricValues } from '../../src/stats/fitMetrics';
 import type { FusionTable } from '../../src/fusion/data';
 
 /** acc depends on two independent signals; `kappa` (lower = better) is a noisy log-scale copy of one. */
@@ -232,3 +233,41 @@ test('fusionVerdict: without CIs the text shows the values only; the first of eq
   assert.deepEqual(w.fi, m(0.7, 0.6, 0.8));
   assert.deepEqual(w.best.metric, m(0.5, 0.4, 0.6));
 });
+
+test('per-fold values are the plain metrics on each fold\'s held-out rows; hold-out leaves the other rows NaN for every predictor', () => {
+  const t = synth(11, 45);
+  const r = compareFusion({ table: t, indicators: IND, accuracyKey: 'acc', folds: 3, seed: 4, options: OPTIONS, metrics: { bootstrap: 0 } });
+  for (const e of [...r.perIndicator, r.fusion]) {
+    r.cv.folds.forEach((f, k) => assert.deepEqual(e.perFold[k], metricValues(f.test.map((i) => e.oof[i]), f.test.map((i) => r.actual[i])), `${e.name} fold ${k}`));
+  }
+  assert.equal(r.fusion.name, 'FI');
+  assert.equal(fusionHeldOut({ table: t, indicators: IND, accuracyKey: 'acc', folds: 3, metrics: { bootstrap: 0 } }).fusion.name, 'FI');
+  const h = indicatorsHeldOut({ table: t, indicators: IND, accuracyKey: 'acc', testFraction: 0.2, seed: 4, options: OPTIONS, metrics: { bootstrap: 0 } });
+  for (const p of h.perIndicator) {
+    assert.equal(p.oof.length, 45);
+    assert.equal(p.oof.filter((v) => Number.isNaN(v)).length, 36, p.name);
+  }
+});
+
+test('a value outside a transform\'s domain is named with its indicator and table row, on the training and on the held-out side', () => {
+  const t = synth(12, 20);
+  const rows = t.rows.map((x, i) => (i === 13 ? { ...x, nlr: -1 } : x));
+  const table = { names: t.names, rows };
+  const input = { table, indicators: ['nlr'], accuracyKey: 'acc', options: { transforms: { nlr: 'log' as const } }, metrics: { bootstrap: 0 } };
+  // whichever fold meets row 13 first (training rows of fold 0, or its held-out rows), the message names it
+  for (const seed of [0, 1, 2, 3]) {
+    assert.throws(() => indicatorsHeldOut({ ...input, folds: 2, seed }), /'log' needs indicator 'nlr' > 0, got -1 at row 13/, `seed ${seed}`);
+  }
+  const heldOut = makeHeldOutSeed(20, 13);
+  assert.throws(() => indicatorsHeldOut({ ...input, folds: 2, seed: heldOut }), /'log' needs indicator 'nlr' > 0, got -1 at row 13/);
+  // transfer: a bad value on the test side, where the line (not the fit) meets it first
+  assert.throws(
+    () => compareFusionTransfer({ train: { table: t, accuracyKey: 'acc' }, test: { table, accuracyKey: 'acc' }, indicators: ['nlr'], options: input.options, metrics: { bootstrap: 0 } }),
+    /'log' needs indicator 'nlr' > 0, got -1 at row 13/,
+  );
+});
+
+/** A split seed whose first of 2 folds holds out row `row` of n (so fold 0 trains without it). */
+function makeHeldOutSeed(n: number, row: number): number {
+  for (let seed = 0; ; seed++) if (kFoldSplits(n, 2, seed)[0].test.includes(row)) return seed;
+}
