@@ -271,3 +271,15 @@ test('a value outside a transform\'s domain is named with its indicator and tabl
 function makeHeldOutSeed(n: number, row: number): number {
   for (let seed = 0; ; seed++) if (kFoldSplits(n, 2, seed)[0].test.includes(row)) return seed;
 }
+
+test('the smallest inputs allowed: 3 complete rows for held-out comparison, 2 test rows for a transfer; options may be left out', () => {
+  const t = synth(13, 3);
+  const r = compareFusion({ table: t, indicators: ['cj'], accuracyKey: 'acc', folds: 3, metrics: { bootstrap: 0 } });
+  assert.equal(r.n, 3);
+  assert.equal(r.perIndicator[0].oof.filter(Number.isFinite).length, 3);
+  const two = synth(14, 2);
+  const x = compareFusionTransfer({ train: { table: synth(15, 10), accuracyKey: 'acc' }, test: { table: two, accuracyKey: 'acc' }, indicators: IND, metrics: { bootstrap: 0 } });
+  assert.equal(x.test.n, 2);
+  assert.deepEqual(x.perIndicator.map((p) => p.transform), ['identity', 'identity', 'identity']);
+  assert.equal(x.fusion.predictions.length, 2);
+});

@@ -396,3 +396,17 @@ test('clipped NNLS weights are +0, not −0; a constant transformed indicator na
   assert.ok(Number.isFinite(p[0]) && Number.isNaN(p[1]) && Number.isNaN(p[2]), String(p));
   assert.equal(p[0], m.predictColumns([[1], [2], [3]])[0]);
 });
+
+test('fewer rows than indicators: the message lists the columns once, without empty groups; an unconstrained fit clips nothing', () => {
+  const names = ['a', 'b', 'c', 'acc'];
+  const rows = [{ a: 1, b: 2, c: 5, acc: 1 }, { a: 2, b: 0, c: 1, acc: 2 }];
+  assert.throws(
+    () => fitFusion({ table: { names, rows }, accuracyKey: 'acc' }, ['a', 'b', 'c']),
+    (e: Error) =>
+      e.message ===
+      "fusion: standardised design is singular: rank 1 of 3 on 2 training rows (condition number Infinity; (nearly) collinear: 'a' + 'b' + 'c'); drop an indicator, set ridge > 0, or use onSingular: 'ridge'",
+  );
+  const more = [...rows, { a: 0, b: 1, c: 2, acc: 0 }, { a: 5, b: 1, c: 0, acc: 3 }];
+  const m = fitFusion({ table: { names, rows: more }, accuracyKey: 'acc' }, ['a', 'b', 'c']);
+  assert.deepEqual([m.fit.clipped, m.fit.notes, m.fit.solver, m.fit.ridgeFallback], [[], [], 'ols', false]);
+});
