@@ -410,3 +410,31 @@ test('fewer rows than indicators: the message lists the columns once, without em
   const m = fitFusion({ table: { names, rows: more }, accuracyKey: 'acc' }, ['a', 'b', 'c']);
   assert.deepEqual([m.fit.clipped, m.fit.notes, m.fit.solver, m.fit.ridgeFallback], [[], [], 'ols', false]);
 });
+
+test('number formatting at its boundaries (0, 1e-3, 1e5) and the rcond option; two separate collinear groups are both named', () => {
+  const m = givenModel({ solver: 'ridge', ridge: 1e-3, condition: 1e5 });
+  const lines = new FusionModel({ ...m.toJSON(), weights: [3, 0] }).describe().split('\n');
+  assert.equal(lines[1], 'fit: ridge λ=0.0010, rank 2/2, condition 1.00e+5; training MSE 0.2500 (RMSE 0.5000)');
+  assert.equal(lines[5], '  b          log        0.5000  0.2500  0.0000     0.0000');
+  // rcond decides the rank: a third column equal to the sum of the others up to 1e-7 noise
+  const g = new Rng(21);
+  const near = Array.from({ length: 30 }, () => {
+    const a = g.normal();
+    const b = g.normal();
+    return { a, b, c: a + b + 1e-7 * g.normal(), acc: g.normal() };
+  });
+  const table = { names: ['a', 'b', 'c', 'acc'], rows: near };
+  assert.equal(fitFusion({ table, accuracyKey: 'acc' }, ['a', 'b', 'c']).fit.rank, 3);
+  assert.throws(() => fitFusion({ table, accuracyKey: 'acc' }, ['a', 'b', 'c'], { rcond: 1e-5 }), /singular: rank 2 of 3 on 30 training rows/);
+  const h = new Rng(3);
+  const rows = Array.from({ length: 20 }, () => {
+    const a = h.normal();
+    const c = h.normal();
+    const e = h.normal();
+    return { a, b: 2 * a, c, d: c + 1, e, acc: h.normal() };
+  });
+  assert.throws(
+    () => fitFusion({ table: { names: ['a', 'b', 'c', 'd', 'e', 'acc'], rows }, accuracyKey: 'acc' }, ['a', 'b', 'c', 'd', 'e']),
+    /rank 3 of 5 on 20 training rows \(condition number [^;]+; \(nearly\) collinear: 'c' \+ 'd'; 'a' \+ 'b'\); drop an indicator/,
+  );
+});
