@@ -30,7 +30,7 @@ const AREAS = {
   // not on every mutant of the fits it calls.
   fusion: {
     mutate: ['src/fusion/{compare,cv,data,leastSquares,model,paperTargets,ruleParser,rules,transforms}.ts'],
-    tests: ['transforms', 'leastSquares', 'model', 'cv', 'compare', 'rules'].map((f) => `test/fusion/${f}.test.ts`),
+    tests: ['transforms', 'data', 'leastSquares', 'model', 'cv', 'compare', 'rules'].map((f) => `test/fusion/${f}.test.ts`),
   },
   'fusion-nested': { mutate: ['src/fusion/nestedSelection.ts'], tests: ['test/fusion/nestedSelection.test.ts'] },
   linalg: { mutate: ['src/linalg/**/*.ts'], tests: ['test/linalg/*.test.ts'] },

@@ -97,3 +97,45 @@ test('hold-out cross-validation predicts only the held-out rows', () => {
   cv.fold.forEach((f, i) => assert.equal(Number.isFinite(cv.oof[i]), f === 0));
   assert.equal(cv.folds[0].model.fit.n, 30);
 });
+
+test('split arguments are checked, with the exact messages; the hold-out size is round(f·n) within [1, n − 2]', () => {
+  const msg = (f: () => unknown): string => {
+    try {
+      f();
+    } catch (e) {
+      return (e as Error).message;
+    }
+    return 'no error';
+  };
+  assert.equal(msg(() => kFoldSplits(1, 2, 0)), 'kFoldSplits: needs n ≥ 2 rows, got 1');
+  assert.equal(msg(() => kFoldSplits(4.5, 2, 0)), 'kFoldSplits: needs n ≥ 2 rows, got 4.5');
+  assert.equal(msg(() => kFoldSplits(6, 2.5, 0)), 'kFoldSplits: folds must be an integer in [2, 6], got 2.5');
+  assert.equal(msg(() => holdoutSplit(2, 0.5, 0)), 'holdoutSplit: needs n ≥ 3 rows, got 2');
+  assert.equal(msg(() => holdoutSplit(3.5, 0.5, 0)), 'holdoutSplit: needs n ≥ 3 rows, got 3.5');
+  assert.equal(msg(() => holdoutSplit(10, 0, 0)), 'holdoutSplit: testFraction must be in (0, 1), got 0');
+  assert.equal(msg(() => holdoutSplit(10, NaN, 0)), 'holdoutSplit: testFraction must be in (0, 1), got NaN');
+  // the smallest cases are allowed
+  assert.deepEqual(kFoldSplits(2, 2, 0).map((s) => s.test.length), [1, 1]);
+  assert.equal(holdoutSplit(3, 0.5, 0).test.length, 1);
+  // sizes: round(0.25·10) = 3 (2.5 rounds up), at least 1, at most n − 2
+  assert.equal(holdoutSplit(10, 0.25, 0).test.length, 3);
+  assert.equal(holdoutSplit(10, 0.01, 0).test.length, 1);
+  assert.equal(holdoutSplit(10, 0.99, 0).test.length, 8);
+  // 11 rows in 4 folds: the first 11 mod 4 = 3 folds take one extra row
+  assert.deepEqual(kFoldSplits(11, 4, 3).map((s) => s.test.length), [3, 3, 3, 2]);
+});
+
+test('kFoldSplits cuts one seeded permutation into consecutive blocks; hold-out takes its first rows', () => {
+  const perm = new Rng(5).sampleWithoutReplacement(10, 10);
+  const sorted = (v: number[]) => [...v].sort((a, b) => a - b);
+  const all = [...Array(10).keys()];
+  const s = kFoldSplits(10, 3, 5);
+  const blocks = [perm.slice(0, 4), perm.slice(4, 7), perm.slice(7, 10)];
+  s.forEach((f, k) => {
+    assert.deepEqual(f.test, sorted(blocks[k]));
+    assert.deepEqual(f.train, all.filter((i) => !blocks[k].includes(i)));
+  });
+  const h = holdoutSplit(10, 0.3, 5);
+  assert.deepEqual(h.test, sorted(perm.slice(0, 3)));
+  assert.deepEqual(h.train, sorted(perm.slice(3)));
+});

@@ -149,3 +149,62 @@ test('designSvd (QR first for n ≥ p) gives the factors of the direct SVD: Z = 
   assert.equal(d.rank, 2);
   assert.deepEqual(d.nullColumns, [[1]]);
 });
+
+test('hand-sized cases: G, h and f(w) by hand; the refusals name the sizes', () => {
+  const msg = (f: () => unknown): string => {
+    try {
+      f();
+    } catch (e) {
+      return (e as Error).message;
+    }
+    return 'no error';
+  };
+  // Z = [[1, 0], [0, 2], [1, 1]] (n = 3), y = [1, 2, 3], λ = 0.5
+  const z = designMatrix([[1, 0, 1], [0, 2, 1]]);
+  assert.deepEqual(z.to2DArray(), [[1, 0], [0, 2], [1, 1]]);
+  const { g, h } = gramForm(z, [1, 2, 3], 0.5);
+  // ZᵀZ = [[2, 1], [1, 5]] → /3 + 0.5·I; Zᵀy = [4, 7] → /3
+  assert.deepEqual(g.to2DArray(), [[2 / 3 + 0.5, 1 / 3], [1 / 3, 5 / 3 + 0.5]]);
+  assert.deepEqual(h, [4 / 3, 7 / 3]);
+  // w = (1, 1): residuals y − Zw = [0, 0, 1] ⇒ (1/3)·1 + 0.5·2
+  assert.equal(objective(z, [1, 2, 3], [1, 1], 0.5), 1 / 3 + 1);
+  assert.equal(msg(() => designMatrix([])), 'leastSquares: design has no columns');
+  assert.equal(msg(() => designMatrix([[1, 2], [3]])), 'leastSquares: column 1 has 1 rows, expected 2');
+  assert.equal(msg(() => designSvd(designMatrix([[]]))), 'leastSquares: design has no rows');
+  const d = designSvd(z);
+  assert.equal(msg(() => solveSvd(d, [1, 2], 0)), 'leastSquares: y has 2 values, design has 3 rows');
+  assert.equal(msg(() => d.uty([1])), 'leastSquares: y has 1 values, design has 3 rows');
+  assert.equal(msg(() => nnlsGram(g, [1, 2, 3])), 'nnls: G is 2×2, h has 3 entries');
+  assert.equal(msg(() => nnlsGram(new Matrix(2, 3), [1, 2])), 'nnls: G is 2×3, h has 2 entries');
+  // one step is not enough for two positive coordinates
+  assert.equal(msg(() => nnlsGram(Matrix.eye(2), [1, 1], 1)), 'nnls: no convergence after 1 iterations');
+  assert.deepEqual(nnlsGram(Matrix.eye(2), [1, 1], 2), { x: [1, 1], atBound: [], iterations: 2 });
+  // all gradients ≤ 0: x = 0 at once, every coordinate at its bound
+  assert.deepEqual(nnlsGram(Matrix.eye(2), [-1, 0], 0), { x: [0, 0], atBound: [0, 1], iterations: 0 });
+});
+
+test('rank threshold: a singular value counts as zero at or below rcond·s_max; fewer rows than columns pad s with zeros', () => {
+  // orthogonal columns of norms 2 and 1e-6: s = [2, 1e-6]
+  const z = designMatrix([[2, 0, 0], [0, 1e-6, 0]]);
+  const d = designSvd(z);
+  assert.deepEqual(d.s, [2, 1e-6]);
+  assert.equal(d.rank, 2);
+  assert.equal(d.condition, 2e6);
+  assert.deepEqual(d.nullColumns, []);
+  const tight = designSvd(z, 1e-6);
+  assert.equal(tight.rank, 1, 's₂ = 1e-6 < 1e-6·2');
+  assert.deepEqual(tight.nullColumns, [[1]]);
+  assert.equal(designSvd(z, 5e-7).rank, 1, 's₂ = 1e-6 = 5e-7·2 counts as zero');
+  // the zero-rank design
+  const zero = designSvd(designMatrix([[0, 0], [0, 0]]));
+  assert.equal(zero.rank, 0);
+  assert.equal(zero.condition, Infinity);
+  assert.deepEqual(zero.nullColumns.length, 2);
+  assert.deepEqual(solveSvd(zero, [1, 2], 0), [0, 0]);
+  // solveSvd skips a zero singular value instead of dividing by it (λ = 0), and ridge shrinks by s/(s² + nλ)
+  const w = solveSvd(tight, [2, 0, 0], 0);
+  assert.ok(Math.abs(w[0] - 1) < 1e-15 && Math.abs(w[1]) < 1e-12, String(w));
+  const wr = solveSvd(designSvd(designMatrix([[2, 0, 0]])), [2, 0, 0], 1);
+  // s = 2, Uᵀy = ±2, v = ±1: w = 2/(4 + 3·1)·2 = 4/7
+  assert.ok(Math.abs(wr[0] - 4 / 7) < 1e-15, String(wr));
+});

@@ -255,3 +255,186 @@ test('FusionModel: predict gives NaN for incomplete rows, toJSON/fromJSON round-
     assert.ok(d.includes(s), `describe() lacks '${s}':\n${d}`);
   }
 });
+
+/** A model given directly (no fit): a = identity, b = log (clipped); w = [3, −0.5], σ = [2, 0.25], μ = [1, 0.5]. */
+function givenModel(fit: Partial<FusionModel['fit']>): FusionModel {
+  return new FusionModel({
+    indicators: ['a', 'b'],
+    transforms: [{ name: 'identity' }, { name: 'log' }],
+    means: [1, 0.5],
+    stds: [2, 0.25],
+    weights: [3, -0.5],
+    intercept: 70,
+    trainMse: 0.25,
+    fit: {
+      n: 10,
+      dropped: 0,
+      droppedBy: {},
+      solver: 'ols',
+      ridge: 0,
+      ridgeFallback: false,
+      rank: 2,
+      condition: 3.5,
+      signs: [1, 1],
+      clipped: [],
+      notes: [],
+      ...fit,
+    },
+  });
+}
+
+test('FusionModel: original-unit weights and intercept, and the exact describe() text', () => {
+  const m = givenModel({ dropped: 2, solver: 'ridge', ridge: 0.01, clipped: ['b'], notes: ['hello'] });
+  // aᵢ = wᵢ/σᵢ = [3/2, −0.5/0.25]; b₀ = 70 − 3·1/2 − (−0.5)·0.5/0.25 = 70 − 1.5 + 1
+  assert.deepEqual(m.weightsOriginal, [1.5, -2]);
+  assert.equal(m.interceptOriginal, 69.5);
+  // FI on raw columns: 70 + 3·(x − 1)/2 − 0.5·(ln y − 0.5)/0.25
+  const x = [3, 1];
+  const y = [Math.exp(0.5), Math.exp(0.75)];
+  assert.deepEqual(m.predictColumns([x, y]), [70 + 3 - 0, 70 + 0 - 0.5]);
+  assert.throws(() => m.predictColumns([x]), /got 1 columns for 2 indicators/);
+  assert.deepEqual(
+    m.describe().split('\n'),
+    [
+      'Fusion indicator FI = b + Σ wᵢ·zᵢ, zᵢ = (tᵢ(xᵢ) − μᵢ)/σᵢ (μ, σ from the 10 training rows; 2 row(s) dropped as non-finite)',
+      'fit: ridge λ=0.0100, rank 2/2, condition 3.500; training MSE 0.2500 (RMSE 0.5000)',
+      'note: hello',
+      'b = 70.0000   (original units: b₀ = 69.5000)',
+      '  indicator    transform  μ       σ       w (per σ)  a = w/σ',
+      '  a            identity   1.0000  2.0000  3.0000     1.5000',
+      '  b (clipped)  log        0.5000  0.2500  -0.5000    -2.0000',
+    ],
+  );
+  // the other solvers, no dropped rows, and the exponent form of very large / small numbers
+  const head = (fit: Partial<FusionModel['fit']>): string[] => givenModel(fit).describe().split('\n').slice(0, 2);
+  assert.deepEqual(head({ condition: 123456 }), [
+    'Fusion indicator FI = b + Σ wᵢ·zᵢ, zᵢ = (tᵢ(xᵢ) − μᵢ)/σᵢ (μ, σ from the 10 training rows)',
+    'fit: ordinary least squares, rank 2/2, condition 1.23e+5; training MSE 0.2500 (RMSE 0.5000)',
+  ]);
+  assert.equal(head({ solver: 'nnls', condition: Infinity })[1], 'fit: sign-constrained NNLS, rank 2/2, condition Infinity; training MSE 0.2500 (RMSE 0.5000)');
+  assert.equal(head({ solver: 'nnls-ridge', ridge: 1e-4, rank: 1 })[1], 'fit: sign-constrained NNLS + ridge λ=1.000e-4, rank 1/2, condition 3.500; training MSE 0.2500 (RMSE 0.5000)');
+});
+
+test('FusionModel: the constructor and fromJSON refuse inconsistent models, naming what is wrong', () => {
+  const good = givenModel({}).toJSON();
+  assert.throws(() => new FusionModel({ ...good, means: [1] }), /FusionModel: means has 1 entries for 2 indicators/);
+  assert.throws(() => new FusionModel({ ...good, transforms: [{ name: 'identity' }] }), /transforms has 1 entries/);
+  assert.throws(() => new FusionModel({ ...good, stds: [2] }), /stds has 1 entries/);
+  assert.throws(() => new FusionModel({ ...good, weights: [1, 2, 3] }), /weights has 3 entries for 2 indicators/);
+  assert.throws(
+    () => new FusionModel({ ...good, transforms: [{ name: 'identity' }, { name: 'sqrt' as 'log' }] }),
+    /FusionModel: unknown transform 'sqrt' for 'b'/,
+  );
+  assert.throws(() => new FusionModel({ ...good, stds: [2, NaN] }), /standard deviation of 'b' must be > 0, got NaN/);
+  assert.throws(() => FusionModel.fromJSON({ ...good, kind: 'other' as 'zeronas-fusion-model' }), /kind other, version 1/);
+  // the model keeps its own copies: changing the input arrays afterwards changes nothing
+  const means = [1, 0.5];
+  const reference = [1, 2, 3];
+  const m = new FusionModel({ ...good, means, transforms: [{ name: 'rank', reference }, { name: 'log' }] });
+  means[0] = 99;
+  reference[0] = 99;
+  assert.deepEqual(m.means, [1, 0.5]);
+  assert.deepEqual(m.transforms[0], { name: 'rank', reference: [1, 2, 3] });
+  assert.deepEqual(m.toJSON().transforms, [{ name: 'rank', reference: [1, 2, 3] }, { name: 'log' }]);
+  assert.equal(m.toJSON().kind, 'zeronas-fusion-model');
+  assert.equal(m.toJSON().version, 1);
+});
+
+test('fit options are checked with exact messages; too few rows and a design of fewer rows than indicators are named', () => {
+  const t = synth(10, 30, [1, 2, 3], 0, 0.1);
+  const data = { table: t, accuracyKey: 'acc' };
+  const msg = (o: FusionOptions, ind = X): string => {
+    try {
+      fitFusion(data, ind, o);
+    } catch (e) {
+      return (e as Error).message;
+    }
+    return 'no error';
+  };
+  assert.equal(msg({ higherIsBetter: { q: true } }), "fusion: higherIsBetter given for 'q', which is not a selected indicator (x1, x2, x3)");
+  assert.equal(msg({ transforms: { q: 'log' } }), "fusion: transform given for 'q', which is not a selected indicator (x1, x2, x3)");
+  assert.equal(msg({ ridge: -1 }), 'fusion: ridge must be a finite number ≥ 0, got -1');
+  assert.equal(msg({ ridge: Infinity }), 'fusion: ridge must be a finite number ≥ 0, got Infinity');
+  assert.equal(msg({ ridge: NaN }), 'fusion: ridge must be a finite number ≥ 0, got NaN');
+  assert.equal(msg({ fallbackRidge: 0 }), 'fusion: fallbackRidge must be > 0, got 0');
+  assert.equal(msg({ fallbackRidge: Infinity }), 'fusion: fallbackRidge must be > 0, got Infinity');
+  assert.equal(msg({ rcond: 0 }), 'fusion: rcond must be in (0, 1), got 0');
+  assert.equal(msg({ rcond: 1 }), 'fusion: rcond must be in (0, 1), got 1');
+  assert.equal(msg({ onSingular: 'warn' as 'error' }), "fusion: onSingular must be 'error' or 'ridge', got 'warn'");
+  // accepted edge values
+  for (const o of [{ ridge: 0 }, { fallbackRidge: 1e-9 }, { rcond: 1e-3 }, { onSingular: 'error' as const }]) assert.equal(msg(o), 'no error', JSON.stringify(o));
+  const one = { names: t.names, rows: [t.rows[0], { ...t.rows[1], acc: NaN }] };
+  assert.equal(msg({}), 'no error');
+  assert.throws(() => fitFusion({ table: one, accuracyKey: 'acc' }, X), /^Error: fusion: needs at least 2 complete rows to fit, got 1 \(1 dropped as non-finite\)$/);
+  // 2 rows, 3 indicators: rank 1, and every column takes part in the null directions
+  const two = { names: t.names, rows: t.rows.slice(0, 2) };
+  assert.throws(() => fitFusion({ table: two, accuracyKey: 'acc' }, X), /singular: rank 1 of 3 on 2 training rows \(condition number Infinity; \(nearly\) collinear: /);
+  // an explicit ridge is used as is, without a note; the fallback λ is the one given
+  const four = { names: [...t.names, 'x4'], rows: t.rows.map((r) => ({ ...r, x4: r.x1 + r.x2 })) };
+  const ind4 = [...X, 'x4'];
+  const fb = fitFusion({ table: four, accuracyKey: 'acc' }, ind4, { onSingular: 'ridge', fallbackRidge: 0.5 });
+  assert.equal(fb.fit.ridge, 0.5);
+  assert.match(fb.fit.notes[0], /collinear: 'x1' \+ 'x2' \+ 'x4'\); fitted with fallback ridge λ=0\.5$/);
+  const explicit = fitFusion({ table: four, accuracyKey: 'acc' }, ind4, { ridge: 0.5, onSingular: 'ridge' });
+  assert.deepEqual(explicit.fit.notes, []);
+  assert.deepEqual(explicit.weights, fb.weights);
+  assert.equal(fitFusion({ table: four, accuracyKey: 'acc' }, ind4, { onSingular: 'ridge', nonNegative: true }).fit.solver, 'nnls-ridge');
+});
+
+test('clipped NNLS weights are +0, not −0; a constant transformed indicator names its transform', () => {
+  const t = synth(4, 200, [1.5, -2, 0.25], 70, 0.5);
+  // x2 lower-is-better declared higher-is-better: its weight is held at 0 with sign −1 ⇒ would be −0
+  const m = fitFusion({ table: t, accuracyKey: 'acc' }, X, { nonNegative: true, higherIsBetter: { x1: true, x3: true } });
+  const neg = fitFusion({ table: t, accuracyKey: 'acc' }, X, { nonNegative: true, higherIsBetter: { x1: false } });
+  assert.ok(Object.is(neg.weights[0], 0), `x1 held at 0 under the wrong sign: ${neg.weights[0]}`);
+  assert.deepEqual(neg.fit.clipped.includes('x1'), true);
+  assert.equal(m.weights[1], 0);
+  const cst = { names: [...t.names, 'c'], rows: t.rows.map((r) => ({ ...r, c: 1 })) };
+  assert.throws(() => fitFusion({ table: cst, accuracyKey: 'acc' }, ['x1', 'c'], { transforms: { c: 'log' } }), /indicator 'c' \(after 'log'\) is constant on the 200 training rows \(value 0\)/);
+  // predict: a row missing an indicator key or holding a non-number is NaN, the others are predicted
+  const p = m.predict([{ x1: 1, x2: 2, x3: 3 }, { x1: 1, x2: 2 } as Record<string, number>, { x1: 1, x2: '2' as unknown as number, x3: 3 }]);
+  assert.ok(Number.isFinite(p[0]) && Number.isNaN(p[1]) && Number.isNaN(p[2]), String(p));
+  assert.equal(p[0], m.predictColumns([[1], [2], [3]])[0]);
+});
+
+test('fewer rows than indicators: the message lists the columns once, without empty groups; an unconstrained fit clips nothing', () => {
+  const names = ['a', 'b', 'c', 'acc'];
+  const rows = [{ a: 1, b: 2, c: 5, acc: 1 }, { a: 2, b: 0, c: 1, acc: 2 }];
+  assert.throws(
+    () => fitFusion({ table: { names, rows }, accuracyKey: 'acc' }, ['a', 'b', 'c']),
+    (e: Error) =>
+      e.message ===
+      "fusion: standardised design is singular: rank 1 of 3 on 2 training rows (condition number Infinity; (nearly) collinear: 'a' + 'b' + 'c'); drop an indicator, set ridge > 0, or use onSingular: 'ridge'",
+  );
+  const more = [...rows, { a: 0, b: 1, c: 2, acc: 0 }, { a: 5, b: 1, c: 0, acc: 3 }];
+  const m = fitFusion({ table: { names, rows: more }, accuracyKey: 'acc' }, ['a', 'b', 'c']);
+  assert.deepEqual([m.fit.clipped, m.fit.notes, m.fit.solver, m.fit.ridgeFallback], [[], [], 'ols', false]);
+});
+
+test('number formatting at its boundaries (0, 1e-3, 1e5) and the rcond option; two separate collinear groups are both named', () => {
+  const m = givenModel({ solver: 'ridge', ridge: 1e-3, condition: 1e5 });
+  const lines = new FusionModel({ ...m.toJSON(), weights: [3, 0] }).describe().split('\n');
+  assert.equal(lines[1], 'fit: ridge λ=0.0010, rank 2/2, condition 1.00e+5; training MSE 0.2500 (RMSE 0.5000)');
+  assert.equal(lines[5], '  b          log        0.5000  0.2500  0.0000     0.0000');
+  // rcond decides the rank: a third column equal to the sum of the others up to 1e-7 noise
+  const g = new Rng(21);
+  const near = Array.from({ length: 30 }, () => {
+    const a = g.normal();
+    const b = g.normal();
+    return { a, b, c: a + b + 1e-7 * g.normal(), acc: g.normal() };
+  });
+  const table = { names: ['a', 'b', 'c', 'acc'], rows: near };
+  assert.equal(fitFusion({ table, accuracyKey: 'acc' }, ['a', 'b', 'c']).fit.rank, 3);
+  assert.throws(() => fitFusion({ table, accuracyKey: 'acc' }, ['a', 'b', 'c'], { rcond: 1e-5 }), /singular: rank 2 of 3 on 30 training rows/);
+  const h = new Rng(3);
+  const rows = Array.from({ length: 20 }, () => {
+    const a = h.normal();
+    const c = h.normal();
+    const e = h.normal();
+    return { a, b: 2 * a, c, d: c + 1, e, acc: h.normal() };
+  });
+  assert.throws(
+    () => fitFusion({ table: { names: ['a', 'b', 'c', 'd', 'e', 'acc'], rows }, accuracyKey: 'acc' }, ['a', 'b', 'c', 'd', 'e']),
+    /rank 3 of 5 on 20 training rows \(condition number [^;]+; \(nearly\) collinear: 'c' \+ 'd'; 'a' \+ 'b'\); drop an indicator/,
+  );
+});

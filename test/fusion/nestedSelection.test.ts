@@ -7,8 +7,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng } from '../../src/engine/rng';
-import { formatNestedSelection, nestedRuleSelection } from '../../src/fusion/nestedSelection';
-import { randomSplit, splitRuleReport, type RuleSpec } from '../../src/fusion/rules';
+import { formatNestedSelection, nestedRuleSelection, nestedVerdictPhrase, type NestedSelection, type NestedSplit } from '../../src/fusion/nestedSelection';
+import { randomSplit, splitRuleReport, type RuleReport, type RuleSpec } from '../../src/fusion/rules';
 import { kendallTauB } from '../../src/stats/correlation';
 
 const N = 300;
@@ -93,4 +93,86 @@ test('bad options are refused with the option named', () => {
   assert.throws(() => nestedRuleSelection(rules, cols, acc, { baseline: 'X' }), /baseline 'X'/);
   assert.throws(() => nestedRuleSelection(rules, { wot: [1, 2, 3] }, [1, 2, 3]), /too few to split/);
   assert.throws(() => nestedRuleSelection(rules, cols, acc.slice(1)), /accuracies for/);
+});
+
+/** A nested-selection result given directly (no run), for the text functions. */
+function givenResult(over: Partial<NestedSelection>): NestedSelection {
+  const split = { selectN: 50, testN: 48 } as NestedSplit;
+  return {
+    baseline: 'WOT',
+    rows: 100,
+    entries: 4,
+    splits: [split, split, split],
+    ratio: { median: 1.2345, min: 1, max: 1.5 },
+    medianTestTau: 0.4,
+    medianTestBaselineTau: 0.3,
+    splitsAbove: 2,
+    splitsBelow: 0,
+    chosenCounts: [{ label: 'mix', count: 2 }, { label: 'WOT', count: 1 }],
+    verdict: 'beats',
+    insidePaperRange: true,
+    bootstrap: 200,
+    level: 0.95,
+    ...over,
+  };
+}
+
+test('formatNestedSelection and nestedVerdictPhrase: the exact text for each verdict', () => {
+  const inSample = { best: { label: 'mix', kendall: { estimate: 0.5 }, ratio: { estimate: 1.6 } } } as unknown as RuleReport;
+  assert.deepEqual(formatNestedSelection(givenResult({ inSample }), 'DAS rules').split('\n'), [
+    'DAS rules: 4 rule entries, 3 random splits (choose on 50, report on 48 held-out rows each)',
+    'held-out τ_rule / τ_WOT: median 1.234 (range 1.000–1.500); median held-out τ 0.400 vs WOT 0.300',
+    'chosen: mix ×2, WOT ×1',
+    'verdict (held out only): beats WOT held out (paired 95 % CI above 1 in 2 of 3 splits); the paper claims 1.04–1.56×, the median held-out ratio is inside that range',
+    'in-sample (chosen and judged on all 100 rows, optimistic): mix τ 0.500, ratio 1.600',
+  ]);
+  const worse = givenResult({ verdict: 'worse', splitsAbove: 0, splitsBelow: 2, insidePaperRange: false, baseline: 'B', level: 0.9 });
+  assert.equal(nestedVerdictPhrase(worse), 'worse than B held out (CI below 1 in 2 of 3 splits)');
+  const text = formatNestedSelection(worse).split('\n');
+  assert.equal(text.length, 4, 'no in-sample line without an in-sample report');
+  assert.match(text[0], /^nested selection: /);
+  assert.match(text[3], /the median held-out ratio is outside that range$/);
+  const none = givenResult({ verdict: 'no held-out difference', splitsAbove: 1, splitsBelow: 1 });
+  assert.equal(nestedVerdictPhrase(none), 'no held-out difference from WOT (CI above 1 in 1, below 1 in 1 of 3 splits)');
+});
+
+test('small populations: choice counts, median over an even number of splits, the paper range and the options', () => {
+  // 12 rows; the rule 'good' is the accuracy itself, so it is chosen on every selection half
+  const acc = [3, 1, 4, 1.5, 5, 9, 2, 6, 5.5, 3.5, 8, 9.7];
+  const cols = { wot: acc.map((a, i) => (i % 2 ? a : -a)), good: acc };
+  const rules: RuleSpec[] = [{ name: 'WOT', expr: 'wot' }, { name: 'good', expr: 'good' }];
+  const r = nestedRuleSelection(rules, cols, acc, { splits: 4, bootstrap: 0, inSample: false });
+  assert.equal(r.inSample, undefined);
+  assert.equal(r.rows, 12);
+  assert.equal(r.entries, 2);
+  assert.deepEqual(r.chosenCounts, [{ label: 'good', count: 4 }]);
+  assert.deepEqual(r.splits.map((s) => s.splitSeed), [1, 2, 3, 4]);
+  for (const s of r.splits) {
+    const { testRows } = randomSplit(12, s.splitSeed);
+    const tw = kendallTauB(testRows.map((i) => cols.wot[i]!), testRows.map((i) => acc[i]!));
+    assert.equal(s.testTau.estimate, 1);
+    assert.equal(s.testBaselineTau.estimate, tw);
+    assert.equal(s.testRatio.estimate, 1 / tw);
+    assert.ok(Number.isNaN(s.testRatio.lo) && Number.isNaN(s.testRatio.hi), 'no CI without bootstrap');
+    assert.equal(s.testRatioN, 6);
+    assert.equal(s.selectN, 6);
+  }
+  // median of four: the mean of the middle two; min and max over the splits
+  const ratios = r.splits.map((s) => s.testRatio.estimate).sort((a, b) => a - b);
+  assert.equal(r.ratio.median, (ratios[1]! + ratios[2]!) / 2);
+  assert.equal(r.ratio.min, ratios[0]);
+  assert.equal(r.ratio.max, ratios[3]);
+  assert.equal(r.medianTestTau, 1);
+  const taus = r.splits.map((s) => s.testBaselineTau.estimate).sort((a, b) => a - b);
+  assert.equal(r.medianTestBaselineTau, (taus[1]! + taus[2]!) / 2);
+  assert.equal(r.verdict, 'no held-out difference', 'no CIs: no split counts as above or below 1');
+  assert.equal(r.splitsAbove + r.splitsBelow, 0);
+  assert.equal(r.insidePaperRange, r.ratio.median >= 1.04 && r.ratio.median <= 1.56);
+  // WOT against itself only: the ratio is exactly 1 in every split (outside the paper's range)
+  const self = nestedRuleSelection([rules[0]!], cols, acc, { splits: 3, bootstrap: 0, inSample: false });
+  assert.deepEqual(self.splits.map((s) => s.testRatio.estimate), [1, 1, 1]);
+  assert.deepEqual(self.ratio, { median: 1, min: 1, max: 1 });
+  assert.equal(self.insidePaperRange, false);
+  assert.throws(() => nestedRuleSelection(rules, cols, acc, { bootstrap: -1 }), /bootstrap must be an integer ≥ 0, got -1/);
+  assert.throws(() => nestedRuleSelection(rules, cols, acc, { splits: 1.5 }), /splits must be a positive integer, got 1.5/);
 });

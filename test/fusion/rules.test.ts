@@ -7,7 +7,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  columnLength,
   compileRule,
+  countNonFinite,
   DAS_RULES,
   DAS_SWEEPS,
   dasColumns,
@@ -19,17 +21,24 @@ import {
   gridPoints,
   pairedKendallRatio,
   parseRuleExpr,
+  randomSplit,
   ruleReport,
   RuleNameError,
+  scoreEntries,
+  subsetColumns,
   RuleSyntaxError,
   splitRuleReport,
   sweepRule,
+  type RuleReport,
+  type RuleScore,
   type RuleSpec,
+  type SplitReport,
 } from '../../src/fusion/rules';
 import { HammingKernel } from '../../src/proxies/hamming';
 import { naswotFromKernel } from '../../src/proxies/naswot';
 import { Rng } from '../../src/engine/rng';
 import { kendallTauB, spearman } from '../../src/stats/correlation';
+import { bootstrapCI } from '../../src/stats/bootstrap';
 import type { ScoreTable } from '../../src/runner/results';
 
 /** Value of an expression on a one-row population. */
@@ -289,4 +298,163 @@ test('built-in rules all compile against the DAS columns; sweeps name declared p
   const entries = expandRules(DAS_RULES, DAS_SWEEPS);
   assert.ok(entries.some((e) => e.label === 'S+aWOT[a=1]'));
   assert.ok(entries.some((e) => e.label === 'WOT'));
+});
+
+/** A rule score given directly (no evaluation), for the text functions. */
+function givenScore(label: string, expr: string, params: Record<string, number>, tau: [number, number, number], rho: [number, number, number], ratio: [number, number, number], nonFinite = 0): RuleScore {
+  const est = ([estimate, lo, hi]: [number, number, number]) => ({ estimate, lo, hi, skipped: 0 });
+  return {
+    label,
+    rule: { name: label, expr, params },
+    params,
+    nonFinite: { nan: nonFinite, posInf: 0, negInf: 0, total: nonFinite },
+    n: 8,
+    dropped: 2,
+    kendall: est(tau),
+    spearman: est(rho),
+    ratio: est(ratio),
+    ratioN: 8,
+  };
+}
+
+test('formatRuleReport and formatSplitReport: the exact text, with and without CIs, in both modes', () => {
+  const wot = givenScore('WOT', 'wot', {}, [0.3, 0.1, 0.5], [0.4, 0.2, 0.6], [1, 1, 1]);
+  const mix = givenScore('mix[a=2]', 'x + a*y', { a: 2 }, [0.5, 0.4, 0.6], [0.55, 0.45, 0.65], [5 / 3, 1.2, 2], 2);
+  const report: RuleReport = { total: 10, badAccuracy: 1, commonRows: 8, mode: 'common', bootstrap: 200, seed: 3, level: 0.95, baseline: wot, entries: [wot, mix], best: mix };
+  assert.deepEqual(formatRuleReport(report, 'DAS').split('\n'), [
+    'DAS: 10 rows, 1 without accuracy; mode common (8 rows finite for every rule); 95% percentile bootstrap, B=200, seed 3, ratio CI paired',
+    'rule | n | non-finite | Kendall τ | Spearman ρ | τ / τ_WOT',
+    'WOT | 8 | 0 | 0.300 [0.100, 0.500] | 0.400 [0.200, 0.600] | 1.000 [1.000, 1.000]',
+    'mix[a=2] | 8 | 2 | 0.500 [0.400, 0.600] | 0.550 [0.450, 0.650] | 1.667 [1.200, 2.000]',
+    'best: mix[a=2] (x + a*y, {"a":2}): τ 0.500 [0.400, 0.600], ratio to WOT 1.667 [1.200, 2.000] (paper claims 1.04×–1.56×; chosen on the same rows it is judged on, so optimistic — see the split report)',
+  ]);
+  // per-rule mode, no bootstrap, a baseline without parameters as the best
+  const nan = NaN;
+  const w0 = givenScore('WOT', 'wot', {}, [0.3, nan, nan], [0.4, nan, nan], [1, nan, nan]);
+  const perRule: RuleReport = { ...report, mode: 'per-rule', commonRows: NaN, bootstrap: 0, baseline: w0, entries: [w0], best: w0 };
+  assert.deepEqual(formatRuleReport(perRule).split('\n'), [
+    'rule report: 10 rows, 1 without accuracy; mode per-rule',
+    'rule | n | non-finite | Kendall τ | Spearman ρ | τ / τ_WOT',
+    'WOT | 8 | 0 | 0.300 | 0.400 | 1.000',
+    'note: per-rule mode judges rules on different rows (e.g. NA keeps singular networks), so τ values are not strictly comparable',
+    'best: WOT (wot): τ 0.300, ratio to WOT 1.000 (paper claims 1.04×–1.56×; chosen on the same rows it is judged on, so optimistic — see the split report)',
+  ]);
+  // a baseline τ interval that reaches 0 (at either end) makes ratios unstable: said once
+  const note = /^note: the WOT τ interval contains 0, so τ ratios are unstable; compare the τ intervals instead$/m;
+  for (const tau of [[0.2, 0, 0.4], [-0.2, -0.4, 0], [0.1, -0.1, 0.3]] as [number, number, number][]) {
+    const b = givenScore('WOT', 'wot', {}, tau, [0.4, 0.2, 0.6], [1, 1, 1]);
+    assert.match(formatRuleReport({ ...report, baseline: b, entries: [b], best: b }), note, String(tau));
+  }
+  assert.doesNotMatch(formatRuleReport(report), /note:/);
+  // the split summary
+  const split = {
+    splitSeed: 11,
+    selectRows: [0, 2, 4],
+    testRows: [1, 3, 5, 6],
+    selection: { ...report, best: givenScore('mix[a=2]', 'x', {}, [0.7, nan, nan], [0, nan, nan], [0, nan, nan]), baseline: givenScore('WOT', 'wot', {}, [0.25, nan, nan], [0, nan, nan], [0, nan, nan]) },
+    chosen: { label: 'mix[a=2]', rule: mix.rule, params: mix.params },
+    test: report,
+    chosenTest: mix,
+  } as SplitReport;
+  assert.deepEqual(formatSplitReport(split).split('\n'), [
+    'split (seed 11): choose on 3 rows, report on 4',
+    'chosen: mix[a=2] (τ 0.700 on the selection half; WOT there 0.250)',
+    'test half: mix[a=2] τ 0.500 [0.400, 0.600], ρ 0.550 [0.450, 0.650]; WOT τ 0.300 [0.100, 0.500]; ratio 1.667 [1.200, 2.000] (n=8)',
+  ]);
+});
+
+test('rule helpers and their refusals, with the exact messages', () => {
+  const msg = (f: () => unknown): string => {
+    try {
+      f();
+    } catch (e) {
+      return (e as Error).message;
+    }
+    return 'no error';
+  };
+  assert.equal(msg(() => columnLength({})), 'rule columns: no columns given');
+  assert.equal(msg(() => columnLength({ a: [1, 2], b: [1], c: [1, 2], d: [] })), 'rule columns: length mismatch (a has 2 rows; b has 1, d has 0)');
+  assert.equal(columnLength({ a: new Float64Array(3), b: [1, 2, 3] }), 3);
+  assert.deepEqual(countNonFinite([1, NaN, Infinity, -Infinity, NaN, 0]), { nan: 2, posInf: 1, negInf: 1, total: 4 });
+  assert.equal(msg(() => compileRule({ name: 'r', expr: 'x', params: { '1a': 1 } })), "rule 'r': bad parameter name '1a' (must be an identifier, not a function name)");
+  assert.equal(msg(() => compileRule({ name: 'r', expr: 'x', params: { 'a-b': 1 } })), "rule 'r': bad parameter name 'a-b' (must be an identifier, not a function name)");
+  assert.equal(msg(() => compileRule({ name: 'r', expr: 'x + a', params: { a: NaN } })), "rule 'r': parameter a has non-finite default NaN");
+  assert.equal(msg(() => compileRule({ name: 'r', expr: 'x * a', params: { a: 1, x: 2 } }, ['x'])), "rule 'r': parameter(s) x also name column(s); rename the parameter");
+  assert.deepEqual(compileRule({ name: 'r', expr: 'x * a + y', params: { a: 1 } }).columns, ['x', 'y']);
+  assert.deepEqual(compileRule('b + a').spec, { name: 'b + a', expr: 'b + a' });
+  assert.equal(msg(() => compileRule('q', ['x'])), "rule 'q': unknown name(s) 'q' (known: x)");
+  assert.equal(msg(() => compileRule({ name: 'r', expr: 'q', params: { a: 1 } }, ['x'])), "rule 'q': unknown name(s) 'q' (known: x, a (parameter))");
+  // parameters: a compiled rule without a default and without a value, an undeclared one, none declared
+  const cols = { x: [1, 2] };
+  const noDefault = compileRule({ name: 'r', expr: 'x * a', params: { a: 1 } });
+  assert.equal(msg(() => evaluateRule({ ...noDefault, spec: { name: 'r', expr: 'x * a' } }, cols)), "rule 'r': parameter a needs a finite value, got undefined");
+  assert.equal(msg(() => evaluateRule(noDefault, cols, { a: Infinity })), "rule 'r': parameter a needs a finite value, got Infinity");
+  assert.equal(msg(() => evaluateRule({ name: 'r', expr: 'x' }, cols, { a: 1 })), "rule 'r': unknown parameter(s) a (declared: none)");
+  assert.equal(msg(() => evaluateRule(noDefault, { x: [1, 2], a: [3, 4] })), "rule 'r': parameter(s) a also name column(s); rename the parameter");
+  assert.equal(msg(() => evaluateRule(compileRule('x + y'), cols)), "rule 'x + y': unknown name(s) 'y' (known: x)");
+  // a parameter shadows nothing: the column of the same name is refused above; the value is used
+  assert.deepEqual(Array.from(evaluateRule(noDefault, cols, { a: 3 }).values), [3, 6]);
+  assert.equal(msg(() => sweepRule({ name: 'r', expr: 'x' }, cols, { a: [1] })), "rule 'r': unknown parameter(s) a (declared: none)");
+  assert.equal(msg(() => expandRules([{ name: 'r', expr: 'x' }], { r: { a: [1] } })), "sweep of 'r': unknown parameter(s) a (declared: none)");
+  assert.equal(msg(() => expandRules([{ name: 'r', expr: 'x' }, { name: 's', expr: 'x' }], { t: { a: [1] } })), 'sweeps name unknown rule(s) t (rules: r, s)');
+  assert.equal(msg(() => expandRules([{ name: 'r', expr: 'x' }, { name: 'r', expr: 'x' }, { name: 'r', expr: 'y' }])), 'rules: duplicate name(s) r');
+  assert.deepEqual(expandRules([{ name: 'r', expr: 'x + a + b', params: { a: 1, b: 2 } }], { r: { b: [5], a: [7, 8] } }).map((e) => [e.label, e.params]), [
+    ['r[b=5,a=7]', { a: 7, b: 5 }],
+    ['r[b=5,a=8]', { a: 8, b: 5 }],
+  ]);
+  assert.deepEqual(gridPoints({}), [{}]);
+  // subsets and splits
+  assert.deepEqual(subsetColumns({ a: [1, 2, 3], b: new Float64Array([4, 5, 6]) }, [2, 0]), { a: new Float64Array([3, 1]), b: new Float64Array([6, 4]) });
+  assert.equal(msg(() => randomSplit(10, 1, 0)), 'random split: selectFraction must be in (0, 1), got 0');
+  assert.equal(msg(() => randomSplit(10, 1, 1)), 'random split: selectFraction must be in (0, 1), got 1');
+  assert.equal(msg(() => randomSplit(3, 1)), 'random split: 3 rows are too few to split 0.5');
+  assert.equal(msg(() => randomSplit(10, 1, 0.1)), 'random split: 10 rows are too few to split 0.1');
+  assert.equal(msg(() => randomSplit(10, 1, 0.9)), 'random split: 10 rows are too few to split 0.9');
+  const sp = randomSplit(10, 4, 0.3);
+  const perm = new Rng(4).sampleWithoutReplacement(10, 10);
+  assert.deepEqual(sp.selectRows, perm.slice(0, 3).sort((p, q) => p - q));
+  assert.deepEqual(sp.testRows, perm.slice(3).sort((p, q) => p - q));
+  assert.deepEqual(randomSplit(4, 2).selectRows.length, 2);
+  assert.equal(msg(() => splitRuleReport([{ name: 'WOT', expr: 'x' }], { x: [1, 2, 3, 4] }, [1, 2, 3, 4], { selectFraction: 0 })), 'splitRuleReport: selectFraction must be in (0, 1), got 0');
+  // the paired ratio: sizes checked; fewer than 2 rows give NaN
+  assert.equal(msg(() => pairedKendallRatio([1, 2], [1], [1, 2], 0)), 'pairedKendallRatio: length mismatch (2, 1, 2)');
+  assert.equal(msg(() => pairedKendallRatio([1, 2], [1, 2], [1], 0)), 'pairedKendallRatio: length mismatch (2, 2, 1)');
+  assert.deepEqual(pairedKendallRatio([1], [1], [1], 100), { estimate: NaN, lo: NaN, hi: NaN, skipped: 0 });
+  // τ(x) = 1 and τ(base) = (5 − 1)/6 = 2/3 on 4 rows (5 concordant, 1 discordant of 6 pairs): ratio 1.5
+  assert.deepEqual(pairedKendallRatio([1, 2, 3, 4], [2, 1, 3, 4], [1, 2, 3, 4], 0), { estimate: 1.5, lo: NaN, hi: NaN, skipped: 0 });
+  // dasColumns: the batch size must be a positive integer; without atom columns no aliases
+  const table: ScoreTable = { proxies: ['synflow'], rows: [{ index: 4, arch: 'a', values: { synflow: 2 }, seconds: 0 }, { index: 9, arch: 'b', values: { synflow: 3 }, seconds: 0 }] };
+  assert.equal(msg(() => dasColumns(table, 1.5)), 'dasColumns: batch size must be a positive integer, got 1.5');
+  assert.deepEqual(dasColumns(table, 1), { index: new Float64Array([4, 9]), synflow: new Float64Array([2, 3]), N: new Float64Array([1, 1]) });
+  // scoreEntries: no entries
+  assert.equal(msg(() => scoreEntries([], { x: [1, 2] }, [1, 2])), 'rule report: no rules');
+  // a NaN τ never wins over a number, even when it comes first
+  const later = scoreEntries(expandRules([{ name: 'c', expr: '0 * x' }, { name: 'WOT', expr: 'x' }]), { x: [1, 2, 3] }, [1, 2, 3], { bootstrap: 0 });
+  assert.equal(later.best.label, 'WOT');
+  assert.equal(later.best.kendall.estimate, 1);
+  // fewer than 2 common rows: τ and ρ are NaN, not an error
+  const tiny = scoreEntries(expandRules([{ name: 'WOT', expr: 'x' }]), { x: [1, NaN] }, [1, 2], { bootstrap: 50 });
+  assert.equal(tiny.entries[0].n, 1);
+  assert.deepEqual(tiny.entries[0].kendall, { estimate: NaN, lo: NaN, hi: NaN, skipped: 0 });
+  assert.deepEqual(tiny.entries[0].spearman, { estimate: NaN, lo: NaN, hi: NaN, skipped: 0 });
+});
+
+test('rule report defaults and bootstrap: 1000 resamples, seed 1, 95 %; the τ and ρ CIs are bootstrapCI with the same seed', () => {
+  const g = new Rng(8);
+  const acc = Array.from({ length: 30 }, () => g.normal());
+  const cols = { x: acc.map((a) => a + g.normal()), w: acc.map((a) => a + 2 * g.normal()) };
+  const rules: RuleSpec[] = [{ name: 'WOT', expr: 'w' }, { name: 'x', expr: 'x' }];
+  const rep = ruleReport(rules, cols, acc, { bootstrap: 40, seed: 5, level: 0.9 });
+  assert.deepEqual([rep.bootstrap, rep.seed, rep.level, rep.mode, rep.total, rep.badAccuracy, rep.commonRows], [40, 5, 0.9, 'common', 30, 0, 30]);
+  const x = rep.entries[1];
+  const ref = bootstrapCI(Array.from(cols.x), acc, kendallTauB, { resamples: 40, seed: 5, level: 0.9 });
+  assert.deepEqual(x.kendall, { estimate: ref.estimate, lo: ref.lo, hi: ref.hi, skipped: ref.skipped });
+  const refRho = bootstrapCI(Array.from(cols.x), acc, spearman, { resamples: 40, seed: 5, level: 0.9 });
+  assert.deepEqual(x.spearman, { estimate: refRho.estimate, lo: refRho.lo, hi: refRho.hi, skipped: refRho.skipped });
+  assert.deepEqual(x.ratio, pairedKendallRatio(Array.from(cols.x), Array.from(cols.w), acc, 40, 5, 0.9));
+  const d = ruleReport(rules, cols, acc);
+  assert.deepEqual([d.bootstrap, d.seed, d.level, d.baseline.label], [1000, 1, 0.95, 'WOT']);
+  const refD = bootstrapCI(Array.from(cols.x), acc, kendallTauB, { resamples: 1000, seed: 1, level: 0.95 });
+  assert.deepEqual([d.entries[1].kendall.lo, d.entries[1].kendall.hi], [refD.lo, refD.hi]);
+  assert.deepEqual(pairedKendallRatio(Array.from(cols.x), Array.from(cols.w), acc, 1000), d.entries[1].ratio);
 });

@@ -61,3 +61,42 @@ test('fitFusion reports a transform error with the row of the original table', (
     /transform given for 'z', which is not a selected indicator/,
   );
 });
+
+test('transform errors: the exact messages, with the table row when rows are given and the position otherwise', () => {
+  const msg = (f: () => unknown): string => {
+    try {
+      f();
+    } catch (e) {
+      return (e as Error).message;
+    }
+    return 'no error';
+  };
+  assert.equal(
+    msg(() => applyTransform({ name: 'log' }, [1, -2], o('nlr'))),
+    "fusion: transform 'log' needs indicator 'nlr' > 0, got -2 at row 1; choose another transform for 'nlr' (identity, signedLog, rank, negLog for negative values)",
+  );
+  assert.equal(
+    msg(() => applyTransform({ name: 'negLog' }, [-1, 0], o('k', [5, 9]))),
+    "fusion: transform 'negLog' needs indicator 'k' < 0, got 0 at row 9; choose another transform for 'k' (identity, signedLog, rank)",
+  );
+  assert.equal(msg(() => assertTransformApplicable('rank', [Infinity], o('r'))), "fusion: indicator 'r' has non-finite value Infinity at row 0 (drop such rows first)");
+  assert.equal(
+    msg(() => assertTransformApplicable('cube' as TransformName, [], o('c'))),
+    "fusion: unknown transform 'cube' for indicator 'c' (known: identity, log, negLog, signedLog, rank)",
+  );
+  assert.equal(msg(() => fitTransform('rank', [], o('r'))), "fusion: transform 'rank' of 'r' needs training values");
+  // 0 is outside both log domains; the other transforms take any finite value
+  assert.throws(() => applyTransform({ name: 'negLog' }, [0], o('k')), /< 0, got 0/);
+  for (const name of ['identity', 'signedLog'] as const) assert.deepEqual(applyTransform({ name }, [0, -0.5, 2], o('a')).map((v) => Math.sign(v)), [0, -1, 1]);
+  assert.deepEqual(fitTransform('log', [1, 2], o('a')), { name: 'log' }, 'only rank keeps training values');
+});
+
+test('rank transform: binary-search counts on longer references with runs of ties, against a direct count', () => {
+  const train = [7, 1, 3, 3, 3, 9, 1, 5, 8, 8, 2, 6, 3];
+  const t = fitTransform('rank', train, o('r'));
+  const direct = (x: number): number => (train.filter((r) => r < x).length + 0.5 * train.filter((r) => r === x).length) / train.length;
+  const xs = [0, 1, 1.5, 2, 3, 4, 5, 5.5, 6, 7, 8, 8.5, 9, 10];
+  assert.deepEqual(applyTransform(t, xs, o('r')), xs.map(direct));
+  const single = fitTransform('rank', [4], o('r'));
+  assert.deepEqual(applyTransform(single, [3, 4, 5], o('r')), [0, 0.5, 1]);
+});
