@@ -25,7 +25,7 @@ const EXPECT: Record<string, RegExp[]> = {
     /nb101-cifar10-naswot in-sample best rule: \S+ +τ = 0\.\d{3}/, /nb101-cifar10-naswot nested selection: held-out τ_rule\/τ_WOT median/,
     /nb101-naslib-cifar10-naswot: \d+ of 500 cells/, /re-scored 2 cells of nb101-naslib-cifar10-naswot in this run vs the committed table: .*: reproduced/,
     /nb101-naslib-cifar10-naswot nested selection: held-out τ_rule\/τ_WOT median/,
-    /training bench nb201-c8n1-e3: \d+ of 60 architectures complete \(data\/train-bench\/nb201-c8n1-e3\.csv\); regenerate or extend it with:\n  node dist\/cli\.js train-bench --space nb201 --archs sample:60 --epochs 3 --channels 8 --out data\/train-bench\/nb201-c8n1-e3\.csv/,
+    /training bench nb201-c8n1-e3: 60 of 60 architectures complete \(data\/train-bench\/nb201-c8n1-e3\.csv\); regenerate or extend it with:\n  node dist\/cli\.js train-bench --space nb201 --archs sample:60 --epochs 3 --channels 8 --out data\/train-bench\/nb201-c8n1-e3\.csv/,
     /re-trained bench architecture #\d+ \(first 1 of its 3 epochs\) in this run: every epoch's row equal to the committed one \(seconds aside; test accuracy max \|Δ\| 0\.00 pp, .*\): reproduced/,
     /\d+ SGD steps per epoch \(\d+ training images, batch 64/, /DAS rule: \S+ = .* \(untrained NB201 τ 0\.\d{3}; WOT 0\.\d{3}\)/,
     /Kendall τ with NB201 CIFAR-10 test accuracy after k SGD steps/,
@@ -42,7 +42,7 @@ const EXPECT: Record<string, RegExp[]> = {
     /NDS: NOT EVALUATED — the workbench has no NDS reader/,
     /- NB201 CIFAR-10 \(\d+ archs\): held-out τ_rule\/τ_WOT median .* (inside|outside) the paper's 1\.04–1\.56×\. In-sample best/,
     /- nb101-naslib-cifar10-naswot \(\d+ archs\): held-out/,
-    /- Fast training on NB201 \(\d+ of 60 bench architectures/, /- DARTS mini-DTB \(48 of 48 architectures\): untrained, the held-out ratio median is/, /- NDS: not evaluated/,
+    /- Fast training on NB201 \(60 of 60 bench architectures\): On 60 architectures after 3 epochs/, /- DARTS mini-DTB \(48 of 48 architectures\): untrained, the held-out ratio median is/, /- NDS: not evaluated/,
   ],
   '03-fusion-indicator': [
     /fusion score table: \d+ NB201 architectures/, /re-scored 2 architectures \(jacov, os_perturbation\) vs the table: max \|Δ\| = \S+, max relative \|Δ\| = \S+ over 4 values: reproduced/,
