@@ -4,6 +4,7 @@ import { Rng } from '../../src/engine/rng';
 import { crossValidateFusion, holdoutSplit, kFoldSplits } from '../../src/fusion/cv';
 import { fitFusion } from '../../src/fusion/model';
 import type { FusionTable } from '../../src/fusion/data';
+import { errorMessage } from '../support/errorMessage';
 
 function synth(seed: number, n: number): FusionTable {
   const g = new Rng(seed);
@@ -99,14 +100,7 @@ test('hold-out cross-validation predicts only the held-out rows', () => {
 });
 
 test('split arguments are checked, with the exact messages; the hold-out size is round(f·n) within [1, n − 2]', () => {
-  const msg = (f: () => unknown): string => {
-    try {
-      f();
-    } catch (e) {
-      return (e as Error).message;
-    }
-    return 'no error';
-  };
+  const msg = errorMessage;
   assert.equal(msg(() => kFoldSplits(1, 2, 0)), 'kFoldSplits: needs n ≥ 2 rows, got 1');
   assert.equal(msg(() => kFoldSplits(4.5, 2, 0)), 'kFoldSplits: needs n ≥ 2 rows, got 4.5');
   assert.equal(msg(() => kFoldSplits(6, 2.5, 0)), 'kFoldSplits: folds must be an integer in [2, 6], got 2.5');

@@ -5,15 +5,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ACCURACY_LABEL, assertIndicators, prepareData, subsetPrepared, tableFromColumns } from '../../src/fusion/data';
+import { errorMessage } from '../support/errorMessage';
 
-const msg = (f: () => unknown): string => {
-  try {
-    f();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  return 'no error';
-};
+const msg = errorMessage;
 
 test('tableFromColumns: one row per position, columns in the order given; unequal lengths are named', () => {
   assert.deepEqual(tableFromColumns({ a: [1, 2], b: [3, 4] }), { names: ['a', 'b'], rows: [{ a: 1, b: 3 }, { a: 2, b: 4 }] });

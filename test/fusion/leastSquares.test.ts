@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { Matrix, SingularValueDecomposition, solve } from 'ml-matrix';
 import { Rng } from '../../src/engine/rng';
 import { designMatrix, designSvd, gramForm, nnlsGram, objective, solveSvd } from '../../src/fusion/leastSquares';
+import { errorMessage } from '../support/errorMessage';
 
 /** n×p design with correlated columns (shared factor) and a target. */
 function problem(seed: number, n: number, p: number): { z: Matrix; y: number[] } {
@@ -151,14 +152,7 @@ test('designSvd (QR first for n ≥ p) gives the factors of the direct SVD: Z = 
 });
 
 test('hand-sized cases: G, h and f(w) by hand; the refusals name the sizes', () => {
-  const msg = (f: () => unknown): string => {
-    try {
-      f();
-    } catch (e) {
-      return (e as Error).message;
-    }
-    return 'no error';
-  };
+  const msg = errorMessage;
   // Z = [[1, 0], [0, 2], [1, 1]] (n = 3), y = [1, 2, 3], λ = 0.5
   const z = designMatrix([[1, 0, 1], [0, 2, 1]]);
   assert.deepEqual(z.to2DArray(), [[1, 0], [0, 2], [1, 1]]);

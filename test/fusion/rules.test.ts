@@ -40,6 +40,7 @@ import { Rng } from '../../src/engine/rng';
 import { kendallTauB, spearman } from '../../src/stats/correlation';
 import { bootstrapCI } from '../../src/stats/bootstrap';
 import type { ScoreTable } from '../../src/runner/results';
+import { errorMessage } from '../support/errorMessage';
 
 /** Value of an expression on a one-row population. */
 const one = (expr: string, params: Record<string, number> = {}): number => evaluateRule({ name: 't', expr, params }, { x: [0] }).values[0];
@@ -364,14 +365,7 @@ test('formatRuleReport and formatSplitReport: the exact text, with and without C
 });
 
 test('rule helpers and their refusals, with the exact messages', () => {
-  const msg = (f: () => unknown): string => {
-    try {
-      f();
-    } catch (e) {
-      return (e as Error).message;
-    }
-    return 'no error';
-  };
+  const msg = errorMessage;
   assert.equal(msg(() => columnLength({})), 'rule columns: no columns given');
   assert.equal(msg(() => columnLength({ a: [1, 2], b: [1], c: [1, 2], d: [] })), 'rule columns: length mismatch (a has 2 rows; b has 1, d has 0)');
   assert.equal(columnLength({ a: new Float64Array(3), b: [1, 2, 3] }), 3);

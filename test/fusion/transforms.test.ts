@@ -8,6 +8,7 @@ import {
   type TransformName,
 } from '../../src/fusion/transforms';
 import { fitFusion } from '../../src/fusion/model';
+import { errorMessage } from '../support/errorMessage';
 
 const o = (indicator: string, rows?: number[]) => ({ indicator, rows });
 
@@ -63,14 +64,7 @@ test('fitFusion reports a transform error with the row of the original table', (
 });
 
 test('transform errors: the exact messages, with the table row when rows are given and the position otherwise', () => {
-  const msg = (f: () => unknown): string => {
-    try {
-      f();
-    } catch (e) {
-      return (e as Error).message;
-    }
-    return 'no error';
-  };
+  const msg = errorMessage;
   assert.equal(
     msg(() => applyTransform({ name: 'log' }, [1, -2], o('nlr'))),
     "fusion: transform 'log' needs indicator 'nlr' > 0, got -2 at row 1; choose another transform for 'nlr' (identity, signedLog, rank, negLog for negative values)",
