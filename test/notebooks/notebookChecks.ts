@@ -54,7 +54,8 @@ const EXPECT: Record<string, RegExp[]> = {
     /CIFAR-100 fusion table: \d+ NB201 architectures/, /- NB201 CIFAR-100, scored on CIFAR-100 \(\d+ archs\), KROCC: FI/,
   ],
   '04-zero-cost-pt': [
-    /setting: supernet C=\d+, N=\d+; proxy naswot/, /Zero-Cost-PT results: \d+ seeds/, /op whose removal hurts the score most on average: \w+/,
+    /setting: supernet C=\d+, N=\d+; proxy naswot/, /Zero-Cost-PT results: \d+ seeds/,
+    /re-ran proposal 0 of seed \d+ \(its first \d of 6 decisions\) in \d+ s: same decisions, removal scores max relative difference \S+ \(tolerance \S+\) — reproduced/, /op whose removal hurts the score most on average: \w+/,
     /Zero-Cost-PT \(\d+ seeds\) (beats|is beaten by|is not distinguishable from) NASWOT N=100 \(500 runs\) on cifar10 test accuracy/,
     /DARTS chosen genotype: Genotype\(normal=\[/, /- Post-validation (improves|does not improve) on a single proposal/, /tensors alive at the end: 0/,
     /Macro setting: stem \d+, head \d+; proxy naswot/, /NASWOT's Kendall τ with the mean test accuracy on the Macro table: -?\d\.\d{3} over \d+ architectures/,

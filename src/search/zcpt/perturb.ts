@@ -182,13 +182,16 @@ function argminRemoval(rs: readonly RemovalScore[], what: string): RemovalScore 
   return rs[k]!;
 }
 
-/** One Zero-Cost-PT proposal (NB201: 6 decisions). */
-export function runProposal(opts: ProposalOptions): Proposal {
+/**
+ * The decisions of one Zero-Cost-PT proposal, one at a time (NB201: 6), then the architecture as
+ * the generator's return value. A caller may stop after the first few decisions (to re-check a
+ * stored proposal cheaply): each decision depends only on the ones before it. `runProposal` runs
+ * it to the end.
+ */
+export function* proposalSteps(opts: ProposalOptions): Generator<PerturbStep, Nb201Arch, void> {
   const order = opts.order ?? 'random';
   if (!isEdgeOrder(order)) throw new Error(`unknown edge order '${String(order)}' (expected one of ${EDGE_ORDERS.join(', ')})`);
-  const t0 = performance.now();
   const state = new PerturbState(opts.alpha ?? randomAlpha(opts.rng));
-  const steps: PerturbStep[] = [];
   while (state.undecided().length > 0) {
     const s0 = performance.now();
     const und = state.undecided();
@@ -218,16 +221,27 @@ export function runProposal(opts: ProposalOptions): Proposal {
       kept = argminRemoval(removals, `on edge ${edge}`);
     }
     state.decide(edge, NB201_OPS.indexOf(kept.op));
-    steps.push({
+    yield {
       edge,
       op: kept.op,
       removals,
       ...(edgeSelection ? { edgeSelection } : {}),
       scorings: (edgeSelection?.length ?? 0) + (order === 'global-op-greedy' ? 0 : removals.length),
       seconds: (performance.now() - s0) / 1000,
-    });
+    };
   }
-  return { arch: state.arch(), steps, edgeOrder: steps.map((s) => s.edge), seconds: (performance.now() - t0) / 1000 };
+  return state.arch();
+}
+
+/** One Zero-Cost-PT proposal (NB201: 6 decisions): `proposalSteps` run to the end. */
+export function runProposal(opts: ProposalOptions): Proposal {
+  const t0 = performance.now();
+  const steps: PerturbStep[] = [];
+  const it = proposalSteps(opts);
+  for (let r = it.next(); ; r = it.next()) {
+    if (r.done) return { arch: r.value, steps, edgeOrder: steps.map((s) => s.edge), seconds: (performance.now() - t0) / 1000 };
+    steps.push(r.value);
+  }
 }
 
 /**

@@ -24,7 +24,7 @@ import { Rng } from '../../engine/rng';
 import type { ReluCounting } from '../../engine/taps';
 import { formatNb201, nb201Arch, type Nb201Arch } from '../../spaces/nb201/arch';
 import type { Nb201NetConfig } from '../../spaces/nb201/network';
-import { isEdgeOrder, EDGE_ORDERS, runProposal, type EdgeOrder, type Proposal, type RemovalScore } from './perturb';
+import { isEdgeOrder, EDGE_ORDERS, runProposal, type EdgeOrder, type Proposal, type ProposalOptions, type RemovalScore } from './perturb';
 import { nb201TestAccuracies, postValidate, uniqueArchs, validationResult, type Nb201TestAccuracies, type ValidationResult } from './postValidate';
 import { makeScorer, type ZcptBatch, type ZcptScorer } from './scorers';
 import { Nb201Supernet, type ZeroOpTaps } from './supernet';
@@ -198,20 +198,25 @@ export function zcptValidationBatch(s: ZcptSettings, seeds: ZcptSeeds, v: number
 }
 
 /**
- * One proposal of a search from its seed: its own streams for α / edge choices and for batches,
- * so a proposal does not depend on the ones before it (or on which thread runs it).
+ * The options of one proposal of a search from its seed: its own streams for α / edge choices and
+ * for batches, so a proposal does not depend on the ones before it (or on which thread runs it).
  */
-export function seededProposal(supernet: Nb201Supernet, scorer: ZcptScorer, s: ZcptSettings, proposalSeed: number, onScore?: (r: RemovalScore) => void): Proposal {
+export function seededProposalOptions(supernet: Nb201Supernet, scorer: ZcptScorer, s: ZcptSettings, proposalSeed: number, onScore?: (r: RemovalScore) => void): ProposalOptions {
   const rng = new Rng(proposalSeed);
   const batchRng = rng.fork();
-  return runProposal({
+  return {
     view: (w) => supernet.withMixing(w),
     scorer,
     nextBatch: () => zcptBatch(s.dataset, s.batchSize, batchRng.u32()),
     order: s.edgeOrder,
     rng,
     ...(onScore ? { onScore } : {}),
-  });
+  };
+}
+
+/** One proposal of a search from its seed (see `seededProposalOptions`). */
+export function seededProposal(supernet: Nb201Supernet, scorer: ZcptScorer, s: ZcptSettings, proposalSeed: number, onScore?: (r: RemovalScore) => void): Proposal {
+  return runProposal(seededProposalOptions(supernet, scorer, s, proposalSeed, onScore));
 }
 
 /** Supernet scorings of one proposal under an edge order. */
