@@ -75,8 +75,8 @@ test('code is value > 0: zero and −0 are off', () => {
   assert.deepEqual(Array.from(h.kernel()), [3, 2, 2, 3]);
 });
 
-test('bit 31 of a packed word counts (32 and 64 units, all on vs all off)', () => {
-  for (const f of [31, 32, 33, 64]) {
+test('the last bit of a packed word counts (31 to 129 units, all on vs all off)', () => {
+  for (const f of [31, 32, 33, 63, 64, 65, 128, 129]) {
     const h = new HammingKernel(3);
     const v = new Float32Array(3 * f);
     for (let u = 0; u < f; u++) {
@@ -162,4 +162,24 @@ test('layerDistances: the Hamming distances in the upper triangle, zeros elsewhe
   assert.equal(d.n, 3);
   assert.equal(d.units, 3);
   assert.deepEqual(Array.from(d.dist), [0, 2, 1, 0, 0, 1, 0, 0, 0]);
+});
+
+test('float64 values: a positive value too small for float32 is on; NaN is off (float32 and float64)', () => {
+  // codes (1, 0, 0) and (0, 0, 0): d = 1
+  const d64 = layerDistances(Float64Array.from([1e-300, NaN, -1e-300, 0, -0, -5]), 2);
+  assert.deepEqual(Array.from(d64.dist), [0, 1, 0, 0]);
+  const d32 = layerDistances(Float32Array.from([1e-30, NaN, -1e-30, 0, NaN, -5]), 2);
+  assert.deepEqual(Array.from(d32.dist), [0, 1, 0, 0]);
+});
+
+test('a large layer (working memory grown past several pages), then small ones: each equals brute force', () => {
+  const r = new Rng(77);
+  const shapes: [number, number][] = [[12, 9000], [5, 70], [12, 9000], [3, 1], [40, 200]];
+  for (const [n, f] of shapes) {
+    const values = Float32Array.from({ length: n * f }, () => (r.next() < 0.5 ? r.normal() : 0));
+    const d = layerDistances(values, n);
+    const k = bruteKernel(n, [{ values, weight: 1 }]);
+    const expected = Array.from({ length: n * n }, (_, q) => (q % n > Math.floor(q / n) ? f - k[q]! : 0));
+    assert.deepEqual(Array.from(d.dist), expected, `n=${n}, F=${f}`);
+  }
 });
