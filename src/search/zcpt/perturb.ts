@@ -157,6 +157,21 @@ export function nanArgmin(values: readonly number[]): number {
   return best;
 }
 
+/**
+ * The op-selection step every space shares (ZCPT `pt_project` and its per-space variants): score
+ * the supernet with each of `count` candidate ops removed in turn, S(A − o) (the caller scores
+ * all of them on one batch), and keep
+ *   o* = argmin_o S(A − o)          (NaN ignored, first on ties: numpy's nanargmin)
+ * the op whose removal hurts the score most. As numpy's nanargmin, scores that are all NaN are an
+ * error (`where` names the decision), not a silent choice.
+ */
+export function removalStep(count: number, scoreWithout: (op: number) => number, where: string): { readonly scores: number[]; readonly kept: number } {
+  const scores = Array.from({ length: count }, (_, o) => scoreWithout(o));
+  const kept = nanArgmin(scores);
+  if (kept < 0) throw new Error(`Zero-Cost-PT: every removal score is NaN ${where}`);
+  return { scores, kept };
+}
+
 /** Scores of removing each present op of the given edges, all on one batch. */
 function scoreRemovals(state: PerturbState, edges: readonly number[], opts: ProposalOptions, batch: ZcptBatch): RemovalScore[] {
   const out: RemovalScore[] = [];

@@ -10,6 +10,7 @@ import { Rng } from '../../../src/engine/rng';
 import type { Network } from '../../../src/engine/network';
 import { NB201_OPS } from '../../../src/spaces/nb201/arch';
 import {
+  removalStep,
   EDGE_ORDERS,
   nanArgmin,
   PerturbState,
@@ -155,4 +156,17 @@ test('PerturbState: masks, decisions, errors; removalMatrix', () => {
   assert.equal(m.length, 6);
   for (const s of p.steps) for (const r of s.removals) assert.equal(m[r.edge]![NB201_OPS.indexOf(r.op)], r.score);
   assert.ok(m.flat().every((v) => Number.isFinite(v)));
+});
+
+test('removalStep: scores each removal once in op order, keeps the lowest non-NaN (first on ties); all NaN names the decision', () => {
+  const seen: number[] = [];
+  const r = removalStep(5, (o) => {
+    seen.push(o);
+    return [4, NaN, 2, 2, 3][o]!;
+  }, 'on edge 3');
+  assert.deepEqual(seen, [0, 1, 2, 3, 4]);
+  assert.deepEqual(r.scores, [4, NaN, 2, 2, 3]);
+  assert.equal(r.kept, 2);
+  assert.equal(removalStep(3, (o) => [1, -Infinity, NaN][o]!, 'x').kept, 1);
+  assert.throws(() => removalStep(2, () => NaN, 'on layer 5'), /^Error: Zero-Cost-PT: every removal score is NaN on layer 5$/);
 });

@@ -31,7 +31,7 @@
 import type { Network } from '../../../engine/network';
 import type { Rng } from '../../../engine/rng';
 import { DARTS_DEFAULT_CONCAT, dartsGenotype, formatGenotype, type CellType, type Genotype } from '../../../spaces/darts/genotype';
-import { nanArgmin } from '../perturb';
+import { removalStep } from '../perturb';
 import { withFreshBatch, type ZcptBatch, type ZcptScorer } from '../scorers';
 import { softmaxRows } from '../supernet';
 import {
@@ -277,13 +277,12 @@ function scoreMixing(opts: DartsProposalOptions, w: DartsMixing, batch: ZcptBatc
 function decideOp(state: DartsPerturbState, cell: CellType, opts: DartsProposalOptions, batch: ZcptBatch): DartsOpDecision {
   const und = state.undecidedEdges(cell);
   const edge = und[opts.rng.int(und.length)]!;
-  const removals = ZCPT_DARTS_OPS.map((op, o) => {
+  const { scores, kept: k } = removalStep(ZCPT_DARTS_OPS.length, (o) => {
     const score = scoreMixing(opts, state.mixing({ cell, edge, op: o }), batch);
-    opts.onScore?.({ kind: 'op', cell, edge, op, score });
-    return { op, score };
-  });
-  const k = nanArgmin(removals.map((r) => r.score));
-  if (k < 0) throw new Error(`Zero-Cost-PT: every removal score is NaN on ${cell} edge ${edge}`);
+    opts.onScore?.({ kind: 'op', cell, edge, op: ZCPT_DARTS_OPS[o]!, score });
+    return score;
+  }, `on ${cell} edge ${edge}`);
+  const removals = ZCPT_DARTS_OPS.map((op, o) => ({ op, score: scores[o]! }));
   state.decide(cell, edge, k);
   const { node, input } = DARTS_SUPERNET_EDGES[edge]!;
   return { cell, edge, node, input, op: ZCPT_DARTS_OPS[k]!, removals };

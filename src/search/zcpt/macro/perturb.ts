@@ -5,8 +5,8 @@
  * One proposal: every layer's weights start at 1/3 each. The 8 layers are visited in a uniformly
  * random order; for layer l, one fresh batch is drawn and the supernet is scored with each op o
  * removed in turn, S(A − (l,o)) (row l = 1/3 except w_{l,o} = 0, no renormalisation), and
- *   o* = argmin_o S(A − (l,o))          (numpy nanargmin: NaN ignored, first on ties)
- * is kept: the op whose removal hurts the score most.
+ *   o* = argmin_o S(A − (l,o))          (numpy nanargmin: NaN ignored, first on ties; all NaN an error)
+ * is kept: the op whose removal hurts the score most (`removalStep`, shared by every space).
  *
  * `decided` (how a kept op enters the later scorings):
  *  - 'reference' (default): as the released code, which only sets w_{l,o*} = 1 and leaves the
@@ -20,7 +20,7 @@
 import type { Network } from '../../../engine/network';
 import type { Rng } from '../../../engine/rng';
 import { formatMacro, macroArch, MACRO_NUM_LAYERS, MACRO_NUM_OPS, type MacroArch } from '../../../spaces/macro/arch';
-import { nanArgmin } from '../perturb';
+import { removalStep } from '../perturb';
 import { withFreshBatch, type ZcptBatch, type ZcptScorer } from '../scorers';
 import type { Mixing } from '../supernet';
 
@@ -94,15 +94,13 @@ export function runMacroProposal(opts: MacroProposalOptions): MacroProposal {
   const choices = new Array<number>(MACRO_NUM_LAYERS).fill(-1);
   const steps: MacroLayerStep[] = [];
   order.forEach((layer, step) => {
-    const scores = withFreshBatch(opts.nextBatch, (batch) =>
-      Array.from({ length: MACRO_NUM_OPS }, (_, op) => {
+    const { scores, kept: chosen } = withFreshBatch(opts.nextBatch, (batch) =>
+      removalStep(MACRO_NUM_OPS, (op) => {
         const s = opts.scorer.score({ net: opts.view(removalMixing(w, layer, op)) }, batch);
         opts.onScore?.(layer, op, s);
         return s;
-      }),
+      }, `on layer ${layer}`),
     );
-    const k = nanArgmin(scores);
-    const chosen = k < 0 ? 0 : k; // all NaN: the first op (numpy raises; we keep going and the scores show it)
     choices[layer] = chosen;
     w = decideMacroLayer(w, layer, chosen, mode);
     steps.push({ step, layer, scores, chosen });

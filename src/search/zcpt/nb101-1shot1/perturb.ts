@@ -8,7 +8,7 @@
  * Op step: the 4 blocks are visited in a uniformly random order; for block b, one fresh batch is
  * drawn and the supernet is scored with each op removed in turn, S(A − (b,o)) (w_{b,o} = 0, the
  * row's other weights unchanged, no renormalisation), and
- *   o* = argmin_o S(A − (b,o))          (numpy nanargmin: NaN ignored, first on ties)
+ *   o* = argmin_o S(A − (b,o))          (numpy nanargmin: NaN ignored, first on ties; all NaN an error)
  * is kept: row b becomes one-hot on o*. Input and output weights stay at softmax(α).
  *
  * Topology step: every node starts with all earlier nodes as parents. Nodes 2, 3, 4 are visited in
@@ -33,7 +33,7 @@ import type { Network } from '../../../engine/network';
 import type { Rng } from '../../../engine/rng';
 import { SHOT1_BLOCKS, SHOT1_OPS, SHOT1_OUTPUT, SHOT1_SPACE2_PARENTS, formatShot1, shot1Cell, type Shot1Cell } from '../../../spaces/nb101/shot1';
 import type { Nb101Op } from '../../../spaces/nb101/spec';
-import { nanArgmin } from '../perturb';
+import { removalStep } from '../perturb';
 import { withFreshBatch, type ZcptBatch, type ZcptScorer } from '../scorers';
 import { ALPHA_SCALE, softmaxRows } from '../supernet';
 import { shot1EncodingMixing, SHOT1_NUM_OPS, type Shot1Mixing } from './supernet';
@@ -125,11 +125,9 @@ export function runShot1Proposal(opts: Shot1ProposalOptions): Shot1Proposal {
   const chosenOps: Nb101Op[] = new Array<Nb101Op>(SHOT1_BLOCKS).fill(SHOT1_OPS[0]!);
   const opSteps: Shot1OpStep[] = [];
   rng.sampleWithoutReplacement(SHOT1_BLOCKS, SHOT1_BLOCKS).forEach((b, step) => {
-    const scores = withFreshBatch(opts.nextBatch, (batch) =>
-      SHOT1_OPS.map((_, o) => score({ ops: ops.map((r, i) => (i === b ? r.map((v, j) => (j === o ? 0 : v)) : r)), inputs, output }, batch)),
+    const { scores, kept: chosen } = withFreshBatch(opts.nextBatch, (batch) =>
+      removalStep(SHOT1_NUM_OPS, (o) => score({ ops: ops.map((r, i) => (i === b ? r.map((v, j) => (j === o ? 0 : v)) : r)), inputs, output }, batch), `on block ${b + 1}`),
     );
-    const k = nanArgmin(scores);
-    const chosen = k < 0 ? 0 : k; // all NaN: the first op (numpy raises; the scores show it)
     ops[b] = ops[b]!.map((_, j) => (j === chosen ? 1 : 0));
     chosenOps[b] = SHOT1_OPS[chosen]!;
     opSteps.push({ step, node: b + 1, scores, chosen: SHOT1_OPS[chosen]! });

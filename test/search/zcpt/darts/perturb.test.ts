@@ -149,3 +149,9 @@ test('DartsPerturbState: mixing rows, removals, errors name the bad input', () =
   assert.throws(() => st.genotype(), /normal edges 0, 1, 2, 4, .* are still undecided/);
   assert.throws(() => new DartsPerturbState({ normal: [[1]], reduce: [] }), /α of the normal cell must be 14×7/);
 });
+
+test('a scorer that gives NaN for every removal stops the proposal, naming the cell and edge', () => {
+  const opts = syntheticOptions(9, 'reference', { n: 0 });
+  const nan: ZcptScorer = { name: 'nan', score: () => NaN };
+  assert.throws(() => runDartsProposal({ ...opts, scorer: nan }), /^Error: Zero-Cost-PT: every removal score is NaN on normal edge \d+$/);
+});

@@ -57,6 +57,13 @@ test('layer step: removing the most valuable op scores lowest, so it is kept; re
   }
 });
 
+test('a scorer that gives NaN for every removal stops the proposal, naming the layer (no silent first op)', () => {
+  const nan: ZcptScorer = { name: 'nan', score: () => NaN };
+  const live = tf.memory().numTensors;
+  assert.throws(() => runMacroProposal({ view: (w) => ({ mixing: w }) as unknown as Network, scorer: nan, nextBatch: batch, rng: new Rng(3) }), /^Error: Zero-Cost-PT: every removal score is NaN on layer [0-7]$/);
+  assert.equal(tf.memory().numTensors, live, 'batch disposed on failure');
+});
+
 test('quick headless search: proposals, post-validation, first proposal, table lookup, timings, determinism', { skip: !hasDataFile('cifar10/data_batch_1.bin') && 'no CIFAR-10' }, async () => {
   const opts = { seed: 4, proposals: 1, valBatches: 2, batchSize: 4, initChannels: 2, headChannels: 4 } as const;
   const t0 = tf.memory().numTensors;

@@ -96,6 +96,13 @@ test('op step keeps the op whose removal scores lowest; topology step keeps the 
   assert.ok(Math.abs(Math.max(...topo[0]!.ops[0]!) - Math.E / (Math.E + 2)) < 1e-12);
 });
 
+test('a scorer that gives NaN for every op removal stops the proposal, naming the block (no silent first op)', () => {
+  const nan: ZcptScorer = { name: 'nan', score: () => NaN };
+  const live = tf.memory().numTensors;
+  assert.throws(() => runShot1Proposal({ view, scorer: nan, nextBatch: batch, rng: new Rng(4) }), /^Error: Zero-Cost-PT: every removal score is NaN on block [1-4]$/);
+  assert.equal(tf.memory().numTensors, live, 'batch disposed on failure');
+});
+
 test('keepLowest: lowest first, NaN last, first index on ties', () => {
   assert.deepEqual(keepLowest([3, NaN, 1, 1], 2), [2, 3]);
   assert.deepEqual(keepLowest([NaN, 2, NaN], 2), [1, 0]);
