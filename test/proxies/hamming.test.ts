@@ -183,3 +183,11 @@ test('a large layer (working memory grown past several pages), then small ones: 
     assert.deepEqual(Array.from(d.dist), expected, `n=${n}, F=${f}`);
   }
 });
+
+test('a layer whose working memory would pass 2^31 bytes is refused before any allocation, naming its size', () => {
+  // 16,385 samples of one unit: the 16,385² float64 distances alone need 2,147,745,800 bytes, with the codes and values 2,147,942,420
+  assert.throws(
+    () => layerDistances(new Float32Array(16385), 16385),
+    /^Error: HammingKernel: a layer of 16385 samples × 1 units needs 2147942420 bytes of working memory, more than 2147483648; score a smaller batch$/,
+  );
+});
