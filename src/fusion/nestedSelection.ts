@@ -109,6 +109,11 @@ export interface NestedSelection {
   readonly inSample?: RuleReport;
 }
 
+/** Whether a τ ratio lies in the DAS paper's claimed improvement range over WOT, ends included. */
+export function insideDasPaperRange(ratio: number): boolean {
+  return ratio >= DAS_PAPER_RATIO[0] && ratio <= DAS_PAPER_RATIO[1];
+}
+
 function median(v: readonly number[]): number {
   const s = v.filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
   if (s.length === 0) return NaN;
@@ -185,7 +190,7 @@ export function nestedRuleSelection(
     splitsBelow: below,
     chosenCounts: [...counts].map(([label, count]) => ({ label, count })).sort((a, b) => b.count - a.count || a.label.localeCompare(b.label)),
     verdict,
-    insidePaperRange: med >= DAS_PAPER_RATIO[0] && med <= DAS_PAPER_RATIO[1],
+    insidePaperRange: insideDasPaperRange(med),
     bootstrap,
     level,
     ...(opts.inSample ?? true ? { inSample: ruleReport(rules, columns, accuracy, { sweeps: opts.sweeps, baseline: baseLabel, bootstrap, seed, level }) } : {}),

@@ -96,6 +96,7 @@ test('hold-out cross-validation predicts only the held-out rows', () => {
   assert.equal(tested, 10);
   assert.equal(cv.oof.filter(Number.isFinite).length, 10);
   cv.fold.forEach((f, i) => assert.equal(Number.isFinite(cv.oof[i]), f === 0));
+  assert.equal(cv.fold.filter((f) => f === -1).length, 30, 'training rows: fold −1');
   assert.equal(cv.folds[0].model.fit.n, 30);
 });
 

@@ -78,6 +78,7 @@ test('nnlsGram steps back when a later variable drives an earlier one negative (
   const b = bruteNnls(gram, h);
   for (let j = 0; j < 3; j++) assert.ok(Math.abs(r.x[j] - b.x[j]) < 1e-9, `x ${r.x} vs brute ${b.x}`);
   assert.deepEqual(r.atBound, [0]);
+  assert.equal(r.x.length, 3);
   assert.ok(r.iterations > 3, `an inner step-back iteration happened (iterations ${r.iterations})`);
 });
 
@@ -170,6 +171,7 @@ test('hand-sized cases: G, h and f(w) by hand; the refusals name the sizes', () 
   assert.equal(msg(() => d.uty([1])), 'leastSquares: y has 1 values, design has 3 rows');
   assert.equal(msg(() => nnlsGram(g, [1, 2, 3])), 'nnls: G is 2×2, h has 3 entries');
   assert.equal(msg(() => nnlsGram(new Matrix(2, 3), [1, 2])), 'nnls: G is 2×3, h has 2 entries');
+  assert.equal(msg(() => nnlsGram(new Matrix(3, 2), [1, 2])), 'nnls: G is 3×2, h has 2 entries');
   // one step is not enough for two positive coordinates
   assert.equal(msg(() => nnlsGram(Matrix.eye(2), [1, 1], 1)), 'nnls: no convergence after 1 iterations');
   assert.deepEqual(nnlsGram(Matrix.eye(2), [1, 1], 2), { x: [1, 1], atBound: [], iterations: 2 });
@@ -189,6 +191,7 @@ test('rank threshold: a singular value counts as zero at or below rcond·s_max; 
   assert.equal(tight.rank, 1, 's₂ = 1e-6 < 1e-6·2');
   assert.deepEqual(tight.nullColumns, [[1]]);
   assert.equal(designSvd(z, 5e-7).rank, 1, 's₂ = 1e-6 = 5e-7·2 counts as zero');
+  assert.deepEqual(designSvd(z, 5e-7).nullColumns, [[1]], 'and names its column');
   // the zero-rank design
   const zero = designSvd(designMatrix([[0, 0], [0, 0]]));
   assert.equal(zero.rank, 0);
@@ -201,4 +204,59 @@ test('rank threshold: a singular value counts as zero at or below rcond·s_max; 
   const wr = solveSvd(designSvd(designMatrix([[2, 0, 0]])), [2, 0, 0], 1);
   // s = 2, Uᵀy = ±2, v = ±1: w = 2/(4 + 3·1)·2 = 4/7
   assert.ok(Math.abs(wr[0] - 4 / 7) < 1e-15, String(wr));
+});
+
+test('nnlsGram on collinear designs with coefficients of both signs matches brute force (many step-backs)', () => {
+  // p = 6…9 columns, each a random mixture of 3 shared factors plus a little noise; y mixes the
+  // columns with coefficients of both signs, so entering a column often drives an earlier one negative
+  let stepBacks = 0;
+  for (let seed = 1; seed <= 60; seed++) {
+    const g = new Rng(100 + seed);
+    const p = 6 + (seed % 4);
+    const load = Array.from({ length: p }, () => [g.normal(), g.normal(), g.normal()]);
+    const beta = Array.from({ length: p }, () => g.normal());
+    const cols: number[][] = Array.from({ length: p }, () => []);
+    const y: number[] = [];
+    for (let i = 0; i < 30; i++) {
+      const f = [g.normal(), g.normal(), g.normal()];
+      let yi = 0.3 * g.normal();
+      for (let j = 0; j < p; j++) {
+        const v = load[j]!.reduce((t, l, q) => t + l * f[q]!, 0) + 0.15 * g.normal();
+        cols[j]!.push(v);
+        yi += beta[j]! * v;
+      }
+      y.push(yi);
+    }
+    const { g: gram, h } = gramForm(designMatrix(cols), y, 0);
+    const r = nnlsGram(gram, h);
+    const b = bruteNnls(gram, h);
+    assert.equal(r.x.length, p);
+    for (let j = 0; j < p; j++) assert.ok(Math.abs(r.x[j] - b.x[j]) < 1e-8 * (1 + Math.abs(b.x[j])), `seed ${seed}: x ${r.x} vs brute ${b.x}`);
+    assert.deepEqual(r.atBound, b.x.map((v, j) => (v === 0 ? j : -1)).filter((j) => j >= 0), `seed ${seed}`);
+    // each entering column costs one iteration; more iterations than columns in the end means steps back
+    if (r.iterations > p - r.atBound.length) stepBacks++;
+  }
+  assert.ok(stepBacks >= 15, `step-backs in ${stepBacks} of 60 problems`);
+});
+
+test('nnlsGram tolerance: a gradient below 1e-12 · scale · p leaves its coordinate at the bound', () => {
+  // G = 4·I₄ (scale 4, p = 4: tolerance 1.6e-11); h₁ = 8e-12 is below it, h₀ = 4 is not
+  const r = nnlsGram(Matrix.eye(4).mul(4), [4, 8e-12, 0, 0]);
+  assert.deepEqual(r, { x: [1, 0, 0, 0], atBound: [1, 2, 3], iterations: 1 });
+  // above the tolerance the coordinate enters: 2e-11 / 4
+  assert.deepEqual(nnlsGram(Matrix.eye(4).mul(4), [4, 2e-11, 0, 0]).x, [1, 5e-12, 0, 0]);
+});
+
+test('fewer rows than columns: the SVD without QR, its U, Uᵀy and the minimum-norm solution', () => {
+  // Z = [[1, 1, 0], [0, 0, 2]], y = [2, 4]: orthogonal rows, w = Zᵀ(ZZᵀ)⁻¹y = Zᵀ·[1, 1] = [1, 1, 2]
+  const z = designMatrix([[1, 0], [1, 0], [0, 2]]);
+  const d = designSvd(z);
+  assert.deepEqual([d.n, d.p, d.rank], [2, 3, 2]);
+  const w = solveSvd(d, [2, 4], 0);
+  [1, 1, 2].forEach((v, j) => assert.ok(Math.abs(w[j]! - v) < 1e-12, `w ${w}`));
+  // U·diag(s)·Vᵀ rebuilds Z, and Uᵀy is U's transpose applied to y
+  const us = d.u.mmul(Matrix.diag(d.s.slice(0, 2))).mmul(d.v.transpose());
+  z.to2DArray().forEach((row, i) => row.forEach((v, j) => assert.ok(Math.abs(us.get(i, j) - v) < 1e-12, `Z[${i}][${j}]`)));
+  const uty = d.uty([2, 4]);
+  [0, 1].forEach((k) => assert.ok(Math.abs(uty[k]! - (2 * d.u.get(0, k) + 4 * d.u.get(1, k))) < 1e-12));
 });

@@ -7,9 +7,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng } from '../../src/engine/rng';
-import { formatNestedSelection, nestedRuleSelection, nestedVerdictPhrase, type NestedSelection, type NestedSplit } from '../../src/fusion/nestedSelection';
-import { randomSplit, splitRuleReport, type RuleReport, type RuleSpec } from '../../src/fusion/rules';
+import { formatNestedSelection, insideDasPaperRange, nestedRuleSelection, nestedVerdictPhrase, type NestedSelection, type NestedSplit } from '../../src/fusion/nestedSelection';
+import { pairedKendallRatio, randomSplit, ruleReport, splitRuleReport, type RuleReport, type RuleSpec } from '../../src/fusion/rules';
 import { kendallTauB } from '../../src/stats/correlation';
+import { errorMessage } from '../support/errorMessage';
 
 const N = 300;
 function population(seed: number): { rng: Rng; acc: Float64Array; noisy: (sd: number) => Float64Array } {
@@ -54,15 +55,25 @@ test('the luckiest of 30 copies as good as WOT wins in-sample, but held out over
     cols[`c${k}`] = noisy(1);
     rules.push({ name: `copy${k}`, expr: `c${k}` });
   }
-  const r = nestedRuleSelection(rules, cols, acc, { splits: 20, bootstrap: 200 });
+  // the in-sample best needs only the estimates: its 200 bootstrap CIs over 31 entries would take
+  // most of this file's time (the in-sample report's options are checked on a small population below)
+  const r = nestedRuleSelection(rules, cols, acc, { splits: 20, bootstrap: 200, inSample: false });
+  const inSample = ruleReport(rules, cols, acc, { bootstrap: 0 });
   assert.equal(r.splits.length, 20);
-  assert.notEqual(r.inSample!.best.label, 'WOT');
-  assert.ok(r.inSample!.best.ratio.estimate > 1.05, `in-sample best ratio ${r.inSample!.best.ratio.estimate} (selection bias)`);
+  assert.notEqual(inSample.best.label, 'WOT');
+  assert.ok(inSample.best.ratio.estimate > 1.05, `in-sample best ratio ${inSample.best.ratio.estimate} (selection bias)`);
   assert.equal(r.verdict, 'no held-out difference');
   assert.ok(r.ratio.median > 0.85 && r.ratio.median < 1.1, `held-out median ratio ${r.ratio.median}`);
-  assert.ok(r.ratio.median < r.inSample!.best.ratio.estimate, 'held out is below the in-sample best');
+  assert.ok(r.ratio.median < inSample.best.ratio.estimate, 'held out is below the in-sample best');
   assert.ok(r.ratio.min <= r.ratio.median && r.ratio.median <= r.ratio.max);
   assert.equal(r.chosenCounts.reduce((t, c) => t + c.count, 0), 20);
+  // each entry's count is its number of splits; most frequent first, ties by label
+  for (const c of r.chosenCounts) assert.equal(c.count, r.splits.filter((s) => s.chosen.label === c.label).length, c.label);
+  assert.ok(new Set(r.chosenCounts.map((c) => c.count)).size >= 3, 'several different counts');
+  r.chosenCounts.slice(1).forEach((c, k) => {
+    const prev = r.chosenCounts[k]!;
+    assert.ok(prev.count > c.count || (prev.count === c.count && prev.label.localeCompare(c.label) < 0), `${prev.label} ×${prev.count} before ${c.label} ×${c.count}`);
+  });
 });
 
 test('a genuinely better rule (and its parameter) is chosen and beats WOT held out', () => {
@@ -89,10 +100,15 @@ test('bad options are refused with the option named', () => {
   const { acc, noisy } = population(1);
   const cols = { wot: noisy(1) };
   const rules: RuleSpec[] = [{ name: 'WOT', expr: 'wot' }];
-  assert.throws(() => nestedRuleSelection(rules, cols, acc, { splits: 0 }), /splits must be a positive integer/);
-  assert.throws(() => nestedRuleSelection(rules, cols, acc, { baseline: 'X' }), /baseline 'X'/);
-  assert.throws(() => nestedRuleSelection(rules, { wot: [1, 2, 3] }, [1, 2, 3]), /too few to split/);
-  assert.throws(() => nestedRuleSelection(rules, cols, acc.slice(1)), /accuracies for/);
+  // cheap options besides the bad one, so that a run past a missing check ends quickly
+  const quick = { splits: 1, bootstrap: 0, inSample: false };
+  assert.throws(() => nestedRuleSelection(rules, cols, acc, { ...quick, splits: 0 }), /splits must be a positive integer/);
+  assert.equal(
+    errorMessage(() => nestedRuleSelection([...rules, { name: 'good', expr: 'wot' }], cols, acc, { ...quick, baseline: 'X' })),
+    "nested selection: baseline 'X' is not among the rules (WOT, good)",
+  );
+  assert.throws(() => nestedRuleSelection(rules, { wot: [1, 2, 3] }, [1, 2, 3], quick), /too few to split/);
+  assert.equal(errorMessage(() => nestedRuleSelection(rules, cols, acc.slice(1), quick)), `nested selection: ${N - 1} accuracies for ${N} rows`);
 });
 
 /** A nested-selection result given directly (no run), for the text functions. */
@@ -175,4 +191,73 @@ test('small populations: choice counts, median over an even number of splits, th
   assert.equal(self.insidePaperRange, false);
   assert.throws(() => nestedRuleSelection(rules, cols, acc, { bootstrap: -1 }), /bootstrap must be an integer ≥ 0, got -1/);
   assert.throws(() => nestedRuleSelection(rules, cols, acc, { splits: 1.5 }), /splits must be a positive integer, got 1.5/);
+});
+
+test('held-out rows finite for the chosen rule, the baseline and the accuracy; each split its own bootstrap seed; the in-sample options', () => {
+  // NaN in each of the three at different rows, a baseline that is not the first rule
+  const g = new Rng(4);
+  const n = 40;
+  const acc = Array.from({ length: n }, () => g.normal());
+  const good = acc.map((a, i) => (i % 7 === 3 ? NaN : a + 0.2 * g.normal()));
+  const base = acc.map((a, i) => (i % 5 === 1 ? NaN : a + g.normal()));
+  const accN = acc.map((a, i) => (i % 6 === 2 ? NaN : a));
+  const cols = { good, base, noise: acc.map(() => g.normal()) };
+  const rules: RuleSpec[] = [{ name: 'noise', expr: 'noise' }, { name: 'base', expr: 'base' }, { name: 'good', expr: 'good', params: { a: 1 } }];
+  const opts = { baseline: 'base', splits: 2, splitSeed: 3, bootstrap: 20, seed: 5, level: 0.8, sweeps: { good: { a: [1] } } };
+  const r = nestedRuleSelection(rules, cols, accN, opts);
+  r.splits.forEach((s, k) => {
+    assert.equal(s.chosen.label, 'good[a=1]');
+    const { testRows } = randomSplit(n, 3 + k);
+    const rows = testRows.filter((i) => Number.isFinite(good[i]) && Number.isFinite(base[i]) && Number.isFinite(accN[i]));
+    assert.ok(rows.length < testRows.length - 2, 'some held-out rows are dropped');
+    assert.equal(s.testRatioN, rows.length);
+    const expected = pairedKendallRatio(rows.map((i) => good[i]!), rows.map((i) => base[i]!), rows.map((i) => accN[i]!), 20, 5 + k, 0.8);
+    assert.deepEqual(s.testRatio, expected, `split ${k}`);
+    // the held-out τ are estimates only
+    assert.ok(Number.isNaN(s.testTau.lo) && Number.isNaN(s.testBaselineTau.hi));
+  });
+  // the in-sample report takes the same options
+  assert.deepEqual(r.inSample, ruleReport(rules, cols, accN, { sweeps: opts.sweeps, baseline: 'base', bootstrap: 20, seed: 5, level: 0.8 }));
+});
+
+test('median, minimum and maximum skip splits whose held-out ratio is undefined', () => {
+  // WOT is constant on six of eight rows: a held-out half without rows 6 and 7 has no WOT τ
+  const acc = [3, 1, 4, 1.5, 5, 9, 2, 6];
+  const cols = { wot: [0, 0, 0, 0, 0, 0, 1, 2], good: acc };
+  const rules: RuleSpec[] = [{ name: 'WOT', expr: 'wot' }, { name: 'good', expr: 'good' }];
+  const r = nestedRuleSelection(rules, cols, acc, { splits: 10, bootstrap: 0, inSample: false });
+  const ratios = r.splits.map((s) => s.testRatio.estimate);
+  const defined = ratios.filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
+  assert.ok(defined.length === 7, `7 of 10 splits have a ratio: ${ratios}`);
+  assert.deepEqual(r.ratio, { median: defined[3], min: defined[0], max: defined[6] });
+});
+
+test('verdict: a majority of splits, not half, must lie above (or below) 1; a CI of exactly [1, 1] is neither', () => {
+  // two splits, one CI above 1: no verdict
+  const g = new Rng(3);
+  const y = Array.from({ length: 120 }, () => g.normal());
+  const wot = y.map((v) => v + 1.2 * g.normal());
+  const good = y.map((v) => v + 0.8 * g.normal());
+  const half = nestedRuleSelection([{ name: 'WOT', expr: 'wot' }, { name: 'good', expr: 'good' }], { wot, good }, y, { splits: 2, bootstrap: 100, inSample: false });
+  assert.deepEqual([half.splitsAbove, half.splitsBelow], [1, 0]);
+  assert.ok(half.ratio.median > 1);
+  assert.equal(half.verdict, 'no held-out difference');
+  // two splits, one CI below 1 (a rule planted on split 1's selection half): no verdict
+  const rng = new Rng(5);
+  const acc = Float64Array.from({ length: 120 }, () => rng.normal());
+  const sel = new Set(randomSplit(120, 1).selectRows);
+  const planted = acc.map((a, i) => (sel.has(i) ? a : rng.normal()));
+  const w = acc.map((a) => a + 0.3 * rng.normal());
+  const low = nestedRuleSelection([{ name: 'WOT', expr: 'wot' }, { name: 'planted', expr: 'planted' }], { wot: w, planted }, acc, { splits: 2, bootstrap: 100, inSample: false });
+  assert.deepEqual([low.splitsAbove, low.splitsBelow], [0, 1]);
+  assert.ok(low.ratio.median < 1);
+  assert.equal(low.verdict, 'no held-out difference');
+  // WOT against itself with a bootstrap: every CI is [1, 1], neither above nor below 1
+  const self = nestedRuleSelection([{ name: 'WOT', expr: 'wot' }], { wot }, y, { splits: 3, bootstrap: 10, inSample: false });
+  assert.deepEqual(self.splits.map((s) => [s.testRatio.lo, s.testRatio.hi]), [[1, 1], [1, 1], [1, 1]]);
+  assert.deepEqual([self.splitsAbove, self.splitsBelow, self.verdict], [0, 0, 'no held-out difference']);
+});
+
+test('the paper range is 1.04 to 1.56, both ends included', () => {
+  assert.deepEqual([1, 1.0399, 1.04, 1.3, 1.56, 1.5601, 2, NaN].map(insideDasPaperRange), [false, false, true, true, true, false, false, false]);
 });

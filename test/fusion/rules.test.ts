@@ -41,6 +41,7 @@ import { kendallTauB, spearman } from '../../src/stats/correlation';
 import { bootstrapCI } from '../../src/stats/bootstrap';
 import type { ScoreTable } from '../../src/runner/results';
 import { errorMessage } from '../support/errorMessage';
+import { ruleNames } from '../../src/fusion/ruleParser';
 
 /** Value of an expression on a one-row population. */
 const one = (expr: string, params: Record<string, number> = {}): number => evaluateRule({ name: 't', expr, params }, { x: [0] }).values[0];
@@ -347,6 +348,8 @@ test('formatRuleReport and formatSplitReport: the exact text, with and without C
     assert.match(formatRuleReport({ ...report, baseline: b, entries: [b], best: b }), note, String(tau));
   }
   assert.doesNotMatch(formatRuleReport(report), /note:/);
+  const below = givenScore('WOT', 'wot', {}, [-0.3, -0.5, -0.1], [0.4, 0.2, 0.6], [1, 1, 1]);
+  assert.doesNotMatch(formatRuleReport({ ...report, baseline: below, entries: [below], best: below }), /note:/, 'an interval below 0 does not contain 0');
   // the split summary
   const split = {
     splitSeed: 11,
@@ -442,6 +445,11 @@ test('rule report defaults and bootstrap: 1000 resamples, seed 1, 95 %; the τ a
   assert.deepEqual([rep.bootstrap, rep.seed, rep.level, rep.mode, rep.total, rep.badAccuracy, rep.commonRows], [40, 5, 0.9, 'common', 30, 0, 30]);
   const x = rep.entries[1];
   const ref = bootstrapCI(Array.from(cols.x), acc, kendallTauB, { resamples: 40, seed: 5, level: 0.9 });
+  // the paired ratio's CI: the percentile bootstrap of τ(x)/τ(w) over resampled row positions
+  const pos = acc.map((_, i) => i);
+  const tauRatio = (idx: readonly number[]): number => kendallTauB(idx.map((i) => cols.x[i]), idx.map((i) => acc[i])) / kendallTauB(idx.map((i) => cols.w[i]), idx.map((i) => acc[i]));
+  const refRatio = bootstrapCI(pos, pos, tauRatio, { resamples: 40, seed: 5, level: 0.9 });
+  assert.deepEqual(x.ratio, { estimate: refRatio.estimate, lo: refRatio.lo, hi: refRatio.hi, skipped: refRatio.skipped });
   assert.deepEqual(x.kendall, { estimate: ref.estimate, lo: ref.lo, hi: ref.hi, skipped: ref.skipped });
   const refRho = bootstrapCI(Array.from(cols.x), acc, spearman, { resamples: 40, seed: 5, level: 0.9 });
   assert.deepEqual(x.spearman, { estimate: refRho.estimate, lo: refRho.lo, hi: refRho.hi, skipped: refRho.skipped });
@@ -451,4 +459,95 @@ test('rule report defaults and bootstrap: 1000 resamples, seed 1, 95 %; the τ a
   const refD = bootstrapCI(Array.from(cols.x), acc, kendallTauB, { resamples: 1000, seed: 1, level: 0.95 });
   assert.deepEqual([d.entries[1].kendall.lo, d.entries[1].kendall.hi], [refD.lo, refD.hi]);
   assert.deepEqual(pairedKendallRatio(Array.from(cols.x), Array.from(cols.w), acc, 1000), d.entries[1].ratio);
+});
+
+test('parser: number forms, quoted names, the error classes and the names an expression reads', () => {
+  assert.equal(one('.25'), 0.25);
+  assert.equal(one('1e+2 + 2E-1'), 100.2);
+  assert.equal(one('1e10'), 1e10);
+  // a '.' that starts no number is refused where it stands, even with a number further on
+  for (const [expr, pos, token] of [['.', 0, "'.'"], ['. + 1', 0, "'.'"], ['a + 1x', 4, "'1x'"]] as const) {
+    const e = syntaxError(expr);
+    assert.deepEqual([e.pos, e.token], [pos, token], expr);
+    assert.match(e.message, /malformed number/, expr);
+  }
+  const empty = syntaxError('a + ``');
+  assert.deepEqual([empty.pos, empty.token], [4, "'``'"]);
+  assert.match(empty.message, /empty quoted name/);
+  assert.equal(empty.name, 'RuleSyntaxError');
+  const unknown = new RuleNameError('q', ['q'], []);
+  assert.equal(unknown.name, 'RuleNameError');
+  assert.equal(unknown.message, "rule 'q': unknown name(s) 'q' (known: none)");
+  // every name once, in order of first use, inside negations and calls too
+  assert.deepEqual(ruleNames(parseRuleExpr('-a + log(b) * a - rank(-c) + `d e`')), ['a', 'b', 'c', 'd e']);
+  // z of two values: ±1/√2; of one finite value: NaN (no sample sd)
+  const z2 = evaluateRule('z(x)', { x: [1, 3] }).values;
+  assert.ok(Math.abs(z2[0] + Math.SQRT1_2) < 1e-15 && Math.abs(z2[1] - Math.SQRT1_2) < 1e-15, String(z2));
+  const z1 = evaluateRule('z(x)', { x: [5, NaN] }).values;
+  assert.ok(Number.isNaN(z1[0]) && Number.isNaN(z1[1]), String(z1));
+});
+
+test('rule refusals name every offender; the built-in rules and sweeps by name', () => {
+  const msg = errorMessage;
+  assert.equal(msg(() => compileRule({ name: 'r', expr: 'a * b', params: { a: 1, b: 2 } }, ['a', 'b'])), "rule 'r': parameter(s) a, b also name column(s); rename the parameter");
+  const ab = compileRule({ name: 'r', expr: 'x * a + b', params: { a: 1, b: 2 } });
+  assert.equal(msg(() => evaluateRule(ab, { y: [1] })), "rule 'x * a + b': unknown name(s) 'x' (known: y, a (parameter), b (parameter))");
+  assert.equal(msg(() => evaluateRule(ab, { x: [1], a: [1], b: [2] })), "rule 'r': parameter(s) a, b also name column(s); rename the parameter");
+  assert.equal(msg(() => evaluateRule(ab, { x: [1] }, { c: 1, d: 2 })), "rule 'r': unknown parameter(s) c, d (declared: a, b)");
+  const r: RuleSpec = { name: 'r', expr: 'x * a + b', params: { a: 1, b: 2 } };
+  const s: RuleSpec = { name: 's', expr: 'x' };
+  assert.equal(msg(() => expandRules([r, s, r, s])), 'rules: duplicate name(s) r, s');
+  assert.equal(msg(() => expandRules([r, s], { t: { a: [1] }, u: { a: [1] } })), 'sweeps name unknown rule(s) t, u (rules: r, s)');
+  assert.equal(msg(() => expandRules([r], { r: { c: [1], d: [1] } })), "sweep of 'r': unknown parameter(s) c, d (declared: a, b)");
+  // a rule without a sweep keeps its defaults as its entry's parameters
+  assert.deepEqual(expandRules([r]), [{ label: 'r', rule: r, params: { a: 1, b: 2 } }]);
+  // the built-in rules, each with a description, and their sweeps (19 values of a, 12 of b)
+  assert.deepEqual(DAS_RULES.map((x) => x.name), ['WOT', 'S', 'NA', 'S+aWOT', 'rank-sum', 'rank-sum-b', 'z-sum', 'rank-product', 'product', 'ratio']);
+  for (const x of DAS_RULES) assert.ok((x.description ?? '').length > 10, `${x.name}: description`);
+  const labels = expandRules(DAS_RULES, DAS_SWEEPS).map((e) => e.label);
+  assert.equal(labels.length, 8 + 19 + 12);
+  assert.deepEqual(labels.filter((l) => l.startsWith('rank-sum-b')).slice(0, 3), ['rank-sum-b[b=0]', 'rank-sum-b[b=0.1]', 'rank-sum-b[b=0.2]']);
+  assert.equal(labels.filter((l) => l.startsWith('S+aWOT[')).length, 19);
+});
+
+test('rule report on hand-checked populations: two rows, ties, common rows for the ratio, the split choice', () => {
+  const msg = errorMessage;
+  // two rows: τ = ±1, the ratio −1 / 1 = −1
+  const two = scoreEntries(expandRules([{ name: 'WOT', expr: 'x' }, { name: 'y', expr: 'y' }]), { x: [1, 2], y: [2, 1] }, [1, 2], { bootstrap: 0 });
+  assert.deepEqual(two.entries.map((e) => [e.kendall.estimate, e.ratio.estimate]), [[1, 1], [-1, -1]]);
+  assert.ok(Math.abs(two.entries[1].spearman.estimate + 1) < 1e-12, String(two.entries[1].spearman.estimate));
+  assert.equal(pairedKendallRatio([2, 1], [1, 2], [1, 2], 0).estimate, -1);
+  // ties: the first of equal τ wins
+  const tie = scoreEntries(expandRules([{ name: 'WOT', expr: 'w' }, { name: 'a', expr: 'x' }, { name: 'b', expr: '2 * x' }]), { w: [2, 1, 3, 4], x: [1, 2, 3, 4] }, [1, 2, 3, 4], { bootstrap: 0 });
+  assert.equal(tie.best.label, 'a');
+  // common mode: rule u is NaN on row 1, so every τ and every ratio uses rows 0, 2, 3, 4
+  const cols = { s: [1, 2, 3, 4, 5], t: [2, 1, 3, 5, 4], u: [1, NaN, 3, 4, 5] };
+  const acc = [1, 2, 3, 4, 5];
+  const rules: RuleSpec[] = [{ name: 'WOT', expr: 's' }, { name: 't', expr: 't' }, { name: 'u', expr: 'u' }];
+  const common = ruleReport(rules, cols, acc, { bootstrap: 0 });
+  assert.deepEqual(common.entries.map((e) => [e.n, e.ratioN]), [[4, 4], [4, 4], [4, 4]]);
+  // t on rows 0, 2, 3, 4: (2, 3, 5, 4) against (1, 3, 4, 5): 5 of 6 pairs concordant, τ = 4/6
+  assert.equal(common.entries[1].ratio.estimate, 4 / 6);
+  const per = ruleReport(rules, cols, acc, { bootstrap: 0, rows: 'per-rule' });
+  assert.ok(Number.isNaN(per.commonRows));
+  assert.deepEqual(per.entries.map((e) => e.ratioN), [5, 5, 4]);
+  assert.equal(msg(() => ruleReport(rules, cols, acc, { baseline: 'nope' })), "rule report: baseline 'nope' is not among the rules (WOT, t, u)");
+  // the split: chosen on the selection half by label (not the first entry), the baseline found
+  // by label (not the first entry), the selection scored without bootstrap
+  const n = 20;
+  const y = Array.from({ length: n }, (_, i) => i);
+  const g = new Rng(2);
+  const popCols = { noise: y.map(() => g.normal()), w: y.map((v) => v + 6 * g.normal()), good: y.map((v) => v + 0.1 * g.normal()) };
+  const three: RuleSpec[] = [{ name: 'n', expr: 'noise' }, { name: 'WOT', expr: 'w' }, { name: 'good', expr: 'good' }];
+  const sp = splitRuleReport(three, popCols, y, { bootstrap: 20 });
+  assert.equal(sp.selection.bootstrap, 0);
+  assert.equal(sp.selection.best.label, 'good');
+  assert.equal(sp.chosen.label, 'good');
+  assert.deepEqual(sp.test.entries.map((e) => e.label), ['good', 'WOT']);
+  assert.equal(sp.test.bootstrap, 20);
+  // the baseline chosen: it is scored once on the held-out half
+  const wins = splitRuleReport([three[0]!, { name: 'WOT', expr: 'good' }], popCols, y, { bootstrap: 0 });
+  assert.equal(wins.chosen.label, 'WOT');
+  assert.deepEqual(wins.test.entries.map((e) => e.label), ['WOT']);
+  assert.equal(msg(() => splitRuleReport(three, popCols, y, { selectFraction: 1 })), 'splitRuleReport: selectFraction must be in (0, 1), got 1');
 });
