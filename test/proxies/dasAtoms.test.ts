@@ -21,6 +21,7 @@ import {
   withCounting,
   summarizeLayerAtoms,
   tappedLayers,
+  type LayerAtoms,
   type TappedLayer,
 } from '../../src/proxies/dasAtoms';
 import { Rng } from '../../src/engine/rng';
@@ -108,6 +109,50 @@ test('identity check uses independent LUs of K and S; it flags a score that disa
   // a NaswotResult whose score disagrees with its kernel is flagged
   const r = { score: c.logDetK + 1e-3, status: 'ok' as const, numUnits: k.global.numUnits, logDetS: NaN, batchSize: n, kernel: k.kernel };
   close(dasIdentityError(r), 1e-3, 1e-9);
+});
+
+test('global atoms of the test vector: log N_A = ln 3', () => {
+  close(dasAtomsFromLayers([layer('only', [1, 0, 1, 1, 1, 0], 2)]).global.logNA, Math.log(3));
+});
+
+test('checkDasIdentity: exactly one singular side is an infinite error; N_A must be positive', () => {
+  // K = diag(5e-324, 5e-324) (the smallest subnormal) is regular, but K / 2 rounds every entry to 0
+  const c = checkDasIdentity(Float64Array.from([5e-324, 0, 0, 5e-324]), 2, 2);
+  assert.deepEqual([c.statusK, c.statusS, c.logDetS, c.error], ['ok', 'singular', -Infinity, Infinity]);
+  close(c.logDetK, 2 * Math.log(5e-324), 1e-9);
+  close(c.nLogNA, 2 * Math.log(2));
+  for (const na of [0, -3, NaN]) {
+    assert.throws(() => checkDasIdentity(Float64Array.from([1, 0, 0, 1]), 2, na), (e: Error) => e.message === `checkDasIdentity: N_A must be positive, got ${na}`);
+  }
+});
+
+test('dasIdentityError: 0 for a singular score of a singular kernel, ∞ when score and kernel disagree on singularity, NaN for a NaN kernel', () => {
+  const singularKernel = Float64Array.from([3, 3, 3, 3]); // identical codes: K = 3·11ᵀ
+  const base = { numUnits: 3, logDetS: NaN, batchSize: 2 };
+  assert.equal(dasIdentityError({ ...base, score: -Infinity, status: 'singular', kernel: singularKernel }), 0);
+  assert.equal(dasIdentityError({ ...base, score: Math.log(8), status: 'ok', kernel: singularKernel }), Infinity);
+  assert.equal(dasIdentityError({ ...base, score: -Infinity, status: 'singular', kernel: Float64Array.from([3, 1, 1, 3]) }), Infinity);
+  assert.ok(Number.isNaN(dasIdentityError({ ...base, score: NaN, status: 'nan', kernel: Float64Array.from([3, NaN, NaN, 3]) })));
+  // the test vector's own score: |ln 8 − 2 ln 3 − ln(8/9)| is round-off only
+  assert.ok(dasIdentityError({ ...base, score: Math.log(8), status: 'ok', kernel: Float64Array.from([3, 1, 1, 3]) }) < 1e-15);
+});
+
+test('summarizeLayerAtoms: counts, plain and unit-weighted means over the finite layers, and the minimum', () => {
+  const at = (logDetS: number, status: LayerAtoms['status'], numUnits = 1): LayerAtoms => ({ name: 'l', units: numUnits, weight: 1, numUnits, logDetS, status });
+  const mixed = summarizeLayerAtoms([at(-1, 'ok', 2), at(-4, 'ok', 6), at(-Infinity, 'singular'), at(NaN, 'nan')]);
+  assert.deepEqual([mixed.okLayers, mixed.singularLayers, mixed.nanLayers, mixed.minLogDetS], [2, 1, 1, -Infinity]);
+  assert.equal(mixed.meanLogDetS, -2.5); // (−1 − 4)/2
+  assert.equal(mixed.unitWeightedLogDetS, -3.25); // (2·(−1) + 6·(−4))/8
+  const finite = summarizeLayerAtoms([at(-1, 'ok', 2), at(-4, 'ok', 6)]);
+  assert.deepEqual([finite.okLayers, finite.singularLayers, finite.nanLayers, finite.minLogDetS], [2, 0, 0, -4]);
+  const none = summarizeLayerAtoms([]);
+  assert.deepEqual([none.okLayers, none.singularLayers, none.nanLayers], [0, 0, 0]);
+  assert.ok(Number.isNaN(none.meanLogDetS) && Number.isNaN(none.unitWeightedLogDetS) && Number.isNaN(none.minLogDetS));
+  const nanOnly = summarizeLayerAtoms([at(NaN, 'nan')]);
+  assert.ok(Number.isNaN(nanOnly.minLogDetS) && Number.isNaN(nanOnly.meanLogDetS));
+  const singularOnly = summarizeLayerAtoms([at(-Infinity, 'singular')]);
+  assert.equal(singularOnly.minLogDetS, -Infinity);
+  assert.ok(Number.isNaN(singularOnly.meanLogDetS) && Number.isNaN(singularOnly.unitWeightedLogDetS));
 });
 
 test('tappedLayers on a small NB201 network equals the taps collected and counted by brute force (both countings, both BN modes)', async () => {

@@ -280,3 +280,47 @@ test('validateScoreSettings names each setting that cannot give a score; the lim
     `--batch-size ${images + 1} exceeds the ${images} cifar10 training images in the data folder; use at most ${images} (see data/README.md for the full set)`,
   );
 });
+
+test('scoreToFile --reuse: a new file starts from the table\'s own lines and scores only the rest; a resumed file ignores the table', async () => {
+  const dir = tmp();
+  const table = path.join(dir, 'table.csv');
+  const out = path.join(dir, 'out.csv');
+  const s: ScoreSettings = { ...PRESETS.naslib, dataset: 'cifar10', batchSize: 2, proxies: ['params'] };
+  const messages: string[] = [];
+  const write = process.stderr.write.bind(process.stderr);
+  process.stderr.write = ((chunk: string | Uint8Array) => (messages.push(String(chunk)), true)) as typeof process.stderr.write;
+  let rows;
+  try {
+    await scoreToFile(s, [7, 3], table, { workers: 0, quiet: true });
+    rows = await scoreToFile(s, [3, 11, 7], out, { workers: 0, reuse: table });
+    await scoreToFile(s, [3, 11, 7, 5], out, { workers: 0, reuse: table });
+  } finally {
+    process.stderr.write = write;
+  }
+  const tableLines = fs.readFileSync(table, 'utf8').split('\n');
+  const outLines = fs.readFileSync(out, 'utf8').split('\n');
+  assert.deepEqual(outLines.slice(0, 3), tableLines.slice(0, 3), 'header, then the rows of 7 and 3 copied as the table holds them');
+  assert.deepEqual(readScores(out).rows.map((r) => r.index), [7, 3, 11, 5]);
+  assert.deepEqual(rows.rows.map((r) => r.index), [3, 11, 7]);
+  const text = messages.join('');
+  assert.equal((text.match(/rows taken from/g) ?? []).length, 1, 'only the fresh file takes rows from the table');
+  assert.ok(text.includes(`${out}: 2 rows taken from ${table}\n`), text);
+  assert.match(text, /scored 1 architectures in \d+\.\d s/);
+  assert.ok(text.includes(`resuming ${out}: 3 of 4 already scored\n`), text);
+});
+
+test('reuseRows refuses a table that holds an index twice, naming the table', () => {
+  const dir = tmp();
+  const side = makeSidecar('scores', settings, DATA);
+  const from = path.join(dir, 'table.csv');
+  const t = openScoreFile(from, settings, { sidecar: side });
+  t.append(row(1, 1));
+  t.append(row(2, 2));
+  t.close();
+  fs.appendFileSync(from, formatRow(row(1, 5), settings.proxies) + '\n');
+  const out = path.join(dir, 'out.csv');
+  const f = openScoreFile(out, settings, { sidecar: side });
+  assert.throws(() => reuseRows(f, from, side, [2]), (e: Error) => e.message.startsWith(`'${from}' holds architecture index 1 (2×) more than once`));
+  f.close();
+  assert.equal(fs.readFileSync(out, 'utf8'), header(settings.proxies) + '\n', 'nothing copied');
+});

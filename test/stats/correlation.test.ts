@@ -203,3 +203,13 @@ test("spearman / kendallTauB re-rank the second argument when the caller changes
     close(kendallTauB(x, z), refKendallTauB(x, z), 1e-12, `column ${k}`);
   }
 });
+
+test("spearman / kendallTauB rank a longer second argument afresh even when it starts with a column ranked before", () => {
+  // y = [1, 2, 3] is ranked (and kept) first; [1, 2, 3, 0] begins with the same values
+  close(spearman([1, 2, 3], [1, 2, 3]), 1);
+  assert.equal(kendallTauB([3, 1, 2], [1, 2, 3]), -1 / 3);
+  // ranks x = [1, 2, 3, 4], y = [2, 3, 4, 1]; centred Σ = .75 − .25 + .75 − 2.25 = −1, Σdx² = Σdy² = 5 ⇒ ρ = −0.2
+  close(spearman([1, 2, 3, 4], [1, 2, 3, 0]), -0.2);
+  // pairs 12, 13, 23 concordant, 14, 24, 34 discordant ⇒ τ = 0
+  assert.equal(kendallTauB([1, 2, 3, 4], [1, 2, 3, 0]), 0);
+});
