@@ -213,3 +213,31 @@ test("spearman / kendallTauB rank a longer second argument afresh even when it s
   // pairs 12, 13, 23 concordant, 14, 24, 34 discordant ⇒ τ = 0
   assert.equal(kendallTauB([1, 2, 3, 4], [1, 2, 3, 0]), 0);
 });
+
+test("pearson clamps a round-off below −1 to exactly −1", () => {
+  const x = [99.1, 95.6, 74.5];
+  const y = x.map((v) => -1.2 * v + 0.3);
+  assert.ok(sampleCorrelation(x, y) < -1, "unclamped, this input rounds below −1");
+  assert.equal(pearson(x, y), -1);
+  assert.equal(pearsonOnResamples(x, y)(Int32Array.from([0, 1, 2])), -1);
+});
+
+test("pearsonOnResamples: a resample constant in one column is NaN even when its mean carries round-off", () => {
+  // three copies of 0.1 have mean 0.10000000000000002 (compensated sum / 3), so without the exact
+  // constancy check the deviations would be tiny non-zeros and r a spurious number
+  assert.equal(sampleCorrelation([0.1, 0.1, 0.1], [1, 2, 1]), -1.5700924586837754e-16);
+  const idx = Int32Array.from([0, 1, 0]);
+  assert.ok(Number.isNaN(pearsonOnResamples([0.1, 0.1, 0.7], [1, 2, 3])(idx)), "constant x");
+  assert.ok(Number.isNaN(pearsonOnResamples([1, 2, 3], [0.1, 0.1, 0.7])(idx)), "constant y");
+  assert.ok(Number.isNaN(pearson([0.1, 0.1, 0.1], [1, 2, 1])));
+});
+
+test("pearsonOnResamples' compensated means are simple-statistics' sum, bit for bit, where the compensation changes the result", () => {
+  // 1002 among values near 1: the running sum loses low bits that Neumaier's correction restores;
+  // dropping, flipping or mis-branching the correction changes the last bit of r here
+  const x = [1.3, 1002, 0.5, 1.4];
+  const y = [0.6, 0.1, 0.6, 0.8];
+  const r = pearsonOnResamples(x, y)(Int32Array.from([0, 1, 2, 3]));
+  assert.ok(Object.is(r, sampleCorrelation(x, y)), `${r} vs ${sampleCorrelation(x, y)}`);
+  assert.ok(Object.is(pearsonOnResamples(y, x)(Int32Array.from([0, 1, 2, 3])), sampleCorrelation(y, x)));
+});
