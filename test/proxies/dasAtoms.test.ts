@@ -26,6 +26,7 @@ import {
 } from '../../src/proxies/dasAtoms';
 import { Rng } from '../../src/engine/rng';
 import { logAbsDet } from '../../src/linalg/logdet';
+import type { ForwardOptions, Network } from '../../src/engine/network';
 
 /** A layer from explicit 0/1 codes (n samples × F, sample-major). */
 function layer(name: string, codes: number[], n: number, weight = 1): TappedLayer {
@@ -92,7 +93,7 @@ test('singular layers and kernels are reported, not hidden; identity holds as �
   close(summary.meanLogDetS, 0);
   // a non-finite kernel entry → NaN error
   assert.ok(Number.isNaN(checkDasIdentity(Float64Array.from([1, NaN, NaN, 1]), 2, 1).error));
-  assert.throws(() => checkDasIdentity(Float64Array.from([1, 0, 0]), 2, 1), /expected 2×2/);
+  assert.throws(() => checkDasIdentity(Float64Array.from([1, 0, 0]), 2, 1), (e: Error) => e.message === 'checkDasIdentity: kernel has 3 entries, expected 2×2');
   assert.throws(() => dasAtomsFromLayers([]), /no tapped layers/);
   assert.throws(() => layersKernel([]), /no tapped layers/);
 });
@@ -121,6 +122,13 @@ test('checkDasIdentity: exactly one singular side is an infinite error; N_A must
   assert.deepEqual([c.statusK, c.statusS, c.logDetS, c.error], ['ok', 'singular', -Infinity, Infinity]);
   close(c.logDetK, 2 * Math.log(5e-324), 1e-9);
   close(c.nLogNA, 2 * Math.log(2));
+  // K regular, S = K / 1e-10 overflows to ∞: NaN (not ∞) as for any non-finite S
+  const overflow = checkDasIdentity(Float64Array.from([1e300, 0, 0, 1e300]), 2, 1e-10);
+  assert.deepEqual([overflow.statusK, overflow.statusS], ['ok', 'nan']);
+  assert.ok(Number.isNaN(overflow.error));
+  // K = [[1, 1], [7, 7]] is exactly singular, but K / 11 is not (7/11 and 1/11 round apart): ∞
+  const split = checkDasIdentity(Float64Array.from([1, 1, 7, 7]), 2, 11);
+  assert.deepEqual([split.statusK, split.statusS, split.error], ['singular', 'ok', Infinity]);
   for (const na of [0, -3, NaN]) {
     assert.throws(() => checkDasIdentity(Float64Array.from([1, 0, 0, 1]), 2, na), (e: Error) => e.message === `checkDasIdentity: N_A must be positive, got ${na}`);
   }
@@ -153,6 +161,26 @@ test('summarizeLayerAtoms: counts, plain and unit-weighted means over the finite
   const singularOnly = summarizeLayerAtoms([at(-Infinity, 'singular')]);
   assert.equal(singularOnly.minLogDetS, -Infinity);
   assert.ok(Number.isNaN(singularOnly.meanLogDetS) && Number.isNaN(singularOnly.unitWeightedLogDetS));
+});
+
+test('tappedLayers leaves out taps off the output path and shares the distances of a tensor read twice (a stand-in network)', async () => {
+  await initBackend({ quiet: true });
+  // A: codes (1,0,1), (1,1,0), read inside a ReLUConvBN and then outside; B: codes (1), (0), off the output path
+  const forward = (_x: tf.Tensor4D, o: ForwardOptions) => {
+    const a = tf.tensor2d([[2, -1, 0.5], [1, 3, 0]]);
+    const b = tf.tensor2d([[1], [-1]]);
+    o.taps!({ name: 'a.inner', input: a, inWrapper: true, onOutputPath: true });
+    o.taps!({ name: 'b', input: b, inWrapper: false, onOutputPath: false });
+    o.taps!({ name: 'a.outer', input: a, inWrapper: false, onOutputPath: true });
+    return { logits: tf.zeros([2, 1]) as tf.Tensor2D, features: tf.zeros([2, 1]) as tf.Tensor2D };
+  };
+  const x = tf.zeros([2, 1, 1, 1]) as tf.Tensor4D;
+  const layers = tappedLayers({ forward } as unknown as Network, x);
+  assert.deepEqual(layers.map((l) => [l.name, l.weight, l.sameInputAs, l.distances.units]), [['a.inner', 2, 0, 3], ['a.outer', 1, 0, 3]]);
+  assert.equal(layers[1].distances, layers[0].distances);
+  // same-code counts [[3, 1], [1, 3]] with weights 2 + 1
+  assert.deepEqual(Array.from(dasAtomsFromLayers(layers).kernel), [9, 3, 3, 9]);
+  x.dispose();
 });
 
 test('tappedLayers on a small NB201 network equals the taps collected and counted by brute force (both countings, both BN modes)', async () => {
