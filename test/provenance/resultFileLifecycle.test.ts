@@ -31,6 +31,13 @@ test('prepareOutput: a folder, a device and a path under a file are refused by n
   prepareOutput(deep);
   assert.ok(fs.statSync(path.join(dir, 'a', 'b')).isDirectory());
   assert.ok(!fs.existsSync(deep), 'only the folder is created');
+  // a folder that cannot be created (its parent is a link to nowhere): the path and the fix
+  fs.symlinkSync(path.join(dir, 'nowhere', 'deeper'), path.join(dir, 'dangling'));
+  const under = path.join(dir, 'dangling', 'sub');
+  assert.throws(
+    () => prepareOutput(path.join(under, 'out.csv')),
+    (e: Error) => e.message === `cannot create '${under}': it does not exist (or its folder does not) (ENOENT); choose another output path (--out) or fix the folder`,
+  );
   prepareOutput(file); // an existing regular file is fine
   assert.equal(fs.readFileSync(file, 'utf8'), 'x');
 });

@@ -267,10 +267,12 @@ test('validateScoreSettings names each setting that cannot give a score; the lim
   validateScoreSettings({ ...ok, seed: MAX_SEED - 2, repeats: 3 });
   bad({ proxies: ['params', 'nope'] }, /^unknown proxy 'nope'/);
   bad({ proxies: ['params', 'snip', 'params', 'snip', 'params'] }, 'proxies params, snip are listed more than once; list each proxy once');
-  bad({ numClasses: 1 }, /^snip differentiates a cross-entropy loss, .*these settings build a 1-output network/);
+  bad({ numClasses: 1 }, /^snip differentiates a cross-entropy loss, .*these settings build a 1-output network.*: score them with --preset naslib \(or drop them from --proxies\)$/);
   bad({ numClasses: 1, proxies: ['snip', 'params', 'fisher'] }, /^snip, fisher differentiate a cross-entropy loss/);
   validateScoreSettings({ ...ok, numClasses: 1, proxies: ['params', 'naswot'] });
   bad({ numClasses: 9 }, 'a 9-class network cannot take cifar10 labels (10 classes); use --preset naslib with --dataset cifar10');
+  // two outputs are enough for a cross-entropy loss: refused only for too few classes
+  bad({ numClasses: 2 }, 'a 2-class network cannot take cifar10 labels (10 classes); use --preset naslib with --dataset cifar10');
   validateScoreSettings({ ...ok, numClasses: 100 });
   // the training images on disk: 3073 bytes per CIFAR-10 record (label + 32·32·3)
   const images = CIFAR_SPLIT_FILES.cifar10.train.reduce((n, rel) => n + fs.statSync(dataFile(rel)).size / 3073, 0);
@@ -323,4 +325,54 @@ test('reuseRows refuses a table that holds an index twice, naming the table', ()
   assert.throws(() => reuseRows(f, from, side, [2]), (e: Error) => e.message.startsWith(`'${from}' holds architecture index 1 (2×) more than once`));
   f.close();
   assert.equal(fs.readFileSync(out, 'utf8'), header(settings.proxies) + '\n', 'nothing copied');
+});
+
+test('scoreToFile messages: a stale lock, the rows taken, the progress bar and the time, none of them when quiet; the lock is released', async () => {
+  const dir = tmp();
+  const s: ScoreSettings = { ...PRESETS.naslib, dataset: 'cifar10', batchSize: 2, proxies: ['params'] };
+  const table = path.join(dir, 'table.csv');
+  await scoreToFile(s, [4], table, { workers: 0, quiet: true });
+  const staleLock = (file: string) => fs.writeFileSync(`${file}.lock`, JSON.stringify({ pid: 99999999, host: os.hostname(), since: '2026-01-01T00:00:00.000Z' }) + '\n');
+  const captured = async (run: () => Promise<unknown>): Promise<string> => {
+    const messages: string[] = [];
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((chunk: string | Uint8Array) => (messages.push(String(chunk)), true)) as typeof process.stderr.write;
+    try {
+      await run();
+    } finally {
+      process.stderr.write = write;
+    }
+    return messages.join('');
+  };
+  const out = path.join(dir, 'out.csv');
+  staleLock(out);
+  const t0 = Date.now();
+  const loud = await captured(() => scoreToFile(s, [4, 6], out, { workers: 0, reuse: table }));
+  const wall = (Date.now() - t0) / 1000;
+  assert.ok(loud.includes(`${out}: removed a stale lock of process 99999999 (no longer running)\n`), loud);
+  assert.ok(loud.includes(`${out}: 1 rows taken from ${table}\n`), loud);
+  assert.ok(loud.includes('scoring ['), `progress bar: ${loud}`);
+  const took = /scored 1 architectures in (\d+\.\d) s → /.exec(loud);
+  assert.ok(took && Number(took[1]) <= wall + 0.05, `the time printed is at most the call's own ${wall} s: ${loud}`);
+  assert.equal(fs.existsSync(`${out}.lock`), false, 'the lock is released');
+  const quietOut = path.join(dir, 'quiet.csv');
+  staleLock(quietOut);
+  assert.equal(await captured(() => scoreToFile(s, [4, 6], quietOut, { workers: 0, quiet: true, reuse: table })), '');
+  assert.deepEqual(readScores(quietOut).rows.map((r) => r.index), [4, 6]);
+  assert.equal(fs.existsSync(`${quietOut}.lock`), false);
+});
+
+test('reuseRows takes a table of another shard of the same run, and no index the table lacks (0 included)', () => {
+  const dir = tmp();
+  const shard = (index: number) => makeSidecar('scores', settings, DATA, undefined, { index, count: 2, archs: 'sample:4', total: 4 });
+  const from = path.join(dir, 'table.csv');
+  const t = openScoreFile(from, settings, { sidecar: shard(0) });
+  t.append(row(1, 1));
+  t.append(row(2, 2));
+  t.close();
+  const out = path.join(dir, 'out.csv');
+  const f = openScoreFile(out, settings, { sidecar: shard(1) });
+  assert.equal(reuseRows(f, from, shard(1), [0, 2]), 1);
+  f.close();
+  assert.equal(fs.readFileSync(out, 'utf8'), `${header(settings.proxies)}\n${formatRow(row(2, 2), settings.proxies)}\n`);
 });
