@@ -5,7 +5,7 @@
  * released when it is refused), whole records appended once per key, and a long list of repeated
  * keys cut after ten.
  */
-import test from 'node:test';
+import test, { mock } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -31,6 +31,13 @@ test('prepareOutput: a folder, a device and a path under a file are refused by n
   prepareOutput(deep);
   assert.ok(fs.statSync(path.join(dir, 'a', 'b')).isDirectory());
   assert.ok(!fs.existsSync(deep), 'only the folder is created');
+  // a folder that cannot be created (its parent is a link to nowhere): the path and the fix
+  fs.symlinkSync(path.join(dir, 'nowhere', 'deeper'), path.join(dir, 'dangling'));
+  const under = path.join(dir, 'dangling', 'sub');
+  assert.throws(
+    () => prepareOutput(path.join(under, 'out.csv')),
+    (e: Error) => e.message === `cannot create '${under}': it does not exist (or its folder does not) (ENOENT); choose another output path (--out) or fix the folder`,
+  );
   prepareOutput(file); // an existing regular file is fine
   assert.equal(fs.readFileSync(file, 'utf8'), 'x');
 });
@@ -82,6 +89,42 @@ test('openResultFile: a resume under other settings is refused and the lock rele
   assert.equal(fs.readFileSync(sidecarPath(f), 'utf8'), text, 'no command: the sidecar is left as it is');
   openResultFile(f, side(1, 'second'), FORMAT).release();
   assert.equal(fs.readFileSync(sidecarPath(f), 'utf8'), text, 'the same command: the sidecar is left as it is');
+});
+
+test('openResultFile names a result file it cannot read or write (an fs error in words) and releases the lock', () => {
+  // permissions do not stop root, so the fs calls on the result file itself are made to fail
+  const realFs: typeof fs = require('node:fs');
+  const fail = (code: string) => Object.assign(new Error(`${code}: simulated`), { code });
+  const f = path.join(tmp(), 'r.csv');
+  fs.writeFileSync(f, 'h\nrow 1\n');
+  const readFileSync = realFs.readFileSync;
+  const read = mock.method(realFs, 'readFileSync', (...args: Parameters<typeof fs.readFileSync>) => {
+    if (args[0] === f) throw fail('EACCES');
+    return readFileSync(...args);
+  });
+  try {
+    assert.throws(() => openResultFile(f, side(1), FORMAT), (e: Error) => e.message === `cannot read '${f}': it is not accessible with your permissions (EACCES); check the path`);
+  } finally {
+    read.mock.restore();
+  }
+  assert.ok(!fs.existsSync(lockPath(f)), 'released');
+  assert.equal(fs.readFileSync(f, 'utf8'), 'h\nrow 1\n', 'the rows are left as they were');
+  const g = path.join(tmp(), 'g.csv');
+  const writeFileSync = realFs.writeFileSync;
+  const write = mock.method(realFs, 'writeFileSync', (...args: Parameters<typeof fs.writeFileSync>) => {
+    if (args[0] === g) throw fail('ENOSPC');
+    return writeFileSync(...args);
+  });
+  try {
+    assert.throws(
+      () => openResultFile(g, side(1), FORMAT),
+      (e: Error) => e.message === `cannot write '${g}': it cannot be written: the device is full (ENOSPC); choose another output path (--out) or fix the folder`,
+    );
+  } finally {
+    write.mock.restore();
+  }
+  assert.ok(!fs.existsSync(lockPath(g)), 'released');
+  assert.ok(!fs.existsSync(sidecarPath(g)), 'no sidecar for a file that was not written');
 });
 
 test('appendResult appends; a write into a folder is named', () => {

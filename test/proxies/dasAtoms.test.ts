@@ -21,10 +21,12 @@ import {
   withCounting,
   summarizeLayerAtoms,
   tappedLayers,
+  type LayerAtoms,
   type TappedLayer,
 } from '../../src/proxies/dasAtoms';
 import { Rng } from '../../src/engine/rng';
 import { logAbsDet } from '../../src/linalg/logdet';
+import type { ForwardOptions, Network } from '../../src/engine/network';
 
 /** A layer from explicit 0/1 codes (n samples × F, sample-major). */
 function layer(name: string, codes: number[], n: number, weight = 1): TappedLayer {
@@ -91,7 +93,7 @@ test('singular layers and kernels are reported, not hidden; identity holds as �
   close(summary.meanLogDetS, 0);
   // a non-finite kernel entry → NaN error
   assert.ok(Number.isNaN(checkDasIdentity(Float64Array.from([1, NaN, NaN, 1]), 2, 1).error));
-  assert.throws(() => checkDasIdentity(Float64Array.from([1, 0, 0]), 2, 1), /expected 2×2/);
+  assert.throws(() => checkDasIdentity(Float64Array.from([1, 0, 0]), 2, 1), (e: Error) => e.message === 'checkDasIdentity: kernel has 3 entries, expected 2×2');
   assert.throws(() => dasAtomsFromLayers([]), /no tapped layers/);
   assert.throws(() => layersKernel([]), /no tapped layers/);
 });
@@ -108,6 +110,77 @@ test('identity check uses independent LUs of K and S; it flags a score that disa
   // a NaswotResult whose score disagrees with its kernel is flagged
   const r = { score: c.logDetK + 1e-3, status: 'ok' as const, numUnits: k.global.numUnits, logDetS: NaN, batchSize: n, kernel: k.kernel };
   close(dasIdentityError(r), 1e-3, 1e-9);
+});
+
+test('global atoms of the test vector: log N_A = ln 3', () => {
+  close(dasAtomsFromLayers([layer('only', [1, 0, 1, 1, 1, 0], 2)]).global.logNA, Math.log(3));
+});
+
+test('checkDasIdentity: exactly one singular side is an infinite error; N_A must be positive', () => {
+  // K = diag(5e-324, 5e-324) (the smallest subnormal) is regular, but K / 2 rounds every entry to 0
+  const c = checkDasIdentity(Float64Array.from([5e-324, 0, 0, 5e-324]), 2, 2);
+  assert.deepEqual([c.statusK, c.statusS, c.logDetS, c.error], ['ok', 'singular', -Infinity, Infinity]);
+  close(c.logDetK, 2 * Math.log(5e-324), 1e-9);
+  close(c.nLogNA, 2 * Math.log(2));
+  // K regular, S = K / 1e-10 overflows to ∞: NaN (not ∞) as for any non-finite S
+  const overflow = checkDasIdentity(Float64Array.from([1e300, 0, 0, 1e300]), 2, 1e-10);
+  assert.deepEqual([overflow.statusK, overflow.statusS], ['ok', 'nan']);
+  assert.ok(Number.isNaN(overflow.error));
+  // K = [[1, 1], [7, 7]] is exactly singular, but K / 11 is not (7/11 and 1/11 round apart): ∞
+  const split = checkDasIdentity(Float64Array.from([1, 1, 7, 7]), 2, 11);
+  assert.deepEqual([split.statusK, split.statusS, split.error], ['singular', 'ok', Infinity]);
+  for (const na of [0, -3, NaN]) {
+    assert.throws(() => checkDasIdentity(Float64Array.from([1, 0, 0, 1]), 2, na), (e: Error) => e.message === `checkDasIdentity: N_A must be positive, got ${na}`);
+  }
+});
+
+test('dasIdentityError: 0 for a singular score of a singular kernel, ∞ when score and kernel disagree on singularity, NaN for a NaN kernel', () => {
+  const singularKernel = Float64Array.from([3, 3, 3, 3]); // identical codes: K = 3·11ᵀ
+  const base = { numUnits: 3, logDetS: NaN, batchSize: 2 };
+  assert.equal(dasIdentityError({ ...base, score: -Infinity, status: 'singular', kernel: singularKernel }), 0);
+  assert.equal(dasIdentityError({ ...base, score: Math.log(8), status: 'ok', kernel: singularKernel }), Infinity);
+  assert.equal(dasIdentityError({ ...base, score: -Infinity, status: 'singular', kernel: Float64Array.from([3, 1, 1, 3]) }), Infinity);
+  assert.ok(Number.isNaN(dasIdentityError({ ...base, score: NaN, status: 'nan', kernel: Float64Array.from([3, NaN, NaN, 3]) })));
+  // the test vector's own score: |ln 8 − 2 ln 3 − ln(8/9)| is round-off only
+  assert.ok(dasIdentityError({ ...base, score: Math.log(8), status: 'ok', kernel: Float64Array.from([3, 1, 1, 3]) }) < 1e-15);
+});
+
+test('summarizeLayerAtoms: counts, plain and unit-weighted means over the finite layers, and the minimum', () => {
+  const at = (logDetS: number, status: LayerAtoms['status'], numUnits = 1): LayerAtoms => ({ name: 'l', units: numUnits, weight: 1, numUnits, logDetS, status });
+  const mixed = summarizeLayerAtoms([at(-1, 'ok', 2), at(-4, 'ok', 6), at(-Infinity, 'singular'), at(NaN, 'nan')]);
+  assert.deepEqual([mixed.okLayers, mixed.singularLayers, mixed.nanLayers, mixed.minLogDetS], [2, 1, 1, -Infinity]);
+  assert.equal(mixed.meanLogDetS, -2.5); // (−1 − 4)/2
+  assert.equal(mixed.unitWeightedLogDetS, -3.25); // (2·(−1) + 6·(−4))/8
+  const finite = summarizeLayerAtoms([at(-1, 'ok', 2), at(-4, 'ok', 6)]);
+  assert.deepEqual([finite.okLayers, finite.singularLayers, finite.nanLayers, finite.minLogDetS], [2, 0, 0, -4]);
+  const none = summarizeLayerAtoms([]);
+  assert.deepEqual([none.okLayers, none.singularLayers, none.nanLayers], [0, 0, 0]);
+  assert.ok(Number.isNaN(none.meanLogDetS) && Number.isNaN(none.unitWeightedLogDetS) && Number.isNaN(none.minLogDetS));
+  const nanOnly = summarizeLayerAtoms([at(NaN, 'nan')]);
+  assert.ok(Number.isNaN(nanOnly.minLogDetS) && Number.isNaN(nanOnly.meanLogDetS));
+  const singularOnly = summarizeLayerAtoms([at(-Infinity, 'singular')]);
+  assert.equal(singularOnly.minLogDetS, -Infinity);
+  assert.ok(Number.isNaN(singularOnly.meanLogDetS) && Number.isNaN(singularOnly.unitWeightedLogDetS));
+});
+
+test('tappedLayers leaves out taps off the output path and shares the distances of a tensor read twice (a stand-in network)', async () => {
+  await initBackend({ quiet: true });
+  // A: codes (1,0,1), (1,1,0), read inside a ReLUConvBN and then outside; B: codes (1), (0), off the output path
+  const forward = (_x: tf.Tensor4D, o: ForwardOptions) => {
+    const a = tf.tensor2d([[2, -1, 0.5], [1, 3, 0]]);
+    const b = tf.tensor2d([[1], [-1]]);
+    o.taps!({ name: 'a.inner', input: a, inWrapper: true, onOutputPath: true });
+    o.taps!({ name: 'b', input: b, inWrapper: false, onOutputPath: false });
+    o.taps!({ name: 'a.outer', input: a, inWrapper: false, onOutputPath: true });
+    return { logits: tf.zeros([2, 1]) as tf.Tensor2D, features: tf.zeros([2, 1]) as tf.Tensor2D };
+  };
+  const x = tf.zeros([2, 1, 1, 1]) as tf.Tensor4D;
+  const layers = tappedLayers({ forward } as unknown as Network, x);
+  assert.deepEqual(layers.map((l) => [l.name, l.weight, l.sameInputAs, l.distances.units]), [['a.inner', 2, 0, 3], ['a.outer', 1, 0, 3]]);
+  assert.equal(layers[1].distances, layers[0].distances);
+  // same-code counts [[3, 1], [1, 3]] with weights 2 + 1
+  assert.deepEqual(Array.from(dasAtomsFromLayers(layers).kernel), [9, 3, 3, 9]);
+  x.dispose();
 });
 
 test('tappedLayers on a small NB201 network equals the taps collected and counted by brute force (both countings, both BN modes)', async () => {

@@ -267,10 +267,12 @@ test('validateScoreSettings names each setting that cannot give a score; the lim
   validateScoreSettings({ ...ok, seed: MAX_SEED - 2, repeats: 3 });
   bad({ proxies: ['params', 'nope'] }, /^unknown proxy 'nope'/);
   bad({ proxies: ['params', 'snip', 'params', 'snip', 'params'] }, 'proxies params, snip are listed more than once; list each proxy once');
-  bad({ numClasses: 1 }, /^snip differentiates a cross-entropy loss, .*these settings build a 1-output network/);
+  bad({ numClasses: 1 }, /^snip differentiates a cross-entropy loss, .*these settings build a 1-output network.*: score them with --preset naslib \(or drop them from --proxies\)$/);
   bad({ numClasses: 1, proxies: ['snip', 'params', 'fisher'] }, /^snip, fisher differentiate a cross-entropy loss/);
   validateScoreSettings({ ...ok, numClasses: 1, proxies: ['params', 'naswot'] });
   bad({ numClasses: 9 }, 'a 9-class network cannot take cifar10 labels (10 classes); use --preset naslib with --dataset cifar10');
+  // two outputs are enough for a cross-entropy loss: refused only for too few classes
+  bad({ numClasses: 2 }, 'a 2-class network cannot take cifar10 labels (10 classes); use --preset naslib with --dataset cifar10');
   validateScoreSettings({ ...ok, numClasses: 100 });
   // the training images on disk: 3073 bytes per CIFAR-10 record (label + 32·32·3)
   const images = CIFAR_SPLIT_FILES.cifar10.train.reduce((n, rel) => n + fs.statSync(dataFile(rel)).size / 3073, 0);
@@ -279,4 +281,98 @@ test('validateScoreSettings names each setting that cannot give a score; the lim
     { batchSize: images + 1 },
     `--batch-size ${images + 1} exceeds the ${images} cifar10 training images in the data folder; use at most ${images} (see data/README.md for the full set)`,
   );
+});
+
+test('scoreToFile --reuse: a new file starts from the table\'s own lines and scores only the rest; a resumed file ignores the table', async () => {
+  const dir = tmp();
+  const table = path.join(dir, 'table.csv');
+  const out = path.join(dir, 'out.csv');
+  const s: ScoreSettings = { ...PRESETS.naslib, dataset: 'cifar10', batchSize: 2, proxies: ['params'] };
+  const messages: string[] = [];
+  const write = process.stderr.write.bind(process.stderr);
+  process.stderr.write = ((chunk: string | Uint8Array) => (messages.push(String(chunk)), true)) as typeof process.stderr.write;
+  let rows;
+  try {
+    await scoreToFile(s, [7, 3], table, { workers: 0, quiet: true });
+    rows = await scoreToFile(s, [3, 11, 7], out, { workers: 0, reuse: table });
+    await scoreToFile(s, [3, 11, 7, 5], out, { workers: 0, reuse: table });
+  } finally {
+    process.stderr.write = write;
+  }
+  const tableLines = fs.readFileSync(table, 'utf8').split('\n');
+  const outLines = fs.readFileSync(out, 'utf8').split('\n');
+  assert.deepEqual(outLines.slice(0, 3), tableLines.slice(0, 3), 'header, then the rows of 7 and 3 copied as the table holds them');
+  assert.deepEqual(readScores(out).rows.map((r) => r.index), [7, 3, 11, 5]);
+  assert.deepEqual(rows.rows.map((r) => r.index), [3, 11, 7]);
+  const text = messages.join('');
+  assert.equal((text.match(/rows taken from/g) ?? []).length, 1, 'only the fresh file takes rows from the table');
+  assert.ok(text.includes(`${out}: 2 rows taken from ${table}\n`), text);
+  assert.match(text, /scored 1 architectures in \d+\.\d s/);
+  assert.ok(text.includes(`resuming ${out}: 3 of 4 already scored\n`), text);
+});
+
+test('reuseRows refuses a table that holds an index twice, naming the table', () => {
+  const dir = tmp();
+  const side = makeSidecar('scores', settings, DATA);
+  const from = path.join(dir, 'table.csv');
+  const t = openScoreFile(from, settings, { sidecar: side });
+  t.append(row(1, 1));
+  t.append(row(2, 2));
+  t.close();
+  fs.appendFileSync(from, formatRow(row(1, 5), settings.proxies) + '\n');
+  const out = path.join(dir, 'out.csv');
+  const f = openScoreFile(out, settings, { sidecar: side });
+  assert.throws(() => reuseRows(f, from, side, [2]), (e: Error) => e.message.startsWith(`'${from}' holds architecture index 1 (2×) more than once`));
+  f.close();
+  assert.equal(fs.readFileSync(out, 'utf8'), header(settings.proxies) + '\n', 'nothing copied');
+});
+
+test('scoreToFile messages: a stale lock, the rows taken, the progress bar and the time, none of them when quiet; the lock is released', async () => {
+  const dir = tmp();
+  const s: ScoreSettings = { ...PRESETS.naslib, dataset: 'cifar10', batchSize: 2, proxies: ['params'] };
+  const table = path.join(dir, 'table.csv');
+  await scoreToFile(s, [4], table, { workers: 0, quiet: true });
+  const staleLock = (file: string) => fs.writeFileSync(`${file}.lock`, JSON.stringify({ pid: 99999999, host: os.hostname(), since: '2026-01-01T00:00:00.000Z' }) + '\n');
+  const captured = async (run: () => Promise<unknown>): Promise<string> => {
+    const messages: string[] = [];
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((chunk: string | Uint8Array) => (messages.push(String(chunk)), true)) as typeof process.stderr.write;
+    try {
+      await run();
+    } finally {
+      process.stderr.write = write;
+    }
+    return messages.join('');
+  };
+  const out = path.join(dir, 'out.csv');
+  staleLock(out);
+  const t0 = Date.now();
+  const loud = await captured(() => scoreToFile(s, [4, 6], out, { workers: 0, reuse: table }));
+  const wall = (Date.now() - t0) / 1000;
+  assert.ok(loud.includes(`${out}: removed a stale lock of process 99999999 (no longer running)\n`), loud);
+  assert.ok(loud.includes(`${out}: 1 rows taken from ${table}\n`), loud);
+  assert.ok(loud.includes('scoring ['), `progress bar: ${loud}`);
+  const took = /scored 1 architectures in (\d+\.\d) s → /.exec(loud);
+  assert.ok(took && Number(took[1]) <= wall + 0.05, `the time printed is at most the call's own ${wall} s: ${loud}`);
+  assert.equal(fs.existsSync(`${out}.lock`), false, 'the lock is released');
+  const quietOut = path.join(dir, 'quiet.csv');
+  staleLock(quietOut);
+  assert.equal(await captured(() => scoreToFile(s, [4, 6], quietOut, { workers: 0, quiet: true, reuse: table })), '');
+  assert.deepEqual(readScores(quietOut).rows.map((r) => r.index), [4, 6]);
+  assert.equal(fs.existsSync(`${quietOut}.lock`), false);
+});
+
+test('reuseRows takes a table of another shard of the same run, and no index the table lacks (0 included)', () => {
+  const dir = tmp();
+  const shard = (index: number) => makeSidecar('scores', settings, DATA, undefined, { index, count: 2, archs: 'sample:4', total: 4 });
+  const from = path.join(dir, 'table.csv');
+  const t = openScoreFile(from, settings, { sidecar: shard(0) });
+  t.append(row(1, 1));
+  t.append(row(2, 2));
+  t.close();
+  const out = path.join(dir, 'out.csv');
+  const f = openScoreFile(out, settings, { sidecar: shard(1) });
+  assert.equal(reuseRows(f, from, shard(1), [0, 2]), 1);
+  f.close();
+  assert.equal(fs.readFileSync(out, 'utf8'), `${header(settings.proxies)}\n${formatRow(row(2, 2), settings.proxies)}\n`);
 });

@@ -203,3 +203,41 @@ test("spearman / kendallTauB re-rank the second argument when the caller changes
     close(kendallTauB(x, z), refKendallTauB(x, z), 1e-12, `column ${k}`);
   }
 });
+
+test("spearman / kendallTauB rank a longer second argument afresh even when it starts with a column ranked before", () => {
+  // y = [1, 2, 3] is ranked (and kept) first; [1, 2, 3, 0] begins with the same values
+  close(spearman([1, 2, 3], [1, 2, 3]), 1);
+  assert.equal(kendallTauB([3, 1, 2], [1, 2, 3]), -1 / 3);
+  // ranks x = [1, 2, 3, 4], y = [2, 3, 4, 1]; centred Σ = .75 − .25 + .75 − 2.25 = −1, Σdx² = Σdy² = 5 ⇒ ρ = −0.2
+  close(spearman([1, 2, 3, 4], [1, 2, 3, 0]), -0.2);
+  // pairs 12, 13, 23 concordant, 14, 24, 34 discordant ⇒ τ = 0
+  assert.equal(kendallTauB([1, 2, 3, 4], [1, 2, 3, 0]), 0);
+});
+
+test("pearson clamps a round-off below −1 to exactly −1", () => {
+  const x = [99.1, 95.6, 74.5];
+  const y = x.map((v) => -1.2 * v + 0.3);
+  assert.ok(sampleCorrelation(x, y) < -1, "unclamped, this input rounds below −1");
+  assert.equal(pearson(x, y), -1);
+  assert.equal(pearsonOnResamples(x, y)(Int32Array.from([0, 1, 2])), -1);
+});
+
+test("pearsonOnResamples: a resample constant in one column is NaN even when its mean carries round-off", () => {
+  // three copies of 0.1 have mean 0.10000000000000002 (compensated sum / 3), so without the exact
+  // constancy check the deviations would be tiny non-zeros and r a spurious number
+  assert.equal(sampleCorrelation([0.1, 0.1, 0.1], [1, 2, 1]), -1.5700924586837754e-16);
+  const idx = Int32Array.from([0, 1, 0]);
+  assert.ok(Number.isNaN(pearsonOnResamples([0.1, 0.1, 0.7], [1, 2, 3])(idx)), "constant x");
+  assert.ok(Number.isNaN(pearsonOnResamples([1, 2, 3], [0.1, 0.1, 0.7])(idx)), "constant y");
+  assert.ok(Number.isNaN(pearson([0.1, 0.1, 0.1], [1, 2, 1])));
+});
+
+test("pearsonOnResamples' compensated means are simple-statistics' sum, bit for bit, where the compensation changes the result", () => {
+  // 1002 among values near 1: the running sum loses low bits that Neumaier's correction restores;
+  // dropping, flipping or mis-branching the correction changes the last bit of r here
+  const x = [1.3, 1002, 0.5, 1.4];
+  const y = [0.6, 0.1, 0.6, 0.8];
+  const r = pearsonOnResamples(x, y)(Int32Array.from([0, 1, 2, 3]));
+  assert.ok(Object.is(r, sampleCorrelation(x, y)), `${r} vs ${sampleCorrelation(x, y)}`);
+  assert.ok(Object.is(pearsonOnResamples(y, x)(Int32Array.from([0, 1, 2, 3])), sampleCorrelation(y, x)));
+});

@@ -159,3 +159,42 @@ test('evaluatePredictor scores any predict(rows) model and counts rows it cannot
   close(r.rmse.value, Math.sqrt(1 / 3)); // pred [1, 2, 4] vs [1, 3, 4]
   assert.throws(() => evaluatePredictor(model, [{ a: 1 }], [1, 2]), /1 rows but 2 accuracies/);
 });
+
+test('metricValues at the smallest sizes: two pairs give every metric, one pair only the RMSE', () => {
+  // n = 2: pred [1, 2], acc [3, 5] rise together ⇒ PLCC = SROCC = KROCC = 1; RMSE = sqrt((2² + 3²)/2) = sqrt(6.5)
+  const two = metricValues([1, 2], [3, 5]);
+  close(two.plcc, 1, 1e-15, 'plcc');
+  close(two.srocc, 1, 1e-15, 'srocc');
+  assert.deepEqual([two.krocc, two.n], [1, 2]);
+  close(two.rmse, Math.sqrt(6.5));
+  // n = 1: |2 − 5| = 3; the correlations are undefined
+  const one = metricValues([2, NaN], [5, 1]);
+  assert.equal(one.rmse, 3);
+  assert.equal(one.n, 1);
+  assert.ok(Number.isNaN(one.plcc) && Number.isNaN(one.srocc) && Number.isNaN(one.krocc));
+});
+
+test('fitMetrics refuses a bootstrap count that is negative or not an integer, naming it', () => {
+  for (const b of [-1, 1.5, NaN]) {
+    assert.throws(() => fitMetrics([1, 2, 3], [1, 3, 2], { bootstrap: b }), (e: Error) => e.message === `fitMetrics: bootstrap must be an integer ≥ 0, got ${b}`, String(b));
+  }
+  assert.equal(fitMetrics([1, 2, 3], [1, 3, 2], { bootstrap: 1 }).plcc.resamples, 1);
+});
+
+test('fitLinear1D: two pairs are enough, one is refused by name; the centred sums keep the slope exact far from zero', () => {
+  const two = fitLinear1D([1, 3], [2, 6]);
+  assert.deepEqual([two.slope, two.intercept, two.n], [2, 0, 2]);
+  assert.throws(() => fitLinear1D([1, NaN], [1, 2]), (e: Error) => e.message === 'fitLinear1D: needs at least 2 finite pairs, got 1 (1 dropped)');
+  // y − 10⁹ = 10·x exactly: β = 10, α = 10⁹. Summing dx·(y − ȳ) keeps β to 1e-15 relative here;
+  // dx·y alone would carry ȳ·Σdx (Σdx is 0 only up to round-off, times 10⁹) into β
+  const far = fitLinear1D([0.1, 0.2, 0.7], [1e9 + 1, 1e9 + 2, 1e9 + 7]);
+  close(far.slope, 10, 1e-9, 'slope');
+  close(far.intercept, 1e9, 1e-6, 'intercept');
+});
+
+test('evaluateIndicator refuses test rows whose x and y differ in length', () => {
+  assert.throws(
+    () => evaluateIndicator({ train: { x: [0, 1, 2], y: [1, 2, 4] }, test: { x: [1, 2, 3], y: [1, 2] } }, { bootstrap: 0 }),
+    (e: Error) => e.message === 'evaluateIndicator: test x has 3 values, y has 2',
+  );
+});
