@@ -26,7 +26,7 @@ import {
 } from '../../src/proxies/dasAtoms';
 import { Rng } from '../../src/engine/rng';
 import { logAbsDet } from '../../src/linalg/logdet';
-import type { ForwardOptions, Network } from '../../src/engine/network';
+import { tapStandInNetwork } from '../support/tapNetwork';
 
 /** A layer from explicit 0/1 codes (n samples × F, sample-major). */
 function layer(name: string, codes: number[], n: number, weight = 1): TappedLayer {
@@ -166,16 +166,9 @@ test('summarizeLayerAtoms: counts, plain and unit-weighted means over the finite
 test('tappedLayers leaves out taps off the output path and shares the distances of a tensor read twice (a stand-in network)', async () => {
   await initBackend({ quiet: true });
   // A: codes (1,0,1), (1,1,0), read inside a ReLUConvBN and then outside; B: codes (1), (0), off the output path
-  const forward = (_x: tf.Tensor4D, o: ForwardOptions) => {
-    const a = tf.tensor2d([[2, -1, 0.5], [1, 3, 0]]);
-    const b = tf.tensor2d([[1], [-1]]);
-    o.taps!({ name: 'a.inner', input: a, inWrapper: true, onOutputPath: true });
-    o.taps!({ name: 'b', input: b, inWrapper: false, onOutputPath: false });
-    o.taps!({ name: 'a.outer', input: a, inWrapper: false, onOutputPath: true });
-    return { logits: tf.zeros([2, 1]) as tf.Tensor2D, features: tf.zeros([2, 1]) as tf.Tensor2D };
-  };
+  const { net } = tapStandInNetwork();
   const x = tf.zeros([2, 1, 1, 1]) as tf.Tensor4D;
-  const layers = tappedLayers({ forward } as unknown as Network, x);
+  const layers = tappedLayers(net, x);
   assert.deepEqual(layers.map((l) => [l.name, l.weight, l.sameInputAs, l.distances.units]), [['a.inner', 2, 0, 3], ['a.outer', 1, 0, 3]]);
   assert.equal(layers[1].distances, layers[0].distances);
   // same-code counts [[3, 1], [1, 3]] with weights 2 + 1

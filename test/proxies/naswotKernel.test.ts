@@ -10,10 +10,10 @@ import { initBackend, tf } from '../../src/engine/backend';
 import { parseNb201 } from '../../src/spaces/nb201/arch';
 import { Nb201Network } from '../../src/spaces/nb201/network';
 import { naswot, naswotFromKernel, naswotKernel, naswotKernels } from '../../src/proxies/naswot';
-import type { ForwardOptions, Network } from '../../src/engine/network';
 import { tapMultiplicity, type ReluCounting } from '../../src/engine/taps';
 import { logAbsDet } from '../../src/linalg/logdet';
 import { Rng } from '../../src/engine/rng';
+import { tapStandInNetwork } from '../support/tapNetwork';
 
 const CFG = { C: 16, N: 5, numClasses: 1 };
 /** k = 1 conv op per cell (naswot.test.ts: ARCHS.k1). */
@@ -93,29 +93,10 @@ test('NB201 unit counts hold for a different input size: per sample, resolution-
   }
 });
 
-/**
- * A stand-in network whose forward pass reports fixed taps (n = 2 samples): A with codes (1,0,1),
- * (1,1,0) read twice (inside a ReLUConvBN, then outside), and B with codes (1), (0) off the output
- * path. It records the BN mode it was asked for.
- */
-function fakeNetwork(): { net: Network; bns: string[] } {
-  const bns: string[] = [];
-  const forward = (_x: tf.Tensor4D, o: ForwardOptions) => {
-    bns.push(o.bn);
-    const a = tf.tensor2d([[2, -1, 0.5], [1, 3, 0]]);
-    const b = tf.tensor2d([[1], [-1]]);
-    o.taps!({ name: 'a.inner', input: a, inWrapper: true, onOutputPath: true });
-    o.taps!({ name: 'b', input: b, inWrapper: false, onOutputPath: false });
-    o.taps!({ name: 'a.outer', input: a, inWrapper: false, onOutputPath: true });
-    return { logits: tf.zeros([2, 1]) as tf.Tensor2D, features: tf.zeros([2, 1]) as tf.Tensor2D };
-  };
-  return { net: { forward } as unknown as Network, bns };
-}
-
 test('taps off the output path are left out; a tensor read twice counts with both multiplicities; defaults are official counting and train-mode BN', async () => {
   await initBackend({ quiet: true });
   const x = tf.zeros([2, 1, 1, 1]) as tf.Tensor4D;
-  const { net, bns } = fakeNetwork();
+  const { net, bns } = tapStandInNetwork();
   // A alone: same-code counts [[3,1],[1,3]]; official weights 2 + 1, naslib 1 + 1
   const [official, naslib] = naswotKernels(net, x, ['official', 'naslib']);
   assert.deepEqual(Array.from(official!.kernel()), [9, 3, 3, 9]);
