@@ -9,8 +9,8 @@
  */
 import type { ScoreTable } from '../runner/results';
 import { Rng } from '../engine/rng';
-import { bootstrapCI } from '../stats/bootstrap';
-import { kendallTauB, spearman } from '../stats/correlation';
+import { bootstrapCI, bootstrapIndices } from '../stats/bootstrap';
+import { kendallTauB, kendallTauBOnResamples, spearman } from '../stats/correlation';
 import {
   evaluateExpr,
   parseRuleExpr,
@@ -317,21 +317,21 @@ function correlation(x: number[], y: number[], metric: typeof kendallTauB, b: nu
 }
 
 /**
- * τ(x, acc) / τ(base, acc) with a paired percentile bootstrap: bootstrapCI resamples the row
- * positions 0..m−1 themselves, so numerator and denominator see the same resampled rows (and,
- * with the same seed, the same rows as the τ intervals). Resamples where τ_base = 0 are skipped.
+ * τ(x, acc) / τ(base, acc) with a paired percentile bootstrap: each resample of the row
+ * positions 0..m−1 (bootstrapIndices: the draws bootstrapCI makes for m, b, seed) enters both
+ * numerator and denominator, so they see the same resampled rows (and, with the same seed, the
+ * same rows as the τ intervals). Each τ comes from kendallTauBOnResamples, equal to kendallTauB
+ * of the gathered rows. Resamples where τ_base = 0 are skipped.
  */
 export function pairedKendallRatio(x: readonly number[], base: readonly number[], acc: readonly number[], b: number, seed = 1, level = 0.95): Estimate {
   const m = x.length;
   if (base.length !== m || acc.length !== m) throw new Error(`pairedKendallRatio: length mismatch (${m}, ${base.length}, ${acc.length})`);
   if (m < 2) return { estimate: NaN, lo: NaN, hi: NaN, skipped: 0 };
-  const ratio = (idx: readonly number[]): number => {
-    const a = idx.map((i) => acc[i]);
-    return kendallTauB(idx.map((i) => x[i]), a) / kendallTauB(idx.map((i) => base[i]), a);
-  };
-  const pos = Array.from({ length: m }, (_, i) => i);
-  if (b === 0) return NO_CI(ratio(pos));
-  const r = bootstrapCI(pos, pos, (idx) => ratio(idx), { resamples: b, seed, level });
+  const estimate = kendallTauB(x, acc) / kendallTauB(base, acc);
+  if (b === 0) return NO_CI(estimate);
+  const tx = kendallTauBOnResamples(x, acc);
+  const tb = kendallTauBOnResamples(base, acc);
+  const r = bootstrapIndices(m, (idx) => tx(idx) / tb(idx), estimate, { resamples: b, seed, level });
   return { estimate: r.estimate, lo: r.lo, hi: r.hi, skipped: r.skipped };
 }
 

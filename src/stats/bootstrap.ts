@@ -108,14 +108,8 @@ function bootstrapMany<K extends string>(
   metrics: Readonly<Record<K, PairedMetric>>,
   options: BootstrapOptions,
 ): Record<K, BootstrapResult> {
-  const { resamples = 1000, seed = 1, level = 0.95 } = options;
+  const { resamples, seed, level } = checkedOptions(name, options);
   assertFinitePairs(name, x, y, 2);
-  if (!Number.isInteger(resamples) || resamples < 1) {
-    throw new Error(`${name}: resamples must be a positive integer, got ${resamples}`);
-  }
-  if (!(level > 0 && level < 1)) {
-    throw new Error(`${name}: level must be in (0, 1), got ${level}`);
-  }
   const keys = Object.keys(metrics) as K[];
   if (keys.length === 0) throw new Error(`${name}: no metrics given`);
   const n = x.length;
@@ -140,22 +134,58 @@ function bootstrapMany<K extends string>(
       if (Number.isFinite(v)) values[m].push(v);
     }
   }
-  const alpha = (1 - level) / 2;
   const out = {} as Record<K, BootstrapResult>;
   keys.forEach((k, m) => {
-    const vs = values[m].sort((a, b) => a - b);
-    const empty = vs.length === 0;
-    out[k] = {
-      lo: empty ? NaN : quantileSorted(vs, alpha),
-      hi: empty ? NaN : quantileSorted(vs, 1 - alpha),
-      estimate: metrics[k](x, y),
-      level,
-      resamples,
-      used: vs.length,
-      skipped: resamples - vs.length,
-    };
+    out[k] = percentileResult(values[m], metrics[k](x, y), level, resamples);
   });
   return out;
+}
+
+/** Options with their defaults, checked: B a positive integer, level in (0, 1). */
+function checkedOptions(name: string, options: BootstrapOptions): Required<BootstrapOptions> {
+  const { resamples = 1000, seed = 1, level = 0.95 } = options;
+  if (!Number.isInteger(resamples) || resamples < 1) {
+    throw new Error(`${name}: resamples must be a positive integer, got ${resamples}`);
+  }
+  if (!(level > 0 && level < 1)) {
+    throw new Error(`${name}: level must be in (0, 1), got ${level}`);
+  }
+  return { resamples, seed, level };
+}
+
+/** The (1 − level)/2 and (1 + level)/2 type-7 quantiles of the finite resampled values (sorted here). */
+function percentileResult(finite: number[], estimate: number, level: number, resamples: number): BootstrapResult {
+  const alpha = (1 - level) / 2;
+  const vs = finite.sort((a, b) => a - b);
+  const empty = vs.length === 0;
+  return {
+    lo: empty ? NaN : quantileSorted(vs, alpha),
+    hi: empty ? NaN : quantileSorted(vs, 1 - alpha),
+    estimate,
+    level,
+    resamples,
+    used: vs.length,
+    skipped: resamples - vs.length,
+  };
+}
+
+/**
+ * Percentile bootstrap of a statistic of row indices: `metric(idx)` on the same B resamples of
+ * n rows that bootstrapCI draws for (n, resamples, seed), skipped and percentiles as there. For
+ * statistics of several columns on one resample, e.g. the paired ratio fx(idx) / fb(idx) of two
+ * ResampleMetrics. `estimate` (the statistic on the full sample) is reported as given.
+ * @throws Error when n < 2 or on bad options.
+ */
+export function bootstrapIndices(n: number, metric: ResampleMetric, estimate: number, options: BootstrapOptions = {}): BootstrapResult {
+  const { resamples, seed, level } = checkedOptions("bootstrapIndices", options);
+  if (!Number.isInteger(n) || n < 2) throw new Error(`bootstrapIndices: need an integer n ≥ 2 rows, got ${n}`);
+  const draws = resampleDraws(n, resamples, seed);
+  const values: number[] = [];
+  for (let b = 0; b < resamples; b++) {
+    const v = metric(draws(b));
+    if (Number.isFinite(v)) values.push(v);
+  }
+  return percentileResult(values, estimate, level, resamples);
 }
 
 /**

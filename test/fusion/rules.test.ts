@@ -38,6 +38,7 @@ import { HammingKernel } from '../../src/proxies/hamming';
 import { naswotFromKernel } from '../../src/proxies/naswot';
 import { Rng } from '../../src/engine/rng';
 import { kendallTauB, spearman } from '../../src/stats/correlation';
+import { refBootstrapCI } from '../stats/reference';
 import { bootstrapCI } from '../../src/stats/bootstrap';
 import type { ScoreTable } from '../../src/runner/results';
 import { errorMessage } from '../support/errorMessage';
@@ -550,4 +551,25 @@ test('rule report on hand-checked populations: two rows, ties, common rows for t
   assert.equal(wins.chosen.label, 'WOT');
   assert.deepEqual(wins.test.entries.map((e) => e.label), ['WOT']);
   assert.equal(msg(() => splitRuleReport(three, popCols, y, { selectFraction: 1 })), 'splitRuleReport: selectFraction must be in (0, 1), got 1');
+});
+
+test('pairedKendallRatio equals the percentile bootstrap of τ(x)/τ(base) over gathered resamples, bit for bit', () => {
+  const g = new Rng(21);
+  const n = 60;
+  const acc = Array.from({ length: n }, () => Math.floor(g.next() * 8));
+  const x = acc.map((a) => Math.floor(a / 2 + g.next() * 3));
+  const base = acc.map((a) => Math.floor(g.next() * 3 + a / 3));
+  const pos = acc.map((_, i) => i);
+  const gathered = (v: readonly number[], idx: readonly number[]) => idx.map((i) => v[i]);
+  const ratio = (idx: readonly number[]) => kendallTauB(gathered(x, idx), gathered(acc, idx)) / kendallTauB(gathered(base, idx), gathered(acc, idx));
+  for (const [b, seed, level] of [[50, 1, 0.95], [80, 7, 0.9]] as const) {
+    const ref = refBootstrapCI(pos, pos, ratio, b, seed, level);
+    assert.deepEqual(pairedKendallRatio(x, base, acc, b, seed, level), { estimate: ref.estimate, lo: ref.lo, hi: ref.hi, skipped: ref.skipped });
+  }
+  // a baseline with τ = 0 on some resamples: those are skipped, as in the reference
+  const flat = [0, 0, 1, 1];
+  const ref = refBootstrapCI([0, 1, 2, 3], [0, 1, 2, 3], (idx) => kendallTauB(gathered([1, 2, 3, 4], idx), gathered([1, 2, 4, 3], idx)) / kendallTauB(gathered(flat, idx), gathered([1, 2, 4, 3], idx)), 40, 3, 0.95);
+  const got = pairedKendallRatio([1, 2, 3, 4], flat, [1, 2, 4, 3], 40, 3);
+  assert.ok(ref.skipped > 0);
+  assert.deepEqual(got, { estimate: ref.estimate, lo: ref.lo, hi: ref.hi, skipped: ref.skipped });
 });

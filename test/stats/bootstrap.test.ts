@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { bootstrapCI, bootstrapCIs } from "../../src/stats/bootstrap";
-import { kendallTauB, pearson, rmse, spearman } from "../../src/stats/correlation";
+import { bootstrapCI, bootstrapCIs, bootstrapIndices } from "../../src/stats/bootstrap";
+import { kendallTauB, kendallTauBOnResamples, pearson, rmse, spearman } from "../../src/stats/correlation";
 import { tiedData } from "./helpers";
 import { refBootstrapCI, refKendallTauB } from "./reference";
 import { Rng } from "../../src/engine/rng";
@@ -135,4 +135,38 @@ test("bootstrapCIs validates input, options and the metric set", () => {
   assert.throws(() => bootstrapCIs([1, 2], [1, 2], {}), /bootstrapCIs: no metrics/);
   assert.throws(() => bootstrapCIs([1, Infinity], [1, 2], { p: pearson }), /bootstrapCIs: x contains 1 non-finite/);
   assert.throws(() => bootstrapCIs([1, 2], [1, 2], { p: pearson }, { resamples: 1.5 }), /bootstrapCIs: resamples/);
+});
+
+test("bootstrapIndices replays bootstrapCI's draws: a paired τ ratio of one resample equals the gathered reference, skipped resamples included", () => {
+  const cases = [
+    { ...tiedData(11, 3, 2), what: "n = 3 (many undefined ratios)" },
+    { ...tiedData(12, 6, 2), what: "n = 6, 2 levels" },
+    { ...tiedData(13, 40, 4), what: "n = 40, 4 levels" },
+  ];
+  for (const { x, y, what } of cases) {
+    const base = x.map((v, i) => (i % 3 === 0 ? y[i] : v));
+    const pos = x.map((_, i) => i);
+    const gathered = (v: readonly number[], idx: readonly number[]) => idx.map((i) => v[i]);
+    const refRatio = (idx: readonly number[]) => refKendallTauB(gathered(x, idx), gathered(y, idx)) / refKendallTauB(gathered(base, idx), gathered(y, idx));
+    const tx = kendallTauBOnResamples(x, y);
+    const tb = kendallTauBOnResamples(base, y);
+    for (const seed of [1, 5]) {
+      for (const level of [0.8, 0.95]) {
+        const ref = refBootstrapCI(pos, pos, refRatio, 90, seed, level);
+        const got = bootstrapIndices(x.length, (idx) => tx(idx) / tb(idx), refRatio(pos), { resamples: 90, seed, level });
+        assert.deepEqual(got, ref, `${what}, seed ${seed}, level ${level}`);
+      }
+    }
+  }
+  const few = bootstrapIndices(3, () => NaN, 0.5, { resamples: 4 });
+  assert.deepEqual([few.used, few.skipped, few.estimate], [0, 4, 0.5]);
+  assert.ok(Number.isNaN(few.lo) && Number.isNaN(few.hi));
+});
+
+test("bootstrapIndices validates n and the options", () => {
+  assert.throws(() => bootstrapIndices(1, () => 0, 0), /^Error: bootstrapIndices: need an integer n ≥ 2 rows, got 1$/);
+  assert.throws(() => bootstrapIndices(2.5, () => 0, 0), /got 2\.5$/);
+  assert.throws(() => bootstrapIndices(5, () => 0, 0, { resamples: 0 }), /^Error: bootstrapIndices: resamples must be a positive integer, got 0$/);
+  assert.throws(() => bootstrapIndices(5, () => 0, 0, { level: 1 }), /^Error: bootstrapIndices: level must be in \(0, 1\), got 1$/);
+  assert.equal(bootstrapIndices(2, () => 1, 0, { resamples: 3 }).used, 3);
 });
