@@ -27,12 +27,15 @@ test('missing, repeated and outside indices and other settings are each reported
   assert.deepEqual(c.settingsDiff, ['batchSize 64 vs 128']);
 });
 
-test('the committed CIFAR-10 NASWOT table holds the expected settings and no index twice', () => {
+test('the committed CIFAR-10 NASWOT table is complete: each of the 15,625 indices exactly once, with the expected settings', () => {
   const c = checkTable('nb201-cifar10-naswot');
   assert.deepEqual(c.settingsDiff, []);
   assert.deepEqual(c.duplicates, []);
   assert.deepEqual(c.outside, []);
   assert.equal(c.size, 15625);
+  assert.equal(c.missing, 0);
+  assert.equal(c.rows, 15625);
+  assert.equal(c.complete, true);
 });
 
 test('zeronas check-table exits 1 on an incomplete table and names what is missing', () => {
