@@ -9,7 +9,7 @@
  */
 import type { ScoreTable } from '../runner/results';
 import { Rng } from '../engine/rng';
-import { bootstrapCI, bootstrapIndices } from '../stats/bootstrap';
+import { bootstrapCI, percentileCI, resampleValues } from '../stats/bootstrap';
 import { kendallTauB, kendallTauBOnResamples, spearman } from '../stats/correlation';
 import {
   evaluateExpr,
@@ -316,9 +316,30 @@ function correlation(x: number[], y: number[], metric: typeof kendallTauB, b: nu
   return { estimate: r.estimate, lo: r.lo, hi: r.hi, skipped: r.skipped };
 }
 
+/** The baseline's τ with accuracy, on the full rows and on each of the B resamples (shared by every entry's ratio). */
+interface BaselineTaus {
+  readonly tau: number;
+  /** τ of resample b at [b]; empty when B = 0. */
+  readonly taus: Float64Array;
+}
+
+function baselineTaus(base: readonly number[], acc: readonly number[], b: number, seed: number): BaselineTaus {
+  const tau = kendallTauB(base, acc);
+  return { tau, taus: b === 0 ? new Float64Array(0) : resampleValues(base.length, kendallTauBOnResamples(base, acc), { resamples: b, seed }) };
+}
+
+/** τ(x, acc) / τ_base with its paired percentile CI from the baseline's per-resample τ (same m, b, seed). */
+function ratioToBaseline(x: readonly number[], acc: readonly number[], baseline: BaselineTaus, b: number, seed: number, level: number): Estimate {
+  const estimate = kendallTauB(x, acc) / baseline.tau;
+  if (b === 0) return NO_CI(estimate);
+  const tx = resampleValues(x.length, kendallTauBOnResamples(x, acc), { resamples: b, seed });
+  const r = percentileCI(tx.map((t, k) => t / baseline.taus[k]), estimate, level);
+  return { estimate: r.estimate, lo: r.lo, hi: r.hi, skipped: r.skipped };
+}
+
 /**
  * τ(x, acc) / τ(base, acc) with a paired percentile bootstrap: each resample of the row
- * positions 0..m−1 (bootstrapIndices: the draws bootstrapCI makes for m, b, seed) enters both
+ * positions 0..m−1 (resampleValues: the draws bootstrapCI makes for m, b, seed) enters both
  * numerator and denominator, so they see the same resampled rows (and, with the same seed, the
  * same rows as the τ intervals). Each τ comes from kendallTauBOnResamples, equal to kendallTauB
  * of the gathered rows. Resamples where τ_base = 0 are skipped.
@@ -327,12 +348,7 @@ export function pairedKendallRatio(x: readonly number[], base: readonly number[]
   const m = x.length;
   if (base.length !== m || acc.length !== m) throw new Error(`pairedKendallRatio: length mismatch (${m}, ${base.length}, ${acc.length})`);
   if (m < 2) return { estimate: NaN, lo: NaN, hi: NaN, skipped: 0 };
-  const estimate = kendallTauB(x, acc) / kendallTauB(base, acc);
-  if (b === 0) return NO_CI(estimate);
-  const tx = kendallTauBOnResamples(x, acc);
-  const tb = kendallTauBOnResamples(base, acc);
-  const r = bootstrapIndices(m, (idx) => tx(idx) / tb(idx), estimate, { resamples: b, seed, level });
-  return { estimate: r.estimate, lo: r.lo, hi: r.hi, skipped: r.skipped };
+  return ratioToBaseline(x, acc, baselineTaus(base, acc, b, seed), b, seed, level);
 }
 
 function finiteRows(n: number, ...vs: ArrayLike<number>[]): number[] {
@@ -364,6 +380,8 @@ export function scoreEntries(
   const badAccuracy = countNonFinite(accuracy).total;
   const common = mode === 'common' ? finiteRows(n, accuracy, ...values.map((v) => v.values)) : [];
   const baseVals = values[baseIdx].values;
+  // in common mode every entry's ratio has the same rows: the baseline's τ per resample once
+  const commonBaseline = mode === 'common' && common.length >= 2 ? baselineTaus(gather(baseVals, common), gather(accuracy, common), b, seed) : undefined;
   const scores = entries.map((e, k): RuleScore => {
     const v = values[k].values;
     const rows = mode === 'common' ? common : finiteRows(n, v, accuracy);
@@ -377,7 +395,9 @@ export function scoreEntries(
       dropped: n - rows.length,
       kendall: correlation(x, acc, kendallTauB, b, seed, level),
       spearman: correlation(x, acc, spearman, b, seed, level),
-      ratio: pairedKendallRatio(gather(v, ratioRows), gather(baseVals, ratioRows), gather(accuracy, ratioRows), b, seed, level),
+      ratio: commonBaseline
+        ? ratioToBaseline(x, acc, commonBaseline, b, seed, level)
+        : pairedKendallRatio(gather(v, ratioRows), gather(baseVals, ratioRows), gather(accuracy, ratioRows), b, seed, level),
       ratioN: ratioRows.length,
     };
   });

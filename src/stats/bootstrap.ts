@@ -170,22 +170,32 @@ function percentileResult(finite: number[], estimate: number, level: number, res
 }
 
 /**
- * Percentile bootstrap of a statistic of row indices: `metric(idx)` on the same B resamples of
- * n rows that bootstrapCI draws for (n, resamples, seed), skipped and percentiles as there. For
- * statistics of several columns on one resample, e.g. the paired ratio fx(idx) / fb(idx) of two
- * ResampleMetrics. `estimate` (the statistic on the full sample) is reported as given.
+ * A statistic of row indices on each of the B resamples of n rows that bootstrapCI draws for
+ * (n, resamples, seed): element b is `metric(idx_b)`, non-finite values included. For statistics
+ * of several columns on one resample, e.g. the paired ratio of two ResampleMetrics, whose per-resample
+ * values can then be combined and summarised by percentileCI.
  * @throws Error when n < 2 or on bad options.
  */
-export function bootstrapIndices(n: number, metric: ResampleMetric, estimate: number, options: BootstrapOptions = {}): BootstrapResult {
-  const { resamples, seed, level } = checkedOptions("bootstrapIndices", options);
-  if (!Number.isInteger(n) || n < 2) throw new Error(`bootstrapIndices: need an integer n ≥ 2 rows, got ${n}`);
+export function resampleValues(n: number, metric: ResampleMetric, options: BootstrapOptions = {}): Float64Array {
+  const { resamples, seed } = checkedOptions("resampleValues", options);
+  if (!Number.isInteger(n) || n < 2) throw new Error(`resampleValues: need an integer n ≥ 2 rows, got ${n}`);
   const draws = resampleDraws(n, resamples, seed);
-  const values: number[] = [];
-  for (let b = 0; b < resamples; b++) {
-    const v = metric(draws(b));
-    if (Number.isFinite(v)) values.push(v);
-  }
-  return percentileResult(values, estimate, level, resamples);
+  const values = new Float64Array(resamples);
+  for (let b = 0; b < resamples; b++) values[b] = metric(draws(b));
+  return values;
+}
+
+/**
+ * Percentile interval of per-resample values (one per resample, e.g. from resampleValues): the
+ * non-finite ones are skipped and counted, the rest give the type-7 quantiles as in bootstrapCI.
+ * `estimate` (the statistic on the full sample) is reported as given.
+ * @throws Error on a level outside (0, 1) or no values.
+ */
+export function percentileCI(values: ArrayLike<number>, estimate: number, level = 0.95): BootstrapResult {
+  const { resamples } = checkedOptions("percentileCI", { resamples: values.length, level });
+  const finite: number[] = [];
+  for (let b = 0; b < values.length; b++) if (Number.isFinite(values[b])) finite.push(values[b]);
+  return percentileResult(finite, estimate, level, resamples);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { bootstrapCI, bootstrapCIs, bootstrapIndices } from "../../src/stats/bootstrap";
+import { bootstrapCI, bootstrapCIs, percentileCI, resampleValues } from "../../src/stats/bootstrap";
 import { kendallTauB, kendallTauBOnResamples, pearson, rmse, spearman } from "../../src/stats/correlation";
 import { tiedData } from "./helpers";
 import { refBootstrapCI, refKendallTauB } from "./reference";
@@ -137,7 +137,7 @@ test("bootstrapCIs validates input, options and the metric set", () => {
   assert.throws(() => bootstrapCIs([1, 2], [1, 2], { p: pearson }, { resamples: 1.5 }), /bootstrapCIs: resamples/);
 });
 
-test("bootstrapIndices replays bootstrapCI's draws: a paired τ ratio of one resample equals the gathered reference, skipped resamples included", () => {
+test("resampleValues replays bootstrapCI's draws: a paired τ ratio of one resample equals the gathered reference, skipped resamples included", () => {
   const cases = [
     { ...tiedData(11, 3, 2), what: "n = 3 (many undefined ratios)" },
     { ...tiedData(12, 6, 2), what: "n = 6, 2 levels" },
@@ -153,20 +153,26 @@ test("bootstrapIndices replays bootstrapCI's draws: a paired τ ratio of one res
     for (const seed of [1, 5]) {
       for (const level of [0.8, 0.95]) {
         const ref = refBootstrapCI(pos, pos, refRatio, 90, seed, level);
-        const got = bootstrapIndices(x.length, (idx) => tx(idx) / tb(idx), refRatio(pos), { resamples: 90, seed, level });
+        const opts = { resamples: 90, seed };
+        const baseTaus = resampleValues(x.length, tb, opts);
+        const ratios = resampleValues(x.length, tx, opts).map((t, k) => t / baseTaus[k]!);
+        const got = percentileCI(ratios, refRatio(pos), level);
         assert.deepEqual(got, ref, `${what}, seed ${seed}, level ${level}`);
       }
     }
   }
-  const few = bootstrapIndices(3, () => NaN, 0.5, { resamples: 4 });
+  const few = percentileCI(resampleValues(3, () => NaN, { resamples: 4 }), 0.5);
   assert.deepEqual([few.used, few.skipped, few.estimate], [0, 4, 0.5]);
   assert.ok(Number.isNaN(few.lo) && Number.isNaN(few.hi));
 });
 
-test("bootstrapIndices validates n and the options", () => {
-  assert.throws(() => bootstrapIndices(1, () => 0, 0), /^Error: bootstrapIndices: need an integer n ≥ 2 rows, got 1$/);
-  assert.throws(() => bootstrapIndices(2.5, () => 0, 0), /got 2\.5$/);
-  assert.throws(() => bootstrapIndices(5, () => 0, 0, { resamples: 0 }), /^Error: bootstrapIndices: resamples must be a positive integer, got 0$/);
-  assert.throws(() => bootstrapIndices(5, () => 0, 0, { level: 1 }), /^Error: bootstrapIndices: level must be in \(0, 1\), got 1$/);
-  assert.equal(bootstrapIndices(2, () => 1, 0, { resamples: 3 }).used, 3);
+test("resampleValues and percentileCI validate n and the options", () => {
+  assert.throws(() => resampleValues(1, () => 0), /^Error: resampleValues: need an integer n ≥ 2 rows, got 1$/);
+  assert.throws(() => resampleValues(2.5, () => 0), /got 2\.5$/);
+  assert.throws(() => resampleValues(5, () => 0, { resamples: 0 }), /^Error: resampleValues: resamples must be a positive integer, got 0$/);
+  assert.throws(() => percentileCI([1, 2], 0, 1), /^Error: percentileCI: level must be in \(0, 1\), got 1$/);
+  assert.throws(() => percentileCI([], 0), /^Error: percentileCI: resamples must be a positive integer, got 0$/);
+  assert.deepEqual(Array.from(resampleValues(2, (idx) => idx.length, { resamples: 3 })), [2, 2, 2]);
+  const r = percentileCI([3, NaN, 1, Infinity, 2], 7, 0.5);
+  assert.deepEqual([r.lo, r.hi, r.estimate, r.used, r.skipped, r.resamples], [1.5, 2.5, 7, 3, 2, 5]);
 });
